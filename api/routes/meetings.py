@@ -1,0 +1,217 @@
+"""Meetings: analyse-and-store (POST), list, read, delete.
+
+POST takes either a file upload (multipart/form-data) or the text in JSON, because a browser
+form uploads files while scripts and other services hold text. Both bodies are documented in
+OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for one route.
+"""
+
+from typing import Annotated, Literal, Optional
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import ExtractorDep, SettingsDep, StoreDep
+from api.errors import TooLarge, responses
+from copilot.analyze.base import Extractor
+from copilot.errors import UnsupportedFormat
+from copilot.memory.store import Store
+from copilot.models import Analysis, MeetingSummary
+from copilot.pipeline import analyze_transcript, check_people, parse_date
+from copilot.settings import Settings
+
+router = APIRouter(prefix="/meetings", tags=["meetings"])
+
+# Room for the other fields and multipart/JSON framing around a transcript of the maximum size.
+_FRAMING_BYTES = 64 * 1024
+
+
+class MeetingFields(BaseModel):
+    """Who and when; shared by both request bodies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manager: str = Field(description="The manager's name.", examples=["Claire"])
+    report: str = Field(description="The report's name.", examples=["Julien"])
+    # A string, not a date: a bad date gets the same 400 and hint as in the CLI.
+    date: Optional[str] = Field(
+        default=None, description="Meeting date, YYYY-MM-DD; default today.",
+        examples=["2026-03-02"],
+    )
+    lang: Literal["auto", "fr", "en"] = Field(default="auto", description="Meeting language.")
+
+
+class MeetingText(MeetingFields):
+    """JSON body: the transcript or notes as text."""
+
+    transcript: str = Field(description="Transcript or notes, in any format copilot reads.")
+    filename: Optional[str] = Field(
+        default=None, description="Original file name; its extension (.vtt, .srt, .json) "
+        "tells the format, else it is sniffed.", examples=["meeting.vtt"],
+    )
+
+
+_MULTIPART_SCHEMA = {
+    "type": "object",
+    "required": ["file", "manager", "report"],
+    "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "Transcript or notes file: .txt, .vtt, .srt, .json."},
+        "manager": {"type": "string"},
+        "report": {"type": "string"},
+        "date": {"type": "string", "description": "YYYY-MM-DD; default today."},
+        "lang": {"type": "string", "enum": ["auto", "fr", "en"], "default": "auto"},
+    },
+}
+_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
+        "application/json": {"schema": MeetingText.model_json_schema()},
+    },
+}
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+    )
+
+
+def _check_length(request: Request, limit: int) -> None:
+    """Refuse early from the Content-Length header, before reading anything."""
+    try:
+        declared = int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return
+    if declared > limit + _FRAMING_BYTES:
+        raise _too_large(declared, limit)
+
+
+def _too_large(size: int, limit: int) -> TooLarge:
+    return TooLarge(
+        f"the upload is too big ({size:,} bytes, the limit is {limit:,})",
+        "send only the meeting transcript, or raise COPILOT_MAX_INPUT_BYTES",
+    )
+
+
+async def _read_json(request: Request, limit: int) -> tuple[MeetingFields, str, str | None]:
+    chunks, size = [], 0
+    async for chunk in request.stream():  # counted as it comes: no unbounded buffering
+        size += len(chunk)
+        if size > limit + _FRAMING_BYTES:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    try:
+        body = MeetingText.model_validate_json(b"".join(chunks))
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    if len(body.transcript.encode("utf-8", "surrogatepass")) > limit:
+        raise _too_large(len(body.transcript.encode("utf-8", "surrogatepass")), limit)
+    return body, body.transcript, body.filename
+
+
+async def _read_multipart(request: Request, limit: int) -> tuple[MeetingFields, str, str | None]:
+    from copilot.ingest.formats import decode_text, is_audio_path
+
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        upload = form.get("file")
+        fields = {k: v for k in ("manager", "report", "date", "lang")
+                  if isinstance(v := form.get(k), str)}
+        try:
+            meta = MeetingFields.model_validate(fields)
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        if not isinstance(upload, UploadFile):
+            raise RequestValidationError(
+                [{"loc": ("body", "file"), "msg": "Field required (a file upload)",
+                  "type": "missing"}]
+            )
+        if upload.filename and is_audio_path(upload.filename):
+            raise UnsupportedFormat(
+                f"audio files are not supported yet ({upload.filename})",
+                "upload a transcript (.vtt, .srt, .txt) exported from your meeting tool",
+            )
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(len(data) if upload.size is None else upload.size, limit)
+        return meta, decode_text(data), upload.filename
+    finally:
+        await form.close()
+
+
+def _analyze_and_save(
+    meta: MeetingFields, text: str, filename: str | None,
+    settings: Settings, store: Store, extractor: Extractor | None,
+) -> Analysis:
+    # Runs in the threadpool: parsing and the NLP engine are CPU-bound.
+    from copilot.ingest.formats import parse_text
+
+    transcript = parse_text(text, filename=filename, lang=meta.lang)
+    analysis = analyze_transcript(
+        transcript, manager=meta.manager, report=meta.report, date=meta.date,
+        settings=settings, extractor=extractor, source=filename or "api",
+    )
+    store.save(analysis)
+    return analysis
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Analysis,
+    openapi_extra={"requestBody": _REQUEST_BODY},
+    responses=responses(400, 413, 415, 422, 502, 503),
+)
+async def create_meeting(
+    request: Request, settings: SettingsDep, store: StoreDep, extractor: ExtractorDep
+) -> Analysis:
+    """Analyse a transcript or notes and store the result.
+
+    Send either `multipart/form-data` (a `file` plus `manager`, `report`, optional `date`,
+    `lang`) or `application/json` (`transcript` text plus the same fields, optional `filename`).
+    """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    limit = settings.max_input_bytes
+    _check_length(request, limit)
+    if media == "application/json":
+        meta, text, filename = await _read_json(request, limit)
+    elif media == "multipart/form-data":
+        meta, text, filename = await _read_multipart(request, limit)
+    else:
+        raise UnsupportedFormat(
+            f"cannot read a {media or 'missing'} content type",
+            "send multipart/form-data (a file) or application/json (a transcript string)",
+        )
+    check_people(meta.manager, meta.report)  # cheap checks before the slow part
+    parse_date(meta.date)
+    return await run_in_threadpool(
+        _analyze_and_save, meta, text, filename, settings, store, extractor
+    )
+
+
+@router.get("", response_model=list[MeetingSummary], responses=responses(503))
+def list_meetings(
+    store: StoreDep,
+    report: Annotated[Optional[str], Query(description="Only meetings with this report.")] = None,
+    manager: Annotated[Optional[str], Query(description="Only meetings with this manager.")] = None,
+) -> list[MeetingSummary]:
+    """Stored meetings, newest first. Names match whatever their case or accents."""
+    return store.list(report=report, manager=manager)
+
+
+@router.get("/{meeting_id}", response_model=Analysis, responses=responses(404, 503))
+def get_meeting(meeting_id: str, store: StoreDep) -> Analysis:
+    return store.get(meeting_id)
+
+
+@router.delete(
+    "/{meeting_id}", status_code=204, response_class=Response, responses=responses(404, 503)
+)
+def delete_meeting(meeting_id: str, store: StoreDep) -> Response:
+    """Delete a meeting with its utterances, analysis and next steps."""
+    store.delete(meeting_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Analysis: talk metrics, the extraction engines, critique."""

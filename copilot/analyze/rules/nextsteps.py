@@ -1,0 +1,141 @@
+"""Next steps: who committed to do what, found from the shape of the sentence.
+
+Owner follows grammatical person, relative to the utterance's speaker:
+  first person ("je vais demander", "je t'envoie", "I'll send")         -> the speaker
+  a request or second person ("tu m'envoies X vendredi", "can you ...") -> the addressee
+  "on se refait un point", "let's sync"                                 -> both
+Questions only count when they are requests ("tu peux m'envoyer ?", "can you send ...?") or
+carry a date; negated, hypothetical and past sentences never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from copilot.analyze.rules.verbs import to_infinitive
+from copilot.text import fold
+
+Who = Literal["speaker", "addressee", "both"]
+
+_CL = r"(?:(?:te|vous|lui|leur|le|la|les|en|y|me|nous|se)\s+|(?:t|l|m|s)'\s*)*"
+_CL_EN = r"(?:also |just |quickly |definitely |then |first |please |make sure to |try to |go ahead and )*"
+
+_FR_PRESENT_1S = (
+    "demande|envoie|renvoie|transmets|prepare|relance|regarde|verifie|organise|planifie|appelle|"
+    "rappelle|ecris|propose|bloque|cale|reserve|valide|programme|partage|contacte|reviens|redige|"
+    "confirme|presente|parle|previens|fais suivre|fais le point|fais un point|mets a jour|"
+    "mets en place|prends rendez-vous|prends contact|inscris|ajoute|check|recontacte|relis|"
+    "corrige|finalise|boucle|lance|occupe|charge|tiens au courant|tiens informe"
+)
+_FR_PRESENT_2S = (
+    "envoies|prepares|fais|regardes|relances|appelles|organises|finalises|mets|prends|ecris|"
+    "contactes|verifies|completes|corriges|ajoutes|termines|boucles|valides|partages|presentes|"
+    "rediges|cales|bloques|reserves|inscris|transmets|lances|renvoies|rappelles|relis|"
+    "recontactes|fixes|planifies|diffuses|montes|chiffres|mets a jour"
+)
+_BAD_EN_VERBS = {
+    "be", "have", "think", "imagine", "bet", "guess", "admit", "say", "hear", "understand",
+    "like", "love", "hope", "need", "want", "feel", "see", "know", "remember", "agree", "tell",
+    "do", "help", "mean", "believe", "wish", "probably", "never", "not", "still", "always",
+}
+_BAD_FR_VERBS = {
+    "bien", "mieux", "mal", "etre", "avoir", "dire", "penser", "croire", "savoir", "aimer",
+    "comprendre", "imaginer", "sentir", "vouloir", "pas", "jamais", "plus", "rien", "toujours",
+}
+
+_PATTERNS: list[tuple[Who, bool, re.Pattern[str]]] = []  # (who, allowed in a question, pattern)
+
+
+def _p(who: Who, pattern: str, in_question: bool = False) -> None:
+    _PATTERNS.append((who, in_question, re.compile(pattern)))
+
+
+# French, the speaker commits.
+_p("speaker", rf"\bje (?:vais|compte|dois|prevois de|m'engage a|promets de|te promets de|vais tacher de|me propose de|peux) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
+_p("speaker", r"\bje (?P<cl>m'en |m'|me )(?P<v>occupe|charge)\b(?P<rest>.*)")
+_p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>{_FR_PRESENT_1S})\b(?P<rest>.*)")
+_p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|inscris|informe|essaie|essaye|enverrai|appellerai|ecrirai|organiserai|irai)\b(?P<rest>.*)")
+_p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>[a-z]+(?:erai|irai|drai|trai|rai))\b(?P<rest>.*)")
+# French, the listener is asked.
+_p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|pourrais)) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
+_p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_PRESENT_2S})\b(?P<rest>.*)", True)
+_p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|j'ai besoin que tu|je voudrais que tu|j'aimerais que tu|je veux que tu|n'oublie pas de|pense a|merci de|tu penses a|tu n'oublies pas de) (?P<cl>{_CL})(?P<v>[a-z-]+)\b(?P<rest>.*)", True)
+_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>envoie|prepare|regarde|relance|appelle|organise|ecris|contacte|verifie|complete|corrige|ajoute|termine|valide|partage|redige|cale|bloque|reserve|inscris|transmets|finalise)(?:-moi|-lui|-leur|-le|-la|-les)?\b(?P<rest>.*)")
+# French, both of them.
+_p("both", r"\bon (?P<cl>se |s'|en )*(?P<v>refait|fait|cale|recale|revoit|reparle|fixe|planifie|organise|voit|retrouve|reprend|programme|bloque|redit|dit|tient)\b(?P<rest>.*)")
+# English.
+_p("speaker", rf"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|let me|i can|i need to|i have to|i promise to|i'll make sure to|i'll try to)\s+(?P<cl>{_CL_EN})(?P<v>[a-z]+)\b(?P<rest>.*)")
+_p("addressee", rf"\b(?:can you|could you|would you|will you|would you mind|i need you to|i'd like you to|i want you to|make sure you|don't forget to|remember to|you'll|you will|you're going to|you are going to|you need to|you have to|please)\s+(?P<cl>{_CL_EN}(?:be able to )?)(?P<v>[a-z]+)\b(?P<rest>.*)", True)
+_p("addressee", r"^(?:(?:ok|so|and|also|alright)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|schedule|update|write|draft|fix|review|finish|call|email|ping|follow up|put together|reach out|loop in|sync)\b(?P<rest>.*)")
+_p("both", r"\b(?:let's|lets|let us|we'll|we will|we're going to)\s+(?P<cl>)(?P<v>meet|sync|catch up|review|revisit|check in|talk|discuss|reconvene|regroup|follow up|circle back|touch base|schedule|plan|go over|pick|look)\b(?P<rest>.*)")
+
+_NEGATED = re.compile(
+    r"\b(?:ne|n') ?(?:\S+ ){0,2}?(?:pas|jamais|plus)\b|\bje (?:vais|peux|dois) pas\b|"
+    r"\b(?:won't|can't|cannot|not going to|don't|didn't|never|wouldn't|shouldn't)\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"^(?:si|if|whether|quand|when|au cas ou|imagine|supposons)\b|\b(?:si on avait|if we had|"
+    r"if i had|on pourrait|we could|i could|je pourrais|peut-etre|maybe|perhaps|"
+    r"eventuellement|would have|aurait|aurais|serait)\b"
+)
+_PAST = re.compile(r"\b(?:hier|yesterday|deja|already|la semaine derniere|last week|ce matin|this morning)\b")
+_CUT = re.compile(
+    r"\s+(?:mais|but|parce que|because|car|comme ca|so that|pour que|, ok|, d'accord|ok \?|ca marche|"
+    r"s'il te plait|stp|please|si possible|if possible|et moi je|and i'll|et je)\b|[;:]"
+)
+_REQUEST_Q = re.compile(r"\b(?:peux|pourrais|peux-tu|pourrais-tu|can you|could you|would you|will you)\b")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    who: Who
+    verb: str  # as said (folded)
+    action: str  # infinitive first, original casing of the rest
+    verb_start: int
+
+
+def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
+    """A next step in one sentence, or None. Positions refer to the folded sentence."""
+    t = fold(sentence)
+    is_q = t.rstrip().endswith("?")
+    if _HYPOTHETICAL.search(t) or _NEGATED.search(t) or (_PAST.search(t) and not has_due):
+        return None
+    for who, in_question, pattern in _PATTERNS:
+        m = pattern.search(t)
+        if not m:
+            continue
+        verb = m.group("v")
+        if verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS:
+            continue
+        if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
+            continue
+        # Present tense in French and bare "on fait" read as habits without a date or a request.
+        if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
+            continue
+        if who == "both" and not has_due and not re.search(r"\bpoint\b|\bcatch up\b|\bsync\b", t):
+            continue
+        return Candidate(who, verb, _action(sentence, t, m, lang), m.start("v"))
+    return None
+
+
+def _action(sentence: str, folded: str, m: re.Match[str], lang: str) -> str:
+    start, end = m.start("v"), m.end("v")
+    original_verb = sentence[start:end] if len(sentence) == len(folded) else m.group("v")
+    rest = sentence[end:] if len(sentence) == len(folded) else m.group("rest")
+    cut = _CUT.search(rest)
+    if cut:
+        rest = rest[: cut.start()]
+    rest = re.sub(r"^(?:-moi|-lui|-leur|-le|-la|-les)\b", "", rest)
+    cl = (m.group("cl") or "").strip()
+    if lang == "fr" or re.search(r"[a-z]+(?:er|ir|re)$", original_verb) and lang != "en":
+        verb = to_infinitive(original_verb)
+        if m.group("v") in ("occupe", "charge"):
+            verb = "s'" + verb
+        elif re.search(r"(?:^|\s)(?:se\b|s')", cl):
+            verb = ("s'" if verb[:1] in "aeiouéèh" else "se ") + verb
+        action = f"{verb}{rest}"
+    else:
+        action = f"{original_verb}{rest}"
+    return " ".join(action.strip(" ,.;:!?-–—").split())

@@ -1,0 +1,67 @@
+"""The one error tree of the copilot.
+
+    CopilotError                 base; `message` says what is wrong, `hint` what to do
+    ├── InputError               the user's input is unusable (missing/empty/corrupt file, bad date,
+    │   │                        unknown option value) -> CLI exit 2, HTTP 400
+    │   └── UnsupportedFormat    a file type we cannot read -> HTTP 415
+    ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
+    ├── ConfigError              settings that cannot work (bad path, missing model) -> HTTP 500
+    ├── EngineError              an engine (NLP model, transcriber, LLM) failed -> HTTP 502
+    └── StoreError               the database could not be read or written -> HTTP 503
+
+The CLI prints `error: <message> <hint>` on one line and never a traceback for these; the API
+maps each class to its status in one handler (api/errors.py).
+"""
+
+from __future__ import annotations
+
+
+class CopilotError(Exception):
+    """Base class. `message` says what is wrong, `hint` what the user can do about it."""
+
+    status_code = 500
+    code = "copilot_error"
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = self.message.rstrip(".") + "."
+        if self.hint:
+            text += " " + self.hint.rstrip(".") + "."
+        return " ".join(text.split())
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+class InputError(CopilotError):
+    status_code = 400
+    code = "bad_input"
+
+
+class UnsupportedFormat(InputError):
+    status_code = 415
+    code = "unsupported_format"
+
+
+class NotFoundError(CopilotError):
+    status_code = 404
+    code = "not_found"
+
+
+class ConfigError(CopilotError):
+    status_code = 500
+    code = "config_error"
+
+
+class EngineError(CopilotError):
+    status_code = 502
+    code = "engine_error"
+
+
+class StoreError(CopilotError):
+    status_code = 503
+    code = "store_error"

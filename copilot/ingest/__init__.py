@@ -1,0 +1,1 @@
+"""Turn transcript exports and free notes into `copilot.models.Transcript`."""

@@ -1,0 +1,303 @@
+"""The meeting store: every saved `Analysis`, its people and its next steps, in SQL.
+
+SQLite under COPILOT_HOME by default (any SQLAlchemy URL by `COPILOT_DATABASE_URL`). The schema
+is created and upgraded by the Alembic migrations in copilot/migrations each time the store is
+opened, so a user never runs a migration by hand. Every SQLAlchemy or migration failure comes out
+as `StoreError` with a message that says what to check; a caller never sees a driver traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from pydantic import ValidationError
+from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from copilot.errors import InputError, NotFoundError, StoreError
+from copilot.memory.tables import AnalysisRow, Meeting, NextStepRow, Person, UtteranceRow
+from copilot.models import Analysis, MeetingSummary, NextStep
+from copilot.settings import Settings, get_settings
+from copilot.text import name_key
+
+# Version of the JSON written to analyses.body (bump when Analysis changes incompatibly).
+SCHEMA_VERSION = 1
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_NAME_MAX = 200
+_LIST_HINT = "run `copilot meetings list` to see the stored meetings"
+
+
+class OpenStep(NamedTuple):
+    """An open next step and the meeting it was agreed in."""
+
+    step: NextStep
+    meeting_id: str
+    meeting_date: dt.date
+
+
+def _store_error(exc: BaseException, where: str) -> StoreError:
+    detail = (str(getattr(exc, "orig", None) or exc).splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, IntegrityError):
+        return StoreError(
+            f"the database at {where} refused the meeting ({detail})",
+            "nothing was saved; this is a bug, please report it with the input file",
+        )
+    if "not a database" in detail or "malformed" in detail:
+        return StoreError(
+            f"the database at {where} is corrupt ({detail})",
+            "move the file away (a new one is created) or point COPILOT_HOME elsewhere",
+        )
+    return StoreError(
+        f"the database at {where} could not be used ({detail})",
+        "check that COPILOT_HOME exists, is writable and the disk is not full",
+    )
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            # One shared connection, or every pooled connection would see its own empty DB.
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        else:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on every connection.
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")  # the API writes from several threads
+            cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest revision (a no-op when it is already there)."""
+    cfg = Config()  # no alembic.ini: everything it would hold is set here
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done."""
+
+    def __init__(self, engine: Engine, where: str = "the database") -> None:
+        self.engine = engine
+        self.where = where
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Store:
+        settings = settings or get_settings()
+        url = settings.db_url
+        try:
+            parsed = make_url(url)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{url!r} is not a database URL", "fix COPILOT_DATABASE_URL") from exc
+        # Where the data is, for messages; render_as_string hides any password.
+        where = parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string()
+        where = where or "an in-memory database"
+        try:
+            engine = _make_engine(url)
+            migrate(engine)
+        except CommandError as exc:
+            raise StoreError(
+                f"the database at {where} has a schema this version does not know ({exc})",
+                "upgrade copilot, or point COPILOT_HOME at another folder",
+            ) from exc
+        except (SQLAlchemyError, OSError) as exc:
+            raise _store_error(exc, where) from exc
+        return cls(engine, where)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """One session (one transaction when writing); driver errors become StoreError."""
+        try:
+            with self._sessions() as session:
+                if write:
+                    with session.begin():
+                        yield session
+                else:
+                    yield session
+        except SQLAlchemyError as exc:
+            raise _store_error(exc, self.where) from exc
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(self, analysis: Analysis) -> None:
+        """Store a whole analysis in one transaction: everything is written, or nothing."""
+        for name in (analysis.manager, analysis.report):
+            if not name.strip() or len(name) > _NAME_MAX:
+                raise InputError(f"{name[:40]!r} is not a usable name", "use a short, non-empty name")
+        try:
+            self._save(analysis)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+            # Another writer may have added the same person between our read and our insert
+            # (people.name_key is unique); a second try finds the row it wrote.
+            self._save(analysis)
+
+    def _save(self, analysis: Analysis) -> None:
+        with self._session(write=True) as s:
+            if s.get(Meeting, analysis.id) is not None:
+                raise InputError(
+                    f"meeting {analysis.id} is already stored",
+                    f"delete it first with `copilot meetings delete {analysis.id}`",
+                )
+            meeting = Meeting(
+                id=analysis.id,
+                date=analysis.date,
+                manager=_person(s, analysis.manager),
+                report=_person(s, analysis.report),
+                language=analysis.language,
+                source=analysis.source,
+                source_format=analysis.source_format,
+                engine=analysis.engine,
+                warning_count=len(analysis.warnings),
+            )
+            meeting.analysis = AnalysisRow(
+                schema_version=SCHEMA_VERSION, body=analysis.model_dump_json()
+            )
+            meeting.utterances = [_utterance_row(u) for u in analysis.utterances]
+            meeting.next_steps = [_next_step_row(n) for n in analysis.next_steps]
+            s.add(meeting)
+
+    def delete(self, meeting_id: str) -> None:
+        """Delete a meeting with its utterances, analysis and next steps (people stay)."""
+        with self._session(write=True) as s:
+            gone = s.execute(delete(Meeting).where(Meeting.id == meeting_id)).rowcount
+            if not gone:
+                raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, meeting_id: str) -> Analysis:
+        with self._session() as s:
+            row = s.get(AnalysisRow, meeting_id)
+            if row is None:
+                raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
+            body, version = row.body, row.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"meeting {meeting_id} was written by a newer copilot (schema {version})",
+                "upgrade copilot",
+            )
+        try:
+            return Analysis.model_validate_json(body)
+        except ValidationError as exc:
+            raise StoreError(
+                f"meeting {meeting_id} is stored in a form this version cannot read",
+                "delete it with `copilot meetings delete` and analyse the file again",
+            ) from exc
+
+    def list(self, report: str | None = None, manager: str | None = None) -> list[MeetingSummary]:
+        """Meeting summaries, newest first, optionally for one report and/or one manager."""
+        mgr, rep = aliased(Person), aliased(Person)
+        steps = (
+            select(func.count(NextStepRow.id))
+            .where(NextStepRow.meeting_id == Meeting.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(Meeting, mgr.name, rep.name, steps)
+            .join(mgr, Meeting.manager_id == mgr.id)
+            .join(rep, Meeting.report_id == rep.id)
+            .order_by(Meeting.date.desc(), Meeting.created_at.desc(), Meeting.id)
+        )
+        if report is not None:
+            query = query.where(rep.name_key == name_key(report))
+        if manager is not None:
+            query = query.where(mgr.name_key == name_key(manager))
+        with self._session() as s:
+            rows = s.execute(query).all()
+        return [
+            MeetingSummary(
+                id=m.id, date=m.date, manager=m_name, report=r_name, language=m.language,
+                source=m.source, next_steps=n_steps, warnings=m.warning_count,
+            )
+            for m, m_name, r_name, n_steps in rows
+        ]
+
+    def person(self, name: str) -> str | None:
+        """The stored spelling of a person's name, or None if nobody by that name was seen."""
+        with self._session() as s:
+            return s.scalar(select(Person.name).where(Person.name_key == name_key(name)))
+
+    def open_next_steps(
+        self, report: str, manager: str | None = None, *, before: dt.date
+    ) -> list[OpenStep]:
+        """Next steps still open from meetings with `report` held strictly before `before`."""
+        mgr, rep = aliased(Person), aliased(Person)
+        query = (
+            select(NextStepRow, Meeting.id, Meeting.date)
+            .join(Meeting, NextStepRow.meeting_id == Meeting.id)
+            .join(rep, Meeting.report_id == rep.id)
+            .where(rep.name_key == name_key(report))
+            .where(NextStepRow.status == "open")
+            .where(Meeting.date < before)
+            .order_by(Meeting.date, Meeting.created_at, NextStepRow.id)
+        )
+        if manager is not None:
+            query = query.join(mgr, Meeting.manager_id == mgr.id).where(
+                mgr.name_key == name_key(manager)
+            )
+        with self._session() as s:
+            rows = s.execute(query).all()
+        return [OpenStep(_next_step(row), m_id, m_date) for row, m_id, m_date in rows]
+
+
+def _person(s: Session, name: str) -> Person:
+    key = name_key(name)
+    found = s.scalar(select(Person).where(Person.name_key == key))
+    if found is None:
+        found = Person(name=" ".join(name.split()), name_key=key)
+        s.add(found)
+    return found
+
+
+def _utterance_row(u) -> UtteranceRow:
+    return UtteranceRow(
+        idx=u.id, speaker=u.speaker, role=u.role, start=u.start, end=u.end, text=u.text
+    )
+
+
+def _next_step_row(n: NextStep) -> NextStepRow:
+    return NextStepRow(
+        owner=n.owner, owner_role=n.owner_role, action=n.action, due=n.due,
+        due_text=n.due_text, status="open", evidence=list(n.evidence),
+    )
+
+
+def _next_step(row: NextStepRow) -> NextStep:
+    evidence = row.evidence if isinstance(row.evidence, list) else json.loads(row.evidence or "[]")
+    return NextStep(
+        owner=row.owner, owner_role=row.owner_role, action=row.action, due=row.due,
+        due_text=row.due_text, evidence=evidence,
+    )

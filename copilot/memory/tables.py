@@ -1,0 +1,102 @@
+"""The relational schema (SQLAlchemy 2 typed ORM). Migrations in copilot/migrations create it.
+
+The full `Analysis` is kept as JSON in `analyses.body` so a meeting reads back exactly as it was
+produced; `utterances` and `next_steps` copy the parts that are queried across meetings (the
+agenda, later search and commitment tracking). A next step's `status` is the only thing that
+changes after a save, so the `next_steps` row, not the JSON body, is the truth about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The first spelling we saw; later spellings ("JULIEN", "julien") match it by name_key.
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # = Analysis.id
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(32))
+    engine: Mapped[str] = mapped_column(String(32))
+    # Kept as a column so listing meetings never has to parse every JSON body.
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
+    report: Mapped[Person] = relationship(foreign_keys=[report_id])
+    # passive_deletes: the database's ON DELETE CASCADE removes children, not N ORM deletes.
+    utterances: Mapped[list[UtteranceRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    next_steps: Mapped[list[NextStepRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="NextStepRow.id"
+    )
+    analysis: Mapped[AnalysisRow] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class UtteranceRow(Base):
+    __tablename__ = "utterances"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)  # = Utterance.id
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(16))
+    start: Mapped[float | None] = mapped_column(Float)
+    end: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AnalysisRow(Base):
+    __tablename__ = "analyses"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Lets a later release read (or migrate) bodies written by an older schema.
+    schema_version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class NextStepRow(Base):
+    __tablename__ = "next_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    owner: Mapped[str | None] = mapped_column(String(200))
+    owner_role: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(Text)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    due_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    evidence: Mapped[list[int]] = mapped_column(JSON, default=list)

@@ -1,0 +1,147 @@
+"""ingest -> analyze: the one path every front end (CLI, API, eval, bench) goes through.
+
+Storing is the caller's choice (`copilot.memory.store.Store.save`), so the eval and the bench
+analyse without touching the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from copilot.analyze.base import Extractor, MeetingContext
+from copilot.analyze.critique import critique
+from copilot.analyze.roles import apply_roles, infer_roles
+from copilot.analyze.talk import compute_talk
+from copilot.errors import InputError
+from copilot.models import Analysis, Transcript
+from copilot.settings import Settings, get_settings
+from copilot.text import name_key
+
+Progress = Callable[[str, float], None]
+
+
+@lru_cache(maxsize=2)
+def _rules_engine() -> Extractor:
+    # Imported here: loading spaCy models costs seconds, paid once per process and only
+    # by commands that analyse.
+    from copilot.analyze.rules.engine import RulesExtractor
+
+    return RulesExtractor()
+
+
+def get_extractor(settings: Settings) -> Extractor:
+    if settings.engine == "rules":
+        return _rules_engine()
+    raise InputError(f"unknown engine {settings.engine!r}", "use COPILOT_ENGINE=rules")
+
+
+def check_people(manager: str, report: str) -> tuple[str, str]:
+    manager, report = manager.strip(), report.strip()
+    if not manager or not report:
+        raise InputError("both --manager and --report names are needed", "e.g. --manager Claire --report Julien")
+    if name_key(manager) == name_key(report):
+        raise InputError("the manager and the report are the same person", "check --manager and --report")
+    return manager, report
+
+
+def parse_date(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{value!r} is not a date", "use YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def analyze_transcript(
+    transcript: Transcript,
+    *,
+    manager: str,
+    report: str,
+    date: str | dt.date | None = None,
+    settings: Settings | None = None,
+    extractor: Extractor | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    settings = settings or get_settings()
+    manager, report = check_people(manager, report)
+    day = parse_date(date)
+    if not transcript.utterances:
+        raise InputError("the transcript has no text", "check the file: it holds no utterance")
+    if transcript.has_speakers:
+        transcript = apply_roles(transcript, infer_roles(transcript.speakers, manager, report))
+    if progress:
+        progress("analysing", 0.0)
+    engine = extractor or get_extractor(settings)
+    extraction = engine.extract(transcript, MeetingContext(date=day, manager=manager, report=report))
+    talk = compute_talk(transcript.utterances, extraction.questions) if transcript.has_speakers else None
+    warnings = critique(transcript, talk, extraction, settings, manager, report)
+    if progress:
+        progress("analysing", 1.0)
+    return Analysis(
+        id=uuid.uuid4().hex[:12],
+        date=day,
+        language=transcript.language,
+        manager=manager,
+        report=report,
+        source=source,
+        source_format=transcript.source_format,
+        engine=engine.name,
+        utterances=transcript.utterances,
+        talk=talk,
+        questions=extraction.questions,
+        facts=extraction.facts,
+        feedback=extraction.feedback,
+        next_steps=extraction.next_steps,
+        warnings=warnings,
+    )
+
+
+def analyze_text(
+    text: str,
+    *,
+    manager: str,
+    report: str,
+    date: str | dt.date | None = None,
+    lang: str = "auto",
+    filename: str | None = None,
+    settings: Settings | None = None,
+    extractor: Extractor | None = None,
+) -> Analysis:
+    from copilot.ingest.formats import parse_text
+
+    transcript = parse_text(text, filename=filename, lang=lang)
+    return analyze_transcript(
+        transcript, manager=manager, report=report, date=date, settings=settings,
+        extractor=extractor, source=filename,
+    )
+
+
+def analyze_path(
+    path: Path,
+    *,
+    manager: str,
+    report: str,
+    date: str | dt.date | None = None,
+    lang: str = "auto",
+    settings: Settings | None = None,
+    extractor: Extractor | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    from copilot.ingest.formats import read_file
+
+    settings = settings or get_settings()
+    check_people(manager, report)
+    parse_date(date)  # a wrong date fails before any slow work
+    transcript = read_file(Path(path), lang=lang, max_bytes=settings.max_input_bytes)
+    return analyze_transcript(
+        transcript, manager=manager, report=report, date=date, settings=settings,
+        extractor=extractor, source=Path(path).name, progress=progress,
+    )

@@ -1,0 +1,164 @@
+"""`python -m eval`: run the labelled cases through the real pipeline and score them.
+
+Exit codes: 0 whatever the scores (this measures, it does not gate); 2 when the case files do
+not load, since then nothing is measured at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from eval.cases import WARNING_CODES, Case, CaseError, load_cases
+from eval.external import run_external
+from eval.report import (
+    cases_table, counts_json, external_tables, groups_table, print_case_errors, scores_table,
+)
+from eval.scoring import PRF, TYPES, Item, aggregate, score_case, to_item
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = ROOT.parent / "shared" / "eval-data"
+DEFAULT_OUT = ROOT / "eval" / "results" / "latest.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                    help="third-party eval data folder (skipped when absent)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
+    ap.add_argument("--split", choices=("all", "dev", "heldout"), default="all")
+    ap.add_argument("--verbose", action="store_true",
+                    help="print and save missed/spurious items per case")
+    return ap.parse_args(argv)
+
+
+def gold_items(case: Case) -> dict[str, list[Item]]:
+    utts = case.utterances
+
+    def quote(ids: list[int]) -> str:
+        # Gold questions/feedback carry no text: show the turns they point at.
+        return " / ".join(utts[i - 1][1] for i in ids)
+
+    return {
+        kind: [to_item(kind, g, text=g.text or getattr(g, "action", None) or quote(g.evidence))
+               for g in getattr(case, kind)]
+        for kind in TYPES
+    }
+
+
+def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
+    """Analyse one case with the real pipeline; a crash scores as an empty prediction."""
+    from copilot.pipeline import analyze_text  # lazy: the engine may not exist yet
+
+    row: dict[str, Any] = {"id": case.id, "language": case.language, "split": case.split,
+                           "format": case.format, "gold_warnings": sorted(case.warnings)}
+    pred: dict[str, list[Item]] = {k: [] for k in TYPES}
+    pred_warnings: list[str] = []
+    start = time.perf_counter()
+    try:
+        analysis = analyze_text(
+            case.transcript, manager=case.manager, report=case.report, date=case.date,
+            lang="auto", filename=f"{case.id}.{'md' if case.format == 'notes' else 'txt'}",
+        )
+        pred = {k: [to_item(k, x) for x in getattr(analysis, k)] for k in TYPES}
+        pred_warnings = [w.code for w in analysis.warnings]
+        row.update(
+            engine=analysis.engine,
+            detected_language=analysis.language,
+            source_format=analysis.source_format,
+            n_utterances=(len(analysis.utterances), len(case.utterances)),
+            manager_share=analysis.talk.manager_share if analysis.talk else None,
+        )
+    except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
+        row["error"] = f"{type(exc).__name__}: {exc}"
+    row["seconds"] = round(time.perf_counter() - start, 3)
+    row["predicted_warnings"] = sorted(set(pred_warnings))
+    result = score_case(pred, gold_items(case), pred_warnings, case.warnings, WARNING_CODES)
+    row["counts"] = counts_json(result.counts)
+    row["_errors"] = result.errors
+    return row, result.counts
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console()
+    try:
+        cases = load_cases(split=args.split)
+    except CaseError as exc:
+        console.print(f"[red]cannot load the eval cases: {exc}[/red]")
+        return 2
+    console.print(f"{len(cases)} cases (split={args.split})")
+    rows, per_case = [], []
+    for case in cases:
+        row, counts = run_case(case)
+        rows.append(row)
+        per_case.append((case, counts))
+
+    def group(pred: Any) -> tuple[int, dict[str, PRF]]:
+        chosen = [c for case, c in per_case if pred(case)]
+        return len(chosen), aggregate(chosen)
+
+    overall = group(lambda c: True)
+    by_lang = {lang: group(lambda c, lang=lang: c.language == lang) for lang in ("fr", "en")}
+    by_split = {s: group(lambda c, s=s: c.split == s) for s in ("dev", "heldout")}
+
+    console.print(cases_table(rows))
+    failed = [r for r in rows if r.get("error")]
+    if failed:
+        console.print(f"[red]{len(failed)} case(s) failed to analyse, e.g. {failed[0]['error']}[/red]")
+    wrong_lang = [r["id"] for r in rows if r.get("detected_language") not in (None, r["language"])]
+    if wrong_lang:
+        console.print(f"[yellow]language detected wrongly: {', '.join(wrong_lang)}[/yellow]")
+    console.print(scores_table(f"All cases (micro, n={overall[0]})", overall[1]))
+    console.print(groups_table("By language", by_lang))
+    console.print(groups_table("By split (heldout is never used to tune rules)", by_split))
+    external = run_external(args.shared.resolve())
+    for t in external_tables(external):
+        console.print(t)
+    if args.verbose:
+        for r in rows:
+            print_case_errors(console, {**r, "errors": r["_errors"]})
+
+    for r in rows:
+        errs = r.pop("_errors")
+        if args.verbose:
+            r["errors"] = errs
+    doc = {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "split": args.split,
+        "n_cases": len(cases),
+        "scores": {
+            "all": counts_json(overall[1]),
+            "by_language": {k: {"cases": n, **counts_json(c)} for k, (n, c) in by_lang.items()},
+            "by_split": {k: {"cases": n, **counts_json(c)} for k, (n, c) in by_split.items()},
+        },
+        "cases": rows,
+        "external": external,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n",
+                        encoding="utf-8")
+    console.print(f"results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

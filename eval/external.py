@@ -1,0 +1,111 @@
+"""Scores on real third-party labelled text (../shared/eval-data), when that folder exists.
+
+The sets are read in place and never copied into the repo (their licences differ from ours;
+see SOURCES.md there). The classifiers come from the rules engine, imported lazily so the
+harness runs, and reports "skipped", while that engine does not exist yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eval.scoring import binary, classification
+
+ANNOMI = Path("text/annomi/AnnoMI-full.csv")
+CODE_REVIEW = Path("text/code-review-counterproductive/fullDataset.csv")
+# The nine primitive traits of the code-review set; a comment with all nine at 0 is "clean".
+TRAITS = (
+    "Personal attacks", "Threats or intimidation", "Mockery", "Lack of specificity",
+    "Discouragement without guide", "Disregard for other time or boundaries",
+    "Unconscious bias", "Dismissive attitude", "Excessive control",
+)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    # Some comments hold stray bytes; replacing them beats losing the row.
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _load(module: str, name: str) -> tuple[Callable[..., Any] | None, str | None]:
+    try:
+        mod = importlib.import_module(module)
+        return getattr(mod, name), None
+    except Exception as exc:  # noqa: BLE001 - any failure means "engine not ready"
+        return None, f"{module}.{name} unavailable: {type(exc).__name__}: {exc}"
+
+
+def annomi(path: Path, classify: Callable[[str, str], str]) -> dict[str, Any]:
+    """Therapist utterances labelled open/closed questions -> classify_question(text, "en")."""
+    gold: list[str] = []
+    pred: list[str | None] = []
+    errors = 0
+    for row in _rows(path):
+        kind = (row.get("question_subtype") or "").strip()
+        text = (row.get("utterance_text") or "").strip()
+        if row.get("interlocutor") != "therapist" or kind not in ("open", "closed") or not text:
+            continue
+        gold.append(kind)
+        try:
+            pred.append(classify(text, "en"))
+        except Exception:  # noqa: BLE001 - a crash on one row is an error, not a skipped set
+            pred.append(None)
+            errors += 1
+    return {**classification(gold, pred, ("open", "closed")), "errors": errors}
+
+
+def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> dict[str, Any]:
+    """Comments labelled "Personal attacks"; target == "person" counts as a predicted attack."""
+    gold: list[bool] = []
+    pred: list[bool] = []
+    clean: list[bool] = []
+    errors = 0
+    for row in _rows(path):
+        text = (row.get("description") or "").strip()
+        if not text:
+            continue
+        gold.append((row.get("Personal attacks") or "").strip() == "1")
+        clean.append(all((row.get(t) or "").strip() == "0" for t in TRAITS))
+        try:
+            _, target = classify(text, "en")
+        except Exception:  # noqa: BLE001
+            target = None
+            errors += 1
+        pred.append(target == "person")
+    prf = binary(gold, pred)
+    flagged_clean = sum(p for p, c in zip(pred, clean) if c)
+    n_clean = sum(clean)
+    return {
+        "n": len(gold),
+        "positives": sum(gold),
+        **prf.as_dict(),
+        "clean_n": n_clean,
+        "clean_false_positives": flagged_clean,
+        "clean_false_positive_rate": round(flagged_clean / n_clean, 4) if n_clean else None,
+        "errors": errors,
+    }
+
+
+def run_external(shared: Path) -> dict[str, Any]:
+    """Every external set, each either scored or {"skipped": why}."""
+    if not shared.is_dir():
+        return {"skipped": f"{shared} does not exist"}
+    out: dict[str, Any] = {"folder": str(shared)}
+    qpath, fpath = shared / ANNOMI, shared / CODE_REVIEW
+    if not qpath.is_file():
+        out["annomi"] = {"skipped": f"{qpath} not found"}
+    else:
+        fn, why = _load("copilot.analyze.rules.questions", "classify_question")
+        out["annomi"] = annomi(qpath, fn) if fn else {"skipped": why}
+    if not fpath.is_file():
+        out["code_review"] = {"skipped": f"{fpath} not found"}
+    else:
+        fn, why = _load("copilot.analyze.rules.feedback", "classify_feedback")
+        out["code_review"] = code_review(fpath, fn) if fn else {"skipped": why}
+    return out

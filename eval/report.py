@@ -1,0 +1,115 @@
+"""Rich tables and the JSON document of one eval run (formatting only, no scoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from eval.cases import WARNING_CODES
+from eval.scoring import FIELDS, PRF, TYPES
+
+# Table rows in reading order: detection, then that type's fields, then warnings.
+METRIC_ORDER = [m for kind in TYPES for m in (kind, *(f"{kind}.{f}" for f in FIELDS[kind]))]
+METRIC_ORDER += ["warnings", *(f"warnings.{c}" for c in WARNING_CODES)]
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def scores_table(title: str, counts: Mapping[str, PRF]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("metric", "P", "R", "F1", "support", "tp", "fp", "fn"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for key in METRIC_ORDER:
+        prf = counts.get(key, PRF())
+        label = key if "." not in key else "  ." + key.split(".", 1)[1]
+        style = "bold" if "." not in key else None
+        table.add_row(label, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1),
+                      str(prf.support), str(prf.tp), str(prf.fp), str(prf.fn), style=style)
+    return table
+
+
+def groups_table(title: str, groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> Table:
+    """One row per group (language or split): F1 of each type and of the warnings."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("group")
+    table.add_column("cases", justify="right")
+    cols = [m for m in METRIC_ORDER if not m.startswith("warnings.")]
+    for m in cols:
+        table.add_column(f"F1 {m}", justify="right")
+    for name, (n, counts) in groups.items():
+        table.add_row(name, str(n), *(_pct(counts.get(m, PRF()).f1) for m in cols))
+    return table
+
+
+def cases_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Cases (predicted/gold items; ! = analysis failed)", title_justify="left")
+    for col in ("case", "lang", "split", "mgr share", *TYPES, "warnings pred | gold"):
+        table.add_column(col, justify="left" if col in ("case", "warnings pred | gold") else "right")
+    for r in rows:
+        c = r["counts"]
+        cells = [f"{c[k]['tp'] + c[k]['fp']}/{c[k]['support']}" for k in TYPES]
+        share = r.get("manager_share")
+        warn = f"{','.join(r['predicted_warnings']) or '-'} | {','.join(r['gold_warnings']) or '-'}"
+        name = r["id"] + (" !" if r.get("error") else "")
+        table.add_row(name, r["language"], r["split"], _pct(share), *cells, warn,
+                      style="red" if r.get("error") else None)
+    return table
+
+
+def external_tables(ext: Mapping[str, Any]) -> list[Table | str]:
+    if "skipped" in ext:
+        return [f"External sets skipped: {ext['skipped']}"]
+    out: list[Table | str] = []
+    q = ext.get("annomi", {})
+    if "skipped" in q:
+        out.append(f"AnnoMI questions skipped: {q['skipped']}")
+    else:
+        t = Table(title=f"AnnoMI open/closed questions (n={q['n']}, accuracy {_pct(q['accuracy'])}, "
+                  f"macro-F1 {_pct(q['macro_f1'])}, errors {q['errors']})", title_justify="left")
+        for col in ("class", "P", "R", "F1", "support"):
+            t.add_column(col, justify="left" if col == "class" else "right")
+        for label, d in q["per_class"].items():
+            t.add_row(label, _pct(d["precision"]), _pct(d["recall"]), _pct(d["f1"]), str(d["support"]))
+        out.append(t)
+    f = ext.get("code_review", {})
+    if "skipped" in f:
+        out.append(f"Code-review personal attacks skipped: {f['skipped']}")
+    else:
+        t = Table(title="Code-review comments: personal attacks (target == person)", title_justify="left")
+        for col in ("n", "attacks", "P", "R", "F1", "clean n", "FP rate on clean", "errors"):
+            t.add_column(col, justify="right")
+        t.add_row(str(f["n"]), str(f["positives"]), _pct(f["precision"]), _pct(f["recall"]),
+                  _pct(f["f1"]), str(f["clean_n"]), _pct(f["clean_false_positive_rate"]), str(f["errors"]))
+        out.append(t)
+    return out
+
+
+def print_case_errors(console: Console, row: dict[str, Any]) -> None:
+    """--verbose: what was missed, what was invented, which fields were wrong."""
+    console.print(f"[bold]{row['id']}[/bold] ({row['language']}, {row['split']})")
+    if row.get("error"):
+        console.print(f"  [red]analysis failed: {row['error']}[/red]")
+    for kind, errs in row.get("errors", {}).items():
+        for item in errs["missed"]:
+            console.print(f"  [yellow]missed {kind}[/yellow] {_brief(item)}")
+        for item in errs["spurious"]:
+            console.print(f"  [magenta]spurious {kind}[/magenta] {_brief(item)}")
+        for w in errs["wrong_fields"]:
+            console.print(f"  [cyan]wrong {kind}.{w['field']}[/cyan] gold={w['gold'][w['field']]!r} "
+                          f"predicted={w['predicted'][w['field']]!r} {_brief(w['gold'])}")
+
+
+def _brief(item: Mapping[str, Any]) -> str:
+    extra = {k: v for k, v in item.items() if k not in ("text", "evidence")}
+    text = item.get("text") or ""
+    text = text if len(text) <= 90 else text[:87] + "..."
+    return f"{item['evidence']} {extra or ''} \u201c{text}\u201d"
+
+
+def counts_json(counts: Mapping[str, PRF]) -> dict[str, Any]:
+    return {k: counts[k].as_dict() for k in METRIC_ORDER if k in counts}
