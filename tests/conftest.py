@@ -61,7 +61,7 @@ UTTERANCES = [
 def make_extraction(*steps: NextStep) -> Extraction:
     """A realistic extraction citing UTTERANCES, with the given next steps."""
     return Extraction(
-        facts=[Fact(text="La démo client s'est bien passée.", evidence=[2])],
+        facts=[Fact(text="La démo client [ACME] s'est bien passée.", evidence=[2])],
         feedback=[FeedbackItem(text="Bonne démo", polarity="positive", target="behavior",
                                evidence=[1, 2], suggestion="Dis ce qui a marché.",
                                given_by="Claire")],

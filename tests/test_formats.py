@@ -169,8 +169,11 @@ def test_notes_whose_only_labels_are_headings():
 
 def test_key_value_notes_and_prose_are_not_dialogue():
     assert parse_text("Budget: validé\nMoral: bon\nCharge: haute").source_format == "notes"
-    prose = "Le point clé: la charge.\nLa suite: un plan.\nrappel important: RH"
-    assert parse_text(prose).has_speakers is False
+    # lower-case words, more than 4 words: labels, not names
+    prose = "Le point clé: la charge.\nLa Suite Du Plan Global: ok\nrappel important: RH"
+    t = parse_text(prose)
+    assert (t.source_format, t.has_speakers) == ("notes", False)
+    assert t.utterances[1].text == "La Suite Du Plan Global: ok"
 
 
 def test_a_single_turn_is_notes():

@@ -273,7 +273,7 @@ def _parse_speaker_text(text: str) -> list[Seg] | None:
                 "text": [body],
             }
             segs.append(current)
-        elif match and _fold(match.group("name")) in NOTE_HEADINGS or current is None:
+        elif (match and _fold(match.group("name")) in NOTE_HEADINGS) or current is None:
             # "Action: ..." lines and a title above the first turn stand alone, without speaker.
             segs.append({"speaker": None, "start": None, "text": [bare]})
             current = None

@@ -61,7 +61,13 @@ _CLOSED_FR_WH = re.compile(
 )
 
 
+# "Salut Julien, ...", "Julien, ...": greetings and a vocative name do not change the question.
+_GREETING = re.compile(r"^\s*(?:salut|bonjour|coucou|hello|hi|hey|bonsoir)\b[^,?]{0,25},\s*", re.I)
+_VOCATIVE = re.compile(r"^\s*[A-ZÀ-Ý][\w-]+,\s+")
+
+
 def _core(question: str) -> str:
+    question = _VOCATIVE.sub("", _GREETING.sub("", question, count=1), count=1)
     return _FILLERS.sub("", fold(question).strip(" \t\"'«»“”-–—")).strip()
 
 
