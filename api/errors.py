@@ -16,16 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from copilot.errors import CopilotError, InputError
+from copilot.errors import CopilotError, InputError, TooLarge  # noqa: F401 (re-exported)
 
 log = logging.getLogger("copilot.api")
-
-
-class TooLarge(InputError):
-    """The request body is bigger than settings.max_input_bytes (HTTP 413)."""
-
-    status_code = 413
-    code = "too_large"
 
 
 def error_body(code: str, message: str, hint: str | None = None) -> dict[str, Any]:

@@ -16,11 +16,12 @@ import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 try:  # Typer >= 0.2x ships its own copy of click; older releases use click itself.
     from typer._click import exceptions as _click_errors
@@ -50,7 +51,7 @@ class Lang(str, Enum):
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DateOpt = Annotated[
-    Optional[str], typer.Option("--date", help="Meeting date, YYYY-MM-DD (default: today).")
+    str | None, typer.Option("--date", help="Meeting date, YYYY-MM-DD (default: today).")
 ]
 
 
@@ -104,7 +105,7 @@ def analyze(
     store = None if no_save else _open_store(settings)
     err = _stderr()
     try:
-        with err.status(f"reading {path.name}…") as status:
+        with err.status(f"reading {escape(path.name)}…") as status:
 
             def progress(stage: str, fraction: float) -> None:
                 if fraction < 1.0:
@@ -138,7 +139,7 @@ def analyze(
 def agenda(
     report: Annotated[str, typer.Option("--report", help="Who the next 1:1 is with.")],
     manager: Annotated[
-        Optional[str], typer.Option("--manager", help="Only meetings with this manager.")
+        str | None, typer.Option("--manager", help="Only meetings with this manager.")
     ] = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
@@ -159,8 +160,8 @@ def agenda(
 
 @meetings_app.command("list")
 def meetings_list(
-    report: Annotated[Optional[str], typer.Option("--report", help="Only this report.")] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="Only this manager.")] = None,
+    report: Annotated[str | None, typer.Option("--report", help="Only this report.")] = None,
+    manager: Annotated[str | None, typer.Option("--manager", help="Only this manager.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Stored meetings, newest first."""
@@ -207,7 +208,7 @@ def meetings_delete(
                 raise InputError(f"not deleting {meeting_id} without confirmation", "add --yes")
             typer.confirm(f"Delete meeting {meeting_id}?", abort=True, err=True)
         store.delete(meeting_id)
-    _stderr().print(f"deleted meeting {meeting_id}")
+    _stderr().print(f"deleted meeting {meeting_id}", markup=False)
 
 
 @app.command()
@@ -238,7 +239,7 @@ def run(argv: list[str] | None = None) -> int:
         _fail(exc.one_line())
         return 2
     except _click_errors.NoArgsIsHelpError as exc:
-        exc.show()  # `copilot` alone: the help, on stderr, as click does
+        exc.show()  # `copilot` alone: the help and exit 2, as click does
         return 2
     except _click_errors.UsageError as exc:
         where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
@@ -247,7 +248,7 @@ def run(argv: list[str] | None = None) -> int:
     except _click_errors.ClickException as exc:
         _fail(exc.format_message())
         return exc.exit_code
-    except (typer.Abort, _click_errors.Abort):
+    except typer.Abort:
         _fail("aborted")
         return 1
     except KeyboardInterrupt:  # pragma: no cover - Typer turns it into Exit(130) first
@@ -255,7 +256,9 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("COPILOT_DEBUG"):
             traceback.print_exc()
-        hint = "" if os.environ.get("COPILOT_DEBUG") else " (rerun with COPILOT_DEBUG=1 to see the traceback)"
+            hint = ""
+        else:
+            hint = " (rerun with COPILOT_DEBUG=1 to see the traceback)"
         _fail(f"internal error: {type(exc).__name__}: {exc}{hint}")
         return 1
     return result if isinstance(result, int) else 0

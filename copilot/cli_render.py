@@ -68,7 +68,8 @@ def _talk(talk: Talk) -> Group:
         _line(("manager share ", "bold"), _pct(talk.manager_share),
               ("   report share ", "bold"), _pct(talk.report_share),
               ("   turns ", "bold"), str(talk.turns)),
-        _line(("questions ", "bold"), f"{talk.questions.open} open, {talk.questions.closed} closed"),
+        _line(("questions ", "bold"),
+              f"{talk.questions.open} open, {talk.questions.closed} closed"),
     ]
     m = talk.longest_monologue
     if m is not None:
@@ -129,9 +130,10 @@ def render_agenda(console: Console, agenda: Agenda) -> None:
     for item in agenda.items:
         mark = ("OVERDUE ", "bold red") if item.overdue else ""
         due = f"due {item.due.isoformat()}" if item.due else "no due date"
+        since = item.from_date.isoformat() if item.from_date else "?"
         console.print(_line(
             "  - ", mark, (item.owner or "(no owner)", "bold"), ": ", item.text, f"  ({due}; ",
-            f"from {item.from_meeting} on {item.from_date.isoformat() if item.from_date else '?'}) ",
+            f"from {item.from_meeting} on {since}) ",
             (evidence(item.evidence), "dim"),
         ))
 

@@ -3,7 +3,8 @@
     CopilotError                 base; `message` says what is wrong, `hint` what to do
     ├── InputError               the user's input is unusable (missing/empty/corrupt file, bad date,
     │   │                        unknown option value) -> CLI exit 2, HTTP 400
-    │   └── UnsupportedFormat    a file type we cannot read -> HTTP 415
+    │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
+    │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
     ├── ConfigError              settings that cannot work (bad path, missing model) -> HTTP 500
     ├── EngineError              an engine (NLP model, transcriber, LLM) failed -> HTTP 502
@@ -45,6 +46,11 @@ class InputError(CopilotError):
 class UnsupportedFormat(InputError):
     status_code = 415
     code = "unsupported_format"
+
+
+class TooLarge(InputError):
+    status_code = 413
+    code = "too_large"
 
 
 class NotFoundError(CopilotError):

@@ -20,7 +20,12 @@ from rich.console import Console
 from eval.cases import WARNING_CODES, Case, CaseError, load_cases
 from eval.external import run_external
 from eval.report import (
-    cases_table, counts_json, external_tables, groups_table, print_case_errors, scores_table,
+    cases_table,
+    counts_json,
+    external_tables,
+    groups_table,
+    print_case_errors,
+    scores_table,
 )
 from eval.scoring import PRF, TYPES, Item, aggregate, score_case, to_item
 
@@ -31,12 +36,17 @@ DEFAULT_OUT = ROOT / "eval" / "results" / "latest.json"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                    help="third-party eval data folder (skipped when absent)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="third-party eval data folder (skipped when absent)",
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     ap.add_argument("--split", choices=("all", "dev", "heldout"), default="all")
-    ap.add_argument("--verbose", action="store_true",
-                    help="print and save missed/spurious items per case")
+    ap.add_argument(
+        "--verbose", action="store_true", help="print and save missed/spurious items per case"
+    )
     return ap.parse_args(argv)
 
 
@@ -48,25 +58,36 @@ def gold_items(case: Case) -> dict[str, list[Item]]:
         return " / ".join(utts[i - 1][1] for i in ids)
 
     return {
-        kind: [to_item(kind, g, text=g.text or getattr(g, "action", None) or quote(g.evidence))
-               for g in getattr(case, kind)]
+        kind: [
+            to_item(kind, g, text=g.text or getattr(g, "action", None) or quote(g.evidence))
+            for g in getattr(case, kind)
+        ]
         for kind in TYPES
     }
 
 
 def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
     """Analyse one case with the real pipeline; a crash scores as an empty prediction."""
-    from copilot.pipeline import analyze_text  # lazy: the engine may not exist yet
-
-    row: dict[str, Any] = {"id": case.id, "language": case.language, "split": case.split,
-                           "format": case.format, "gold_warnings": sorted(case.warnings)}
+    row: dict[str, Any] = {
+        "id": case.id,
+        "language": case.language,
+        "split": case.split,
+        "format": case.format,
+        "gold_warnings": sorted(case.warnings),
+    }
     pred: dict[str, list[Item]] = {k: [] for k in TYPES}
     pred_warnings: list[str] = []
     start = time.perf_counter()
     try:
+        from copilot.pipeline import analyze_text  # lazy, and inside: the engine may be broken
+
         analysis = analyze_text(
-            case.transcript, manager=case.manager, report=case.report, date=case.date,
-            lang="auto", filename=f"{case.id}.{'md' if case.format == 'notes' else 'txt'}",
+            case.transcript,
+            manager=case.manager,
+            report=case.report,
+            date=case.date,
+            lang="auto",
+            filename=f"{case.id}.{'md' if case.format == 'notes' else 'txt'}",
         )
         pred = {k: [to_item(k, x) for x in getattr(analysis, k)] for k in TYPES}
         pred_warnings = [w.code for w in analysis.warnings]
@@ -89,8 +110,14 @@ def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -99,6 +126,8 @@ def git_commit() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     console = Console()
+    if not console.is_terminal:  # piped into a log: do not squeeze the tables to 80 columns
+        console = Console(width=120)
     try:
         cases = load_cases(split=args.split)
     except CaseError as exc:
@@ -122,10 +151,23 @@ def main(argv: list[str] | None = None) -> int:
     console.print(cases_table(rows))
     failed = [r for r in rows if r.get("error")]
     if failed:
-        console.print(f"[red]{len(failed)} case(s) failed to analyse, e.g. {failed[0]['error']}[/red]")
-    wrong_lang = [r["id"] for r in rows if r.get("detected_language") not in (None, r["language"])]
-    if wrong_lang:
-        console.print(f"[yellow]language detected wrongly: {', '.join(wrong_lang)}[/yellow]")
+        console.print(
+            f"[red]{len(failed)} case(s) failed to analyse, e.g. {failed[0]['error']}[/red]"
+        )
+    # Mis-parsed input shifts every id, so say so before anyone reads the scores.
+    checks = {
+        "language detected wrongly": lambda r: (
+            r.get("detected_language") not in (None, r["language"])
+        ),
+        "parsed as another format": lambda r: r.get("source_format") not in (None, r["format"]),
+        "utterance count differs from the labels": lambda r: (
+            r.get("n_utterances", (0, 0))[0] != r.get("n_utterances", (0, 0))[1]
+        ),
+    }
+    for what, bad in checks.items():
+        ids = [r["id"] for r in rows if bad(r)]
+        if ids:
+            console.print(f"[yellow]{what}: {', '.join(ids)}[/yellow]")
     console.print(scores_table(f"All cases (micro, n={overall[0]})", overall[1]))
     console.print(groups_table("By language", by_lang))
     console.print(groups_table("By split (heldout is never used to tune rules)", by_split))
@@ -154,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         "external": external,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     console.print(f"results written to {args.out}")
     return 0
 

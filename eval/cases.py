@@ -25,7 +25,11 @@ WARNING_CODES = (
     "no_speakers",
 )
 WarningCode = Literal[
-    "manager_dominated_talk", "personal_feedback", "no_next_steps", "few_open_questions", "no_speakers"
+    "manager_dominated_talk",
+    "personal_feedback",
+    "no_next_steps",
+    "few_open_questions",
+    "no_speakers",
 ]
 # Thresholds the gold warnings are derived from; the defaults of copilot.settings.Settings.
 MANAGER_SHARE = 0.6
@@ -96,7 +100,7 @@ class Case(BaseModel):
         return self.utterances[uid - 1][0]
 
     @model_validator(mode="after")
-    def _check(self) -> "Case":
+    def _check(self) -> Case:
         people = {name_key(self.manager): self.manager, name_key(self.report): self.report}
         if len(people) != 2:
             raise ValueError("manager and report must be two different people")
@@ -104,11 +108,17 @@ class Case(BaseModel):
         n = len(utts)
         for u_speaker, u_text in utts:
             if self.format == "text" and name_key(u_speaker or "") not in people:
-                raise ValueError(f"speaker {u_speaker!r} is neither {self.manager} nor {self.report}")
+                raise ValueError(
+                    f"speaker {u_speaker!r} is neither {self.manager} nor {self.report}"
+                )
             if self.format == "notes" and len(u_text) > NOTES_MAX_LINE:
                 raise ValueError(f"notes line longer than {NOTES_MAX_LINE} chars: {u_text[:40]!r}")
-        groups = {"next_steps": self.next_steps, "feedback": self.feedback,
-                  "questions": self.questions, "facts": self.facts}
+        groups = {
+            "next_steps": self.next_steps,
+            "feedback": self.feedback,
+            "questions": self.questions,
+            "facts": self.facts,
+        }
         for kind, items in groups.items():
             for i, item in enumerate(items, start=1):
                 bad = [e for e in item.evidence if not 1 <= e <= n]
@@ -121,6 +131,11 @@ class Case(BaseModel):
                 raise ValueError(f"next_steps[{i}]: owner {step.owner!r} is not in this 1:1")
             if step.due is not None and step.due < self.date:
                 raise ValueError(f"next_steps[{i}]: due {step.due} is before the meeting")
+            if (step.due is None) != (step.due_text is None):
+                raise ValueError(f"next_steps[{i}]: give both due and due_text, or neither")
+            said = " ".join(utts[e - 1][1] for e in step.evidence).casefold()
+            if step.due_text and step.due_text.casefold() not in said:
+                raise ValueError(f"next_steps[{i}]: {step.due_text!r} is not in its evidence")
         for i, fb in enumerate(self.feedback, start=1):
             if fb.given_by is not None and name_key(fb.given_by) not in people:
                 raise ValueError(f"feedback[{i}]: given_by {fb.given_by!r} is not in this 1:1")
@@ -177,9 +192,8 @@ def derived_warnings(case: Case) -> set[str]:
             out.add("manager_dominated_talk")
         asked = len(case.questions)
         opened = sum(q.kind == "open" for q in case.questions)
-        if asked >= MIN_QUESTIONS and opened / asked < OPEN_SHARE:
-            out.add("few_open_questions")
-        elif asked == 0 and n_utts >= 6:
+        too_closed = asked >= MIN_QUESTIONS and opened / asked < OPEN_SHARE
+        if too_closed or (asked == 0 and n_utts >= 6):
             out.add("few_open_questions")
     for fb in case.feedback:
         giver = fb.given_by or case.manager

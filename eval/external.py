@@ -20,9 +20,15 @@ ANNOMI = Path("text/annomi/AnnoMI-full.csv")
 CODE_REVIEW = Path("text/code-review-counterproductive/fullDataset.csv")
 # The nine primitive traits of the code-review set; a comment with all nine at 0 is "clean".
 TRAITS = (
-    "Personal attacks", "Threats or intimidation", "Mockery", "Lack of specificity",
-    "Discouragement without guide", "Disregard for other time or boundaries",
-    "Unconscious bias", "Dismissive attitude", "Excessive control",
+    "Personal attacks",
+    "Threats or intimidation",
+    "Mockery",
+    "Lack of specificity",
+    "Discouragement without guide",
+    "Disregard for other time or boundaries",
+    "Unconscious bias",
+    "Dismissive attitude",
+    "Excessive control",
 )
 
 

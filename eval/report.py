@@ -28,36 +28,58 @@ def scores_table(title: str, counts: Mapping[str, PRF]) -> Table:
         prf = counts.get(key, PRF())
         label = key if "." not in key else "  ." + key.split(".", 1)[1]
         style = "bold" if "." not in key else None
-        table.add_row(label, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1),
-                      str(prf.support), str(prf.tp), str(prf.fp), str(prf.fn), style=style)
+        table.add_row(
+            label,
+            _pct(prf.precision),
+            _pct(prf.recall),
+            _pct(prf.f1),
+            str(prf.support),
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+            style=style,
+        )
     return table
 
 
 def groups_table(title: str, groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> Table:
-    """One row per group (language or split): F1 of each type and of the warnings."""
+    """One column per group (language or split), one row per metric: F1 (support)."""
     table = Table(title=title, title_justify="left")
-    table.add_column("group")
-    table.add_column("cases", justify="right")
-    cols = [m for m in METRIC_ORDER if not m.startswith("warnings.")]
-    for m in cols:
-        table.add_column(f"F1 {m}", justify="right")
-    for name, (n, counts) in groups.items():
-        table.add_row(name, str(n), *(_pct(counts.get(m, PRF()).f1) for m in cols))
+    table.add_column("F1 (support)")
+    for name, (n, _) in groups.items():
+        table.add_column(f"{name} ({n} cases)", justify="right")
+    for key in METRIC_ORDER:
+        if key.startswith("warnings."):
+            continue
+        label = key if "." not in key else "  ." + key.split(".", 1)[1]
+        cells = []
+        for _, counts in groups.values():
+            prf = counts.get(key, PRF())
+            cells.append(f"{_pct(prf.f1)} ({prf.support})")
+        table.add_row(label, *cells, style="bold" if "." not in key else None)
     return table
 
 
 def cases_table(rows: list[dict[str, Any]]) -> Table:
-    table = Table(title="Cases (predicted/gold items; ! = analysis failed)", title_justify="left")
-    for col in ("case", "lang", "split", "mgr share", *TYPES, "warnings pred | gold"):
-        table.add_column(col, justify="left" if col in ("case", "warnings pred | gold") else "right")
+    """Per case: predicted/gold counts per type, and the warnings that differ (+extra -missed)."""
+    table = Table(title="Cases: predicted/gold items (! = analysis failed)", title_justify="left")
+    for col in ("case", "lang", "split", "mgr share", *TYPES, "warnings"):
+        table.add_column(col, justify="left" if col in ("case", "warnings") else "right")
     for r in rows:
         c = r["counts"]
         cells = [f"{c[k]['tp'] + c[k]['fp']}/{c[k]['support']}" for k in TYPES]
-        share = r.get("manager_share")
-        warn = f"{','.join(r['predicted_warnings']) or '-'} | {','.join(r['gold_warnings']) or '-'}"
+        pred, gold = set(r["predicted_warnings"]), set(r["gold_warnings"])
+        diff = [f"+{w}" for w in sorted(pred - gold)] + [f"-{w}" for w in sorted(gold - pred)]
         name = r["id"] + (" !" if r.get("error") else "")
-        table.add_row(name, r["language"], r["split"], _pct(share), *cells, warn,
-                      style="red" if r.get("error") else None)
+        table.add_row(
+            name,
+            r["language"],
+            r["split"],
+            _pct(r.get("manager_share")),
+            *cells,
+            " ".join(diff) or "ok",
+            style="red" if r.get("error") else None,
+        )
     return table
 
 
@@ -69,22 +91,37 @@ def external_tables(ext: Mapping[str, Any]) -> list[Table | str]:
     if "skipped" in q:
         out.append(f"AnnoMI questions skipped: {q['skipped']}")
     else:
-        t = Table(title=f"AnnoMI open/closed questions (n={q['n']}, accuracy {_pct(q['accuracy'])}, "
-                  f"macro-F1 {_pct(q['macro_f1'])}, errors {q['errors']})", title_justify="left")
+        t = Table(
+            title=f"AnnoMI open/closed questions (n={q['n']}, accuracy {_pct(q['accuracy'])}, "
+            f"macro-F1 {_pct(q['macro_f1'])}, errors {q['errors']})",
+            title_justify="left",
+        )
         for col in ("class", "P", "R", "F1", "support"):
             t.add_column(col, justify="left" if col == "class" else "right")
         for label, d in q["per_class"].items():
-            t.add_row(label, _pct(d["precision"]), _pct(d["recall"]), _pct(d["f1"]), str(d["support"]))
+            t.add_row(
+                label, _pct(d["precision"]), _pct(d["recall"]), _pct(d["f1"]), str(d["support"])
+            )
         out.append(t)
     f = ext.get("code_review", {})
     if "skipped" in f:
         out.append(f"Code-review personal attacks skipped: {f['skipped']}")
     else:
-        t = Table(title="Code-review comments: personal attacks (target == person)", title_justify="left")
+        t = Table(
+            title="Code-review comments: personal attacks (target == person)", title_justify="left"
+        )
         for col in ("n", "attacks", "P", "R", "F1", "clean n", "FP rate on clean", "errors"):
             t.add_column(col, justify="right")
-        t.add_row(str(f["n"]), str(f["positives"]), _pct(f["precision"]), _pct(f["recall"]),
-                  _pct(f["f1"]), str(f["clean_n"]), _pct(f["clean_false_positive_rate"]), str(f["errors"]))
+        t.add_row(
+            str(f["n"]),
+            str(f["positives"]),
+            _pct(f["precision"]),
+            _pct(f["recall"]),
+            _pct(f["f1"]),
+            str(f["clean_n"]),
+            _pct(f["clean_false_positive_rate"]),
+            str(f["errors"]),
+        )
         out.append(t)
     return out
 
@@ -100,8 +137,10 @@ def print_case_errors(console: Console, row: dict[str, Any]) -> None:
         for item in errs["spurious"]:
             console.print(f"  [magenta]spurious {kind}[/magenta] {_brief(item)}")
         for w in errs["wrong_fields"]:
-            console.print(f"  [cyan]wrong {kind}.{w['field']}[/cyan] gold={w['gold'][w['field']]!r} "
-                          f"predicted={w['predicted'][w['field']]!r} {_brief(w['gold'])}")
+            console.print(
+                f"  [cyan]wrong {kind}.{w['field']}[/cyan] gold={w['gold'][w['field']]!r} "
+                f"predicted={w['predicted'][w['field']]!r} {_brief(w['gold'])}"
+            )
 
 
 def _brief(item: Mapping[str, Any]) -> str:

@@ -22,6 +22,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "facts": (),
 }
 TYPES = tuple(FIELDS)
+# Gold facts are labelled one per utterance; an engine that returns one fact per sentence is
+# not wrong for it, so predicted facts with the same evidence are merged before matching.
+MERGED_KINDS = frozenset({"facts"})
 
 
 @dataclass
@@ -32,7 +35,7 @@ class PRF:
     fp: int = 0
     fn: int = 0
 
-    def __add__(self, other: "PRF") -> "PRF":
+    def __add__(self, other: PRF) -> PRF:
         return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
     @property
@@ -55,9 +58,16 @@ class PRF:
         return self.tp + self.fn
 
     def as_dict(self) -> dict[str, Any]:
-        rnd = lambda x: None if x is None else round(x, 4)  # noqa: E731
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": rnd(self.precision),
-                "recall": rnd(self.recall), "f1": rnd(self.f1), "support": self.support}
+        rnd = lambda x: None if x is None else round(x, 4)
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": rnd(self.precision),
+            "recall": rnd(self.recall),
+            "f1": rnd(self.f1),
+            "support": self.support,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,20 @@ def to_item(kind: str, obj: Any, text: str | None = None) -> Item:
     if text is None:
         text = getattr(obj, "action", None) or getattr(obj, "text", None) or ""
     return Item(frozenset(obj.evidence), fields, text)
+
+
+def merge_same_evidence(items: Sequence[Item]) -> list[Item]:
+    """One item per distinct evidence set (first one's fields, texts joined), in input order."""
+    merged: dict[frozenset[int], Item] = {}
+    for item in items:
+        first = merged.get(item.evidence)
+        if first is None:
+            merged[item.evidence] = item
+        else:
+            merged[item.evidence] = Item(
+                first.evidence, first.fields, f"{first.text} / {item.text}"
+            )
+    return list(merged.values())
 
 
 def _agree(p: Item, g: Item) -> int:
@@ -143,7 +167,9 @@ def score_items(kind: str, pred: Sequence[Item], gold: Sequence[Item]) -> TypeRe
             if normalise(f, pv) == normalise(f, gv):
                 ok += 1
             else:
-                wrong.append({"field": f, "gold": gold[gi].describe(), "predicted": pred[pi].describe()})
+                wrong.append(
+                    {"field": f, "gold": gold[gi].describe(), "predicted": pred[pi].describe()}
+                )
         counts[f"{kind}.{f}"] = PRF(ok, len(pred) - ok, len(gold) - ok)
     matched_p = {pi for pi, _ in pairs}
     matched_g = {gi for _, gi in pairs}
@@ -155,14 +181,19 @@ def score_items(kind: str, pred: Sequence[Item], gold: Sequence[Item]) -> TypeRe
     )
 
 
-def score_warnings(pred: Iterable[str], gold: Iterable[str], codes: Sequence[str]) -> dict[str, PRF]:
+def score_warnings(
+    pred: Iterable[str], gold: Iterable[str], codes: Sequence[str]
+) -> dict[str, PRF]:
     """Counts over (case, code) pairs for one case; codes outside `codes` are not scored."""
     p = set(pred) & set(codes)
     g = set(gold) & set(codes)
     out = {"warnings": PRF(len(p & g), len(p - g), len(g - p))}
     for code in codes:
-        out[f"warnings.{code}"] = PRF(int(code in p and code in g), int(code in p and code not in g),
-                                      int(code in g and code not in p))
+        out[f"warnings.{code}"] = PRF(
+            int(code in p and code in g),
+            int(code in p and code not in g),
+            int(code in g and code not in p),
+        )
     return out
 
 
@@ -182,7 +213,10 @@ def score_case(
     counts: dict[str, PRF] = {}
     errors: dict[str, dict[str, list[Any]]] = {}
     for kind in TYPES:
-        res = score_items(kind, pred.get(kind, []), gold.get(kind, []))
+        predicted = pred.get(kind, [])
+        if kind in MERGED_KINDS:
+            predicted = merge_same_evidence(predicted)
+        res = score_items(kind, predicted, gold.get(kind, []))
         counts.update(res.counts)
         errors[kind] = {
             "missed": [i.describe() for i in res.missed],
@@ -202,7 +236,9 @@ def aggregate(per_case: Iterable[Mapping[str, PRF]]) -> dict[str, PRF]:
     return total
 
 
-def classification(gold: Sequence[str], pred: Sequence[str | None], labels: Sequence[str]) -> dict[str, Any]:
+def classification(
+    gold: Sequence[str], pred: Sequence[str | None], labels: Sequence[str]
+) -> dict[str, Any]:
     """Per-class P/R/F1, macro-F1 and accuracy; a None prediction (an error) is always wrong."""
     per = {}
     for label in labels:

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-import copilot.pipeline as pipeline
 from conftest import make_analysis, make_extraction, step
-from copilot import cli
+
+from copilot import cli, pipeline
 from copilot.analyze.base import FakeExtractor
 from copilot.memory import Store
 from copilot.models import Analysis
@@ -149,8 +148,8 @@ def test_unexpected_exception_is_one_line_internal_error(capsys, transcript, mon
                          "--report", "Julien")
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "error: internal error: RuntimeError: boom "
-        "(rerun with COPILOT_DEBUG=1 to see the traceback)"]
+        ("error: internal error: RuntimeError: boom "
+         "(rerun with COPILOT_DEBUG=1 to see the traceback)")]
     monkeypatch.setenv("COPILOT_DEBUG", "1")
     code, _, err = run(capsys, "analyze", str(transcript), "--manager", "Claire",
                        "--report", "Julien")
@@ -174,7 +173,7 @@ def test_real_process_exit_codes(tmp_path, transcript):
     proc = subprocess.run(
         [sys.executable, "-m", "copilot.cli", "analyze", str(transcript), "--manager", "Claire",
          "--report", "Julien", "--lang", "klingon"],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True, text=True, env=env, timeout=60, check=False,
     )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1
@@ -221,7 +220,7 @@ def test_unknown_meeting_is_a_one_line_error(capsys, two_meetings):
 
 def test_delete_needs_yes_when_nobody_can_answer(capsys, two_meetings, settings):
     assert_user_error(*run(capsys, "meetings", "delete", "jan"), "--yes")
-    code, out, err = run(capsys, "meetings", "delete", "jan", "--yes")
+    code, _, err = run(capsys, "meetings", "delete", "jan", "--yes")
     assert code == 0 and "deleted meeting jan" in err
     assert stored(settings) == ["feb"]
 

@@ -38,7 +38,7 @@ def test_french_next_steps_owner_and_due(fr) -> None:
     steps = {(s.owner, s.due): s for s in fr.next_steps}
     report_step = steps[("Julien", dt.date(2026, 3, 6))]  # "Tu m'envoies ... d'ici vendredi ?"
     assert report_step.action == "envoyer le plan de relance à Claire"
-    assert report_step.evidence == [9]
+    assert report_step.evidence == [9, 10]  # the request and its acceptance
     manager_step = steps[("Claire", dt.date(2026, 3, 15))]  # "je demande ... avant le 15 mars"
     assert manager_step.action.startswith("demander le budget formation aux RH")
     assert manager_step.owner_role == "manager"

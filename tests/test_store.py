@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import UTTERANCES, make_analysis, step
 from sqlalchemy import func, inspect, select, text
 
 import copilot.memory.store as store_mod
-from conftest import UTTERANCES, make_analysis, step
 from copilot.errors import InputError, NotFoundError, StoreError
 from copilot.memory import Store, build_agenda
 from copilot.memory.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
@@ -157,6 +158,18 @@ def test_a_database_error_mid_save_rolls_back_and_is_a_store_error(store):
     with pytest.raises(StoreError):
         store.save(bad)
     assert count(store, Person) == count(store, Meeting) == 0
+
+
+def test_concurrent_first_saves_of_the_same_new_people(store):
+    # The API saves from several threads; two first meetings with a new person must not
+    # collide on people.name_key.
+    def save(i: int) -> None:
+        store.save(make_analysis(f"m{i}", manager=f"Boss {i % 2}", report=f"Report {i % 3}"))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(save, range(24)))
+    assert count(store, Person) == 5 and count(store, Meeting) == 24
+    assert len(store.list(report="report 0", manager="BOSS 0")) == 4
 
 
 # -- open next steps and the agenda --------------------------------------------------------

@@ -6,7 +6,12 @@ from copilot.analyze.base import FakeExtractor
 from copilot.analyze.roles import infer_roles
 from copilot.analyze.talk import compute_talk
 from copilot.models import (
-    Extraction, FeedbackItem, NextStep, Question, Transcript, Utterance,
+    Extraction,
+    FeedbackItem,
+    NextStep,
+    Question,
+    Transcript,
+    Utterance,
 )
 from copilot.pipeline import analyze_transcript
 from copilot.settings import Settings

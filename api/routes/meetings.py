@@ -5,7 +5,7 @@ form uploads files while scripts and other services hold text. Both bodies are d
 OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for one route.
 """
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -36,7 +36,7 @@ class MeetingFields(BaseModel):
     manager: str = Field(description="The manager's name.", examples=["Claire"])
     report: str = Field(description="The report's name.", examples=["Julien"])
     # A string, not a date: a bad date gets the same 400 and hint as in the CLI.
-    date: Optional[str] = Field(
+    date: str | None = Field(
         default=None, description="Meeting date, YYYY-MM-DD; default today.",
         examples=["2026-03-02"],
     )
@@ -47,7 +47,7 @@ class MeetingText(MeetingFields):
     """JSON body: the transcript or notes as text."""
 
     transcript: str = Field(description="Transcript or notes, in any format copilot reads.")
-    filename: Optional[str] = Field(
+    filename: str | None = Field(
         default=None, description="Original file name; its extension (.vtt, .srt, .json) "
         "tells the format, else it is sniffed.", examples=["meeting.vtt"],
     )
@@ -196,8 +196,8 @@ async def create_meeting(
 @router.get("", response_model=list[MeetingSummary], responses=responses(503))
 def list_meetings(
     store: StoreDep,
-    report: Annotated[Optional[str], Query(description="Only meetings with this report.")] = None,
-    manager: Annotated[Optional[str], Query(description="Only meetings with this manager.")] = None,
+    report: Annotated[str | None, Query(description="Only meetings with this report.")] = None,
+    manager: Annotated[str | None, Query(description="Only meetings with this manager.")] = None,
 ) -> list[MeetingSummary]:
     """Stored meetings, newest first. Names match whatever their case or accents."""
     return store.list(report=report, manager=manager)

@@ -1,6 +1,6 @@
 """Per-person views: the agenda for the next 1:1."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -17,9 +17,9 @@ router = APIRouter(prefix="/people", tags=["people"])
 def get_agenda(
     name: str,
     store: StoreDep,
-    manager: Annotated[Optional[str], Query(description="Only meetings with this manager.")] = None,
+    manager: Annotated[str | None, Query(description="Only meetings with this manager.")] = None,
     date: Annotated[
-        Optional[str], Query(description="Date of the coming 1:1, YYYY-MM-DD (default today).")
+        str | None, Query(description="Date of the coming 1:1, YYYY-MM-DD (default today).")
     ] = None,
 ) -> Agenda:
     """Commitments still open from meetings with this person before `date`.

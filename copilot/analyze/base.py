@@ -34,7 +34,7 @@ class FakeExtractor:
     queue: list[Extraction] = field(default_factory=list)
     history: list[tuple[Transcript, MeetingContext]] = field(default_factory=list)
 
-    def enqueue(self, extraction: Extraction) -> "FakeExtractor":
+    def enqueue(self, extraction: Extraction) -> FakeExtractor:
         self.queue.append(extraction)
         return self
 

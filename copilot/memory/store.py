@@ -9,25 +9,33 @@ as `StoreError` with a message that says what to check; a caller never sees a dr
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from copilot.errors import InputError, NotFoundError, StoreError
-from copilot.memory.tables import AnalysisRow, Meeting, NextStepRow, Person, UtteranceRow
-from copilot.models import Analysis, MeetingSummary, NextStep
+from copilot.memory.tables import (
+    AnalysisRow,
+    Meeting,
+    NextStepRow,
+    Person,
+    UtteranceRow,
+    utcnow,
+)
+from copilot.models import Analysis, MeetingSummary, NextStep, Utterance
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
@@ -35,6 +43,7 @@ from copilot.text import name_key
 SCHEMA_VERSION = 1
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _NAME_MAX = 200
+_UPSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 _LIST_HINT = "run `copilot meetings list` to see the stored meetings"
 
 
@@ -89,7 +98,8 @@ def _make_engine(url: str) -> Engine:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision (a no-op when it is already there)."""
     cfg = Config()  # no alembic.ini: everything it would hold is set here
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    # Doubled '%': Config values go through configparser interpolation.
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -112,24 +122,34 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"{url!r} is not a database URL", "fix COPILOT_DATABASE_URL") from exc
         # Where the data is, for messages; render_as_string hides any password.
-        where = parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string()
-        where = where or "an in-memory database"
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        where = (parsed.database if is_sqlite else parsed.render_as_string()) or "memory"
         try:
             engine = _make_engine(url)
+        except ImportError as exc:
+            raise StoreError(
+                f"the database driver for {parsed.drivername} is not installed ({exc.name})",
+                f"pip install {exc.name}, or unset COPILOT_DATABASE_URL to use SQLite",
+            ) from exc
+        except (SQLAlchemyError, OSError) as exc:
+            raise _store_error(exc, where) from exc
+        try:
             migrate(engine)
         except CommandError as exc:
+            engine.dispose()
             raise StoreError(
                 f"the database at {where} has a schema this version does not know ({exc})",
                 "upgrade copilot, or point COPILOT_HOME at another folder",
             ) from exc
         except (SQLAlchemyError, OSError) as exc:
+            engine.dispose()
             raise _store_error(exc, where) from exc
         return cls(engine, where)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -154,17 +174,8 @@ class Store:
         """Store a whole analysis in one transaction: everything is written, or nothing."""
         for name in (analysis.manager, analysis.report):
             if not name.strip() or len(name) > _NAME_MAX:
-                raise InputError(f"{name[:40]!r} is not a usable name", "use a short, non-empty name")
-        try:
-            self._save(analysis)
-        except StoreError as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
-            # Another writer may have added the same person between our read and our insert
-            # (people.name_key is unique); a second try finds the row it wrote.
-            self._save(analysis)
-
-    def _save(self, analysis: Analysis) -> None:
+                raise InputError(f"{name[:40]!r} is not a usable name",
+                                 f"use a name of 1 to {_NAME_MAX} characters")
         with self._session(write=True) as s:
             if s.get(Meeting, analysis.id) is not None:
                 raise InputError(
@@ -231,9 +242,10 @@ class Store:
             .join(rep, Meeting.report_id == rep.id)
             .order_by(Meeting.date.desc(), Meeting.created_at.desc(), Meeting.id)
         )
-        if report is not None:
+        # An empty filter (`?report=`) means no filter, not "people with no name".
+        if report and report.strip():
             query = query.where(rep.name_key == name_key(report))
-        if manager is not None:
+        if manager and manager.strip():
             query = query.where(mgr.name_key == name_key(manager))
         with self._session() as s:
             rows = s.execute(query).all()
@@ -264,7 +276,7 @@ class Store:
             .where(Meeting.date < before)
             .order_by(Meeting.date, Meeting.created_at, NextStepRow.id)
         )
-        if manager is not None:
+        if manager and manager.strip():
             query = query.join(mgr, Meeting.manager_id == mgr.id).where(
                 mgr.name_key == name_key(manager)
             )
@@ -274,15 +286,28 @@ class Store:
 
 
 def _person(s: Session, name: str) -> Person:
+    """Get or create the person whose name_key matches `name`, safe against other writers.
+
+    INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL) instead of select-then-insert:
+    two first meetings with the same new person saved at once would otherwise both insert it
+    and one would fail on the unique name_key. On SQLite it also takes the write lock at once,
+    so the rest of the save runs without racing anyone.
+    """
     key = name_key(name)
+    row = {"name": " ".join(name.split()), "name_key": key, "created_at": utcnow()}
+    dialect = s.get_bind().dialect.name
+    if dialect in _UPSERT:
+        s.execute(_UPSERT[dialect](Person).values(**row).on_conflict_do_nothing(
+            index_elements=["name_key"]))
+        return s.scalars(select(Person).where(Person.name_key == key)).one()
     found = s.scalar(select(Person).where(Person.name_key == key))
     if found is None:
-        found = Person(name=" ".join(name.split()), name_key=key)
+        found = Person(**row)
         s.add(found)
     return found
 
 
-def _utterance_row(u) -> UtteranceRow:
+def _utterance_row(u: Utterance) -> UtteranceRow:
     return UtteranceRow(
         idx=u.id, speaker=u.speaker, role=u.role, start=u.start, end=u.end, text=u.text
     )
@@ -296,8 +321,7 @@ def _next_step_row(n: NextStep) -> NextStepRow:
 
 
 def _next_step(row: NextStepRow) -> NextStep:
-    evidence = row.evidence if isinstance(row.evidence, list) else json.loads(row.evidence or "[]")
     return NextStep(
         owner=row.owner, owner_role=row.owner_role, action=row.action, due=row.due,
-        due_text=row.due_text, evidence=evidence,
+        due_text=row.due_text, evidence=list(row.evidence or []),
     )

@@ -226,6 +226,8 @@ def find_due(text: str, base: dt.date, lang: str = "fr") -> Due | None:
     best: Due | None = None
     for pattern, resolve in _RULES:
         for m in pattern.finditer(folded):
+            if re.search(r"\b(?:not|pas|no|jamais|never)\s+$", folded[max(0, m.start() - 8): m.start()]):
+                continue  # "pas avant trois mois", "not in three months" is no deadline
             date = resolve(m, base, lang) if resolve is _slash else resolve(m, base)  # type: ignore[operator]
             if date is None:
                 continue

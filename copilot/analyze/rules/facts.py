@@ -21,8 +21,8 @@ _SMALL_TALK = re.compile(
     r"bonjour|hello|salut|merci|thanks|thank you|cafe|coffee|dejeuner|lunch)\b"
 )
 _ANCHOR = re.compile(
-    r"\d|%|€|\$|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent|mille|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
+    r"\d|%|€|\$|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent|mille|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|"
     r"moitie|half|double)\b|\b(?:j'ai|on a|nous avons|il a|elle a|ils ont|elles ont|a ete|ont ete|"
     r"est (?:arrive|parti|passe|sorti|tombe|reste)|we|they|he|she|it|the client|le client)\b"
 )
@@ -42,7 +42,8 @@ def is_candidate(sentence: str) -> bool:
 def confirm(doc) -> bool:
     """spaCy check on a candidate: something completed or measured, about a concrete thing."""
     has_noun = any(t.pos_ in ("NOUN", "PROPN") for t in doc)
-    if not has_noun:
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in doc)
+    if not (has_noun and has_verb):  # "1:1 Rachel / Josh, March 19" is a title, not a fact
         return False
     measured = any(t.like_num or t.pos_ == "NUM" for t in doc) or any(
         e.label_ in FACT_LABELS for e in doc.ents

@@ -92,7 +92,9 @@ _POSITIVE = re.compile(
     r"thank you for|thanks for|i (?:really )?appreciated?|impressive|you nailed|kudos|"
     r"fantastic|outstanding|you did (?:a )?(?:great|good|fantastic|excellent|really good)|"
     r"you handled|congrat(?:s|ulations)|was (?:very |really |super )?(?:clear|helpful|useful|"
-    r"solid|convincing)|great call|good call|proud of)\b"
+    r"solid|convincing)|great call|good call|proud of|(?:etait|est|was|is|were) (?:tres |vraiment |"
+    r"super |really |very |so )?(?:claire?|efficace|utile|reussie?|solide|convaincante?|clear|"
+    r"helpful|useful|solid|convincing|excellent|impressive|spot on))\b"
 )
 _NEGATIVE = re.compile(
     r"\b(?:en retard|de retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"

@@ -36,6 +36,7 @@ _FR_PRESENT_2S = (
     "recontactes|fixes|planifies|diffuses|montes|chiffres|mets a jour"
 )
 _BAD_EN_VERBS = {
+    "run", "go", "leave", "head", "hop", "jump", "get",
     "be", "have", "think", "imagine", "bet", "guess", "admit", "say", "hear", "understand",
     "like", "love", "hope", "need", "want", "feel", "see", "know", "remember", "agree", "tell",
     "do", "help", "mean", "believe", "wish", "probably", "never", "not", "still", "always",
@@ -62,6 +63,7 @@ _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>[a-z]+(?:erai|irai|drai|trai|rai))\b(?P
 _p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|pourrais)) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
 _p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_PRESENT_2S})\b(?P<rest>.*)", True)
 _p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|j'ai besoin que tu|je voudrais que tu|j'aimerais que tu|je veux que tu|n'oublie pas de|pense a|merci de|tu penses a|tu n'oublies pas de) (?P<cl>{_CL})(?P<v>[a-z-]+)\b(?P<rest>.*)", True)
+_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>[a-z]+)-(?:moi|les|le|la|lui|leur|nous|en)\b(?P<rest>.*)")
 _p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>envoie|prepare|regarde|relance|appelle|organise|ecris|contacte|verifie|complete|corrige|ajoute|termine|valide|partage|redige|cale|bloque|reserve|inscris|transmets|finalise)(?:-moi|-lui|-leur|-le|-la|-les)?\b(?P<rest>.*)")
 # French, both of them.
 _p("both", r"\bon (?P<cl>se |s'|en )*(?P<v>refait|fait|cale|recale|revoit|reparle|fixe|planifie|organise|voit|retrouve|reprend|programme|bloque|redit|dit|tient)\b(?P<rest>.*)")
@@ -85,6 +87,17 @@ _CUT = re.compile(
     r"\s+(?:mais|but|parce que|because|car|comme ca|so that|pour que|, ok|, d'accord|ok \?|ca marche|"
     r"s'il te plait|stp|please|si possible|if possible|et moi je|and i'll|et je)\b|[;:]"
 )
+# Obligations ("je dois", "I have to") are plans, not promises, unless a date makes them one.
+_WEAK = re.compile(r"\b(?:je dois|i need to|i have to|i've got to|i gotta)\s+(?:\S+\s+)?$")
+_PRONOUN_ONLY = re.compile(
+    r"(?:(?:ca|cela|le|la|les|it|him|her|them|that|this|one|oui|ok|yes)\s*)*"
+    r"(?:(?:tout de suite|right away|now|maintenant|asap|today|aujourd'hui|demain|tomorrow)\s*)?"
+)
+# Setting the date of the next 1:1 is the calendar's job, not an action item.
+_SCHEDULING = re.compile(
+    r"\b(?:prochain (?:point|1:1|one-to-one|rendez-vous|rdv|entretien)(?: individuel)?|"
+    r"next (?:1:1|one-on-one|one-to-one|check-in)|same time next week|meme heure la semaine prochaine)\b"
+)
 _REQUEST_Q = re.compile(r"\b(?:peux|pourrais|peux-tu|pourrais-tu|can you|could you|would you|will you)\b")
 
 
@@ -100,7 +113,7 @@ def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
     """A next step in one sentence, or None. Positions refer to the folded sentence."""
     t = fold(sentence)
     is_q = t.rstrip().endswith("?")
-    if _HYPOTHETICAL.search(t) or _NEGATED.search(t) or (_PAST.search(t) and not has_due):
+    if _HYPOTHETICAL.search(t) or (_PAST.search(t) and not has_due) or _SCHEDULING.search(t):
         return None
     for who, in_question, pattern in _PATTERNS:
         m = pattern.search(t)
@@ -109,6 +122,13 @@ def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
         verb = m.group("v")
         if verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS:
             continue
+        # Negation counts only up to the verb: "je demande ... pour ne pas revivre ça" commits.
+        if _NEGATED.search(t[: m.end("v")]):
+            return None
+        if _WEAK.search(t[: m.start("v")]) and not has_due:
+            continue
+        if _PRONOUN_ONLY.fullmatch(m.group("rest").strip(" ,.;:!?")):
+            continue  # "je regarde ça", "I'll ask him": the real task is in the turn before
         if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
             continue
         # Present tense in French and bare "on fait" read as habits without a date or a request.

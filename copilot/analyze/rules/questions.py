@@ -30,14 +30,15 @@ _OPEN_FR = re.compile(
     r"seront|a ete|ont ete) (?:tes|ta|ton|les|la|le|vos|votre)? ?(?:\w+ )?(?:points?|sujets?|"
     r"idees?|avis|ressenti|priorites?|difficultes?|obstacles?|besoins?|envies?|objectifs?|"
     r"attentes?|freins?|enseignements?|lecons?|reussites?|impressions?)|qu'aimerais|"
-    r"qu'attends|qu'est-ce qui)"
+    r"qu'attends|qu'est-ce qui|quel(?:le)?s? (?:points?|sujets?|idees?|difficultes?|obstacles?|"
+    r"besoins?|envies?|objectifs?|priorites?|attentes?|freins?|enseignements?|lecons?))"
 )
 _OPEN_FR_ANY = re.compile(
     r"\b(?:tu peux|pourrais-tu|peux-tu|vous pouvez|pourriez-vous) (?:m'en |me |nous )?"
     r"(?:dire plus|raconter|expliquer|decrire|parler|en dire)"
 )
 _OPEN_EN = re.compile(
-    r"^(?:why|how (?:do|did|does|are|is|was|were|would|could|can|should|might|has|have|'s|"
+    r"^(?:what\b|how\b|how (?:do|did|does|are|is|was|were|would|could|can|should|might|has|have|'s|"
     r"come|about)|how's|what(?:'s| is| was| were| are| do| did| does| would| could| can|"
     r" should| else| might| has| have| kind| sort| makes| made| happened| helps| gets| got| "
     r"comes| worries| concerns| excites| motivates| stands| would)|what's|tell me|talk me "
@@ -62,7 +63,7 @@ _CLOSED_FR_WH = re.compile(
 
 
 # "Salut Julien, ...", "Julien, ...": greetings and a vocative name do not change the question.
-_GREETING = re.compile(r"^\s*(?:salut|bonjour|coucou|hello|hi|hey|bonsoir)\b[^,?]{0,25},\s*", re.I)
+_GREETING = re.compile(r"^\s*(?:salut|bonjour|coucou|hello|hi|hey|bonsoir)\b[^,?]{0,25},\s*", re.IGNORECASE)
 _VOCATIVE = re.compile(r"^\s*[A-ZÀ-Ý][\w-]+,\s+")
 
 
@@ -71,13 +72,21 @@ def _core(question: str) -> str:
     return _FILLERS.sub("", fold(question).strip(" \t\"'«»“”-–—")).strip()
 
 
-def classify_sentence(question: str, lang: str = "fr") -> QuestionKind:
-    q = _core(question)
+def _kind(q: str) -> QuestionKind | None:
     if _CLOSED_EN_WH.search(q) or _CLOSED_FR_WH.search(q):
         return "closed"
     if _OPEN_FR.search(q) or _OPEN_EN.search(q) or _OPEN_FR_ANY.search(q) or _OPEN_EN_ANY.search(q):
         return "open"
-    return "closed"
+    return None
+
+
+def classify_sentence(question: str, lang: str = "fr") -> QuestionKind:
+    q = _core(question)
+    kind = _kind(q)
+    if kind is None and "," in q:
+        # "Et pour les congés, qu'est-ce que tu as en tête ?": the topic comes first.
+        kind = _kind(_core(q.rsplit(",", 1)[1]))
+    return kind or "closed"
 
 
 def classify_question(text: str, lang: str = "fr") -> QuestionKind:

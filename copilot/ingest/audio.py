@@ -1,0 +1,267 @@
+"""Validate and decode an audio (or video) file to 16 kHz float32 mono with PyAV.
+
+PyAV bundles FFmpeg, so no system package is needed. Decoding streams frame by frame through
+one resampler: memory holds the 16 kHz output (64 KB per second, ~0.7 GB for 3 h) and never the
+source at its own rate. The duration declared by the container is checked before decoding so a
+too-long file is refused in milliseconds; the count is checked again while decoding because
+some containers (webm, ogg) declare no duration or a wrong one.
+
+Stereo files keep, besides the mono mix, a per-channel energy envelope (50 values a second):
+that is all the diarizer needs to tell a one-speaker-per-channel recording (a call recorder, a
+two-microphone setup) and split it by channel, at a fraction of the memory of two raw channels.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from copilot.errors import InputError, UnsupportedFormat
+
+log = logging.getLogger(__name__)
+
+# Same list as copilot.ingest.formats, which routes these files here.
+AUDIO_EXTENSIONS = frozenset(
+    ".wav .mp3 .m4a .aac .ogg .opus .webm .flac .mp4".split()  # noqa: SIM905
+)
+SAMPLE_RATE = 16_000
+MIN_SOURCE_RATE = 8_000
+MAX_SOURCE_RATE = 48_000
+DEFAULT_MAX_SECONDS = 3 * 3600.0
+ENERGY_HOP = 320  # samples at 16 kHz = 20 ms per energy value
+# Below -60 dBFS RMS (and a peak under -40 dBFS) there is nothing a transcriber could hear.
+SILENCE_RMS = 1e-3
+SILENCE_PEAK = 1e-2
+# A file that decodes to less than this share of its declared length was cut short.
+_TRUNCATED_SHARE = 0.5
+_CONVERT_HINT = "Convert it with e.g. `ffmpeg -i INPUT -ac 1 -ar 16000 output.wav` and retry"
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """A decoded recording: what transcription and diarization need, nothing more."""
+
+    samples: np.ndarray  # float32, mono, SAMPLE_RATE
+    source_rate: int
+    source_channels: int
+    codec: str
+    container: str
+    declared_seconds: float | None = None
+    # Stereo only: RMS per channel every ENERGY_HOP samples, shape (2, n_frames).
+    channel_energy: np.ndarray | None = None
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+    @property
+    def rms(self) -> float:
+        if not len(self.samples):
+            return 0.0
+        # float64 accumulation: float32 sums drift on hours of audio.
+        return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+
+    @property
+    def is_silent(self) -> bool:
+        """True when there is no audible signal at all (the caller warns, it is not an error)."""
+        if not len(self.samples):
+            return True
+        return self.rms < SILENCE_RMS and float(np.max(np.abs(self.samples))) < SILENCE_PEAK
+
+
+def is_audio_path(path: Path | str) -> bool:
+    return Path(path).suffix.lower() in AUDIO_EXTENSIONS
+
+
+def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
+    """Decode `path` to 16 kHz mono float32; raise InputError with a one-line hint if unusable."""
+    import av  # PyAV comes with faster-whisper; imported here so text-only use never loads it
+
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise InputError(f"{name}: no such file", "Check the path")
+    if path.stat().st_size == 0:
+        raise InputError(f"{name} is empty (0 bytes)", "Record or export the meeting again")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        if _looks_like_media(path):
+            # Right header, unreadable body: a copy cut short (an m4a or ogg whose index or
+            # pages are missing) rather than a wrong file type.
+            raise InputError(
+                f"{name} is corrupt or truncated ({_reason(exc)})", "Copy or export the file again"
+            ) from exc
+        raise UnsupportedFormat(
+            f"{name} is not an audio file ({_reason(exc)})",
+            "Upload a wav, mp3, m4a, ogg/opus, webm, flac or mp4 recording",
+        ) from exc
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{name} could not be opened ({_reason(exc)})", _CONVERT_HINT) from exc
+    with container:
+        if not container.streams.audio:
+            raise UnsupportedFormat(
+                f"{name} contains no audio track", "Upload the recording with its sound"
+            )
+        stream = container.streams.audio[0]
+        rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+        channels = int(stream.codec_context.channels or 0)
+        codec = stream.codec_context.name
+        if rate and not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+            raise InputError(
+                f"{name} is sampled at {rate} Hz; recordings from 8 kHz to 48 kHz are supported",
+                _CONVERT_HINT,
+            )
+        declared = _declared_seconds(container, stream)
+        if declared is not None and declared > max_seconds:
+            raise InputError(
+                f"{name} lasts {_hms(declared)}, longer than the {_hms(max_seconds)} limit",
+                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
+            )
+        samples, energy, source_channels = _decode(container, stream, name, max_seconds, declared)
+    source_channels = channels or source_channels
+    info = AudioInfo(
+        samples=samples,
+        source_rate=rate,
+        source_channels=source_channels,
+        codec=codec,
+        container=container.format.name,
+        declared_seconds=declared,
+        channel_energy=energy,
+    )
+    if not len(samples):
+        raise InputError(f"{name} contains no sound (0 seconds)", "Check the recording")
+    if declared and declared >= 1.0 and info.duration < _TRUNCATED_SHARE * declared:
+        raise InputError(
+            f"{name} looks truncated or corrupt: {info.duration:.1f} s decoded of the "
+            f"{declared:.1f} s it declares",
+            "Copy or export the file again",
+        )
+    if info.is_silent:
+        log.warning("%s contains only silence", name)
+    return info
+
+
+def _decode(container, stream, name: str, max_seconds: float, declared: float | None):
+    """Decode and resample chunk by chunk into a buffer sized from the declared duration."""
+    import av
+
+    stereo = (stream.codec_context.channels or 0) == 2
+    resampler = av.AudioResampler(
+        format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE
+    )
+    limit = math.ceil(max_seconds * SAMPLE_RATE) + SAMPLE_RATE  # 1 s of slack for rounding
+    # One allocation for the expected size (grown if the container lied): no 2x peak from
+    # concatenating a list of chunks at the end.
+    out = np.empty(min(limit, int((declared or 60.0) * SAMPLE_RATE * 1.02) + SAMPLE_RATE),
+                   dtype=np.float32)
+    filled = 0
+    energy = _EnergyMeter() if stereo else None
+    bad_frames = good_frames = 0
+    source_channels = 1
+
+    def append(block: np.ndarray) -> None:
+        nonlocal out, filled
+        mono = block[0] if block.shape[0] == 1 else block.mean(axis=0)
+        if filled + len(mono) > len(out):
+            out = np.resize(out, max(filled + len(mono), min(limit, 2 * len(out))))
+        out[filled : filled + len(mono)] = mono
+        filled += len(mono)
+        if energy is not None:
+            energy.feed(block)
+        if filled > limit:
+            raise InputError(
+                f"{name} is longer than the {_hms(max_seconds)} limit",
+                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
+            )
+
+    packets = container.demux(stream)
+    while True:
+        try:
+            packet = next(packets)
+            frames = packet.decode()
+        except StopIteration:
+            break
+        except (av.error.InvalidDataError, av.error.EOFError, ValueError):
+            # A damaged packet: skip it like players do, but count it to judge the whole file.
+            bad_frames += 1
+            if bad_frames > 50 and bad_frames > good_frames:
+                raise InputError(f"{name} is corrupt: most of its audio cannot be decoded",
+                                 "Copy or export the file again") from None
+            continue
+        except av.error.FFmpegError as exc:
+            raise InputError(f"{name} is corrupt ({_reason(exc)})", _CONVERT_HINT) from exc
+        for frame in frames:
+            good_frames += 1
+            source_channels = max(source_channels, len(frame.layout.channels))
+            frame.pts = None  # timestamps of damaged files confuse the resampler; order is enough
+            for block in resampler.resample(frame):
+                append(block.to_ndarray())
+    for block in resampler.resample(None):  # flush the resampler's delay line
+        append(block.to_ndarray())
+    if good_frames == 0 and bad_frames:
+        raise InputError(f"{name} is corrupt: no audio frame could be decoded",
+                         "Copy or export the file again")
+    samples = out[:filled].copy() if filled < len(out) else out
+    np.clip(samples, -1.0, 1.0, out=samples)
+    return samples, (energy.result() if energy else None), source_channels
+
+
+class _EnergyMeter:
+    """Per-channel RMS over fixed 20 ms frames, fed by resampled blocks of any length."""
+
+    def __init__(self) -> None:
+        self._rest = np.zeros((2, 0), dtype=np.float32)
+        self._frames: list[np.ndarray] = []
+
+    def feed(self, block: np.ndarray) -> None:
+        data = np.concatenate([self._rest, block[:2]], axis=1)
+        usable = data.shape[1] - data.shape[1] % ENERGY_HOP
+        if usable:
+            frames = data[:, :usable].reshape(2, -1, ENERGY_HOP)
+            self._frames.append(np.sqrt(np.mean(np.square(frames), axis=2)))
+        self._rest = data[:, usable:]
+
+    def result(self) -> np.ndarray:
+        if not self._frames:
+            return np.zeros((2, 0), dtype=np.float32)
+        return np.concatenate(self._frames, axis=1).astype(np.float32)
+
+
+def _declared_seconds(container, stream) -> float | None:
+    """The duration the container or stream header announces, if any (no decoding)."""
+    if container.duration is not None and container.duration > 0:
+        return container.duration / 1_000_000  # AV_TIME_BASE
+    if stream.duration is not None and stream.time_base is not None and stream.duration > 0:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+# Container signatures: RIFF/WAVE, ID3 or an MPEG sync word (mp3), fLaC, OggS, EBML (webm/mkv),
+# ADTS (aac); mp4/m4a carry "ftyp" at offset 4.
+_MAGIC = (b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"fLaC", b"OggS",
+          b"\x1aE\xdf\xa3", b"\xff\xf1", b"\xff\xf9")
+
+
+def _looks_like_media(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return " ".join(str(text).split())[:120]
+
+
+def _hms(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
