@@ -40,4 +40,6 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     app.include_router(health.router)
     app.include_router(meetings.router, prefix="/v1")
     app.include_router(people.router, prefix="/v1")
+    app.include_router(__import__("api.routes.memory").routes.memory.router, prefix="/v1")  # issue 4
+    app.include_router(__import__("api.routes.coaching").routes.coaching.router, prefix="/v1")  # issue 5
     return app

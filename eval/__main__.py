@@ -18,6 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from eval.cases import WARNING_CODES, Case, CaseError, load_cases
+from eval.coaching import coaching_tables, run_feedback_eval
 from eval.external import run_external
 from eval.report import (
     cases_table,
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     external = run_external(args.shared.resolve())
     for t in external_tables(external):
         console.print(t)
+    feedback_set = run_feedback_eval(args.split)  # issue 5: the project's feedback sentences
+    for t in coaching_tables(feedback_set, external):
+        console.print(t)
     if args.verbose:
         for r in rows:
             print_case_errors(console, {**r, "errors": r["_errors"]})
@@ -194,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "cases": rows,
         "external": external,
+        "feedback_set": feedback_set,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

@@ -51,19 +51,28 @@ def annomi(path: Path, classify: Callable[[str, str], str]) -> dict[str, Any]:
     """Therapist utterances labelled open/closed questions -> classify_question(text, "en")."""
     gold: list[str] = []
     pred: list[str | None] = []
+    split: list[str] = []
     errors = 0
-    for row in _rows(path):
+    rows = _rows(path)
+    for row in rows:
         kind = (row.get("question_subtype") or "").strip()
         text = (row.get("utterance_text") or "").strip()
         if row.get("interlocutor") != "therapist" or kind not in ("open", "closed") or not text:
             continue
         gold.append(kind)
+        split.append(annomi_split(row))
         try:
-            pred.append(classify(text, "en"))
+            # AnnoMI has no "leading" class: a leading question is a closed one.
+            got = classify(text, "en")
+            pred.append("closed" if got == "leading" else got)
         except Exception:  # noqa: BLE001 - a crash on one row is an error, not a skipped set
             pred.append(None)
             errors += 1
-    return {**classification(gold, pred, ("open", "closed")), "errors": errors}
+    return {**classification(gold, pred, ("open", "closed")), "errors": errors,
+            "by_split": {s: classification([g for g, k in zip(gold, split) if k == s],
+                                           [p for p, k in zip(pred, split) if k == s],
+                                           ("open", "closed")) for s in ("dev", "heldout")},
+            "annotator_agreement": annotator_agreement(rows)}
 
 
 def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> dict[str, Any]:
@@ -71,11 +80,13 @@ def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> 
     gold: list[bool] = []
     pred: list[bool] = []
     clean: list[bool] = []
+    split: list[str] = []
     errors = 0
-    for row in _rows(path):
+    for index, row in enumerate(_rows(path)):
         text = (row.get("description") or "").strip()
         if not text:
             continue
+        split.append("dev" if index % 2 == 0 else "heldout")
         gold.append((row.get("Personal attacks") or "").strip() == "1")
         clean.append(all((row.get(t) or "").strip() == "0" for t in TRAITS))
         try:
@@ -95,7 +106,50 @@ def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> 
         "clean_false_positives": flagged_clean,
         "clean_false_positive_rate": round(flagged_clean / n_clean, 4) if n_clean else None,
         "errors": errors,
+        "by_split": {s: _review_split(gold, pred, clean, split, s) for s in ("dev", "heldout")},
     }
+
+
+def annomi_split(row: dict[str, str]) -> str:
+    """Even transcript ids are dev (rules were read against them), odd ones heldout."""
+    try:
+        return "dev" if int(row.get("transcript_id") or 0) % 2 == 0 else "heldout"
+    except ValueError:
+        return "dev"
+
+
+def annotator_agreement(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """How often two AnnoMI annotators give one utterance the same open/closed label (some
+    transcripts were labelled by all ten): the ceiling any classifier is measured against."""
+    by_utt: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        kind = (row.get("question_subtype") or "").strip()
+        if row.get("interlocutor") == "therapist" and kind in ("open", "closed"):
+            by_utt.setdefault((row.get("transcript_id", ""), row.get("utterance_id", "")),
+                              []).append(kind)
+    golds, preds = [], []
+    for labels in by_utt.values():
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                golds += [a, b]
+                preds += [b, a]  # each annotator scored against the other, both ways
+    if not golds:
+        return {"pairs": 0}
+    scored = classification(golds, preds, ("open", "closed"))
+    return {"pairs": len(golds) // 2, "accuracy": scored["accuracy"],
+            "macro_f1": scored["macro_f1"]}
+
+
+def _review_split(gold: list[bool], pred: list[bool], clean: list[bool], split: list[str],
+                  name: str) -> dict[str, Any]:
+    """Rows alternate dev/heldout (even rows were read while writing the rules)."""
+    keep = [i for i, s in enumerate(split) if s == name]
+    prf = binary([gold[i] for i in keep], [pred[i] for i in keep])
+    n_clean = sum(clean[i] for i in keep)
+    fp_clean = sum(pred[i] and clean[i] for i in keep)
+    return {"n": len(keep), "positives": sum(gold[i] for i in keep), **prf.as_dict(),
+            "clean_n": n_clean, "clean_false_positives": fp_clean,
+            "clean_false_positive_rate": round(fp_clean / n_clean, 4) if n_clean else None}
 
 
 def run_external(shared: Path) -> dict[str, Any]:

@@ -37,8 +37,8 @@ def test_open_creates_home_database_and_schema(copilot_env, settings):
             fks = conn.scalar(text("PRAGMA foreign_keys"))
     assert (copilot_env / "copilot.db").is_file()
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
-                      "next_steps"}
-    assert version == "0001"
+                      "next_steps", "commitment_events", "signals", "topics"}
+    assert version == "0002"  # 0002: memory (issue 4)
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 

@@ -41,6 +41,9 @@ class MeetingFields(BaseModel):
         examples=["2026-03-02"],
     )
     lang: Literal["auto", "fr", "en"] = Field(default="auto", description="Meeting language.")
+    engine: Literal["rules", "llm", "hybrid"] | None = Field(
+        default=None, description="Extraction engine; default COPILOT_ENGINE. llm and hybrid "
+        "send the transcript to the configured COPILOT_LLM_* endpoint.")
 
 
 class MeetingText(MeetingFields):
@@ -63,6 +66,8 @@ _MULTIPART_SCHEMA = {
         "report": {"type": "string"},
         "date": {"type": "string", "description": "YYYY-MM-DD; default today."},
         "lang": {"type": "string", "enum": ["auto", "fr", "en"], "default": "auto"},
+        "engine": {"type": "string", "enum": ["rules", "llm", "hybrid"],
+                   "description": "Default: COPILOT_ENGINE."},
     },
 }
 _REQUEST_BODY = {
@@ -119,7 +124,7 @@ async def _read_multipart(request: Request, limit: int) -> tuple[MeetingFields, 
     form = await request.form(max_files=1, max_fields=10)
     try:
         upload = form.get("file")
-        fields = {k: v for k in ("manager", "report", "date", "lang")
+        fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
                   if isinstance(v := form.get(k), str)}
         try:
             meta = MeetingFields.model_validate(fields)
@@ -151,9 +156,13 @@ def _analyze_and_save(
     from copilot.ingest.formats import parse_text
 
     transcript = parse_text(text, filename=filename, lang=meta.lang)
+    if meta.engine is not None and meta.engine != settings.engine:
+        settings = settings.model_copy(update={"engine": meta.engine})
     analysis = analyze_transcript(
         transcript, manager=meta.manager, report=meta.report, date=meta.date,
         settings=settings, extractor=extractor, source=filename or "api",
+        # Open commitments of earlier 1:1s: the critique checks they came back.
+        previous=store.open_next_steps(meta.report, meta.manager, before=parse_date(meta.date)),
     )
     store.save(analysis)
     return analysis

@@ -1,19 +1,33 @@
-"""Per-person views: the agenda for the next 1:1."""
+"""Per-person views: the agenda for the next 1:1, person records, submitted topics, the legal
+calendar, and GDPR export / erasure."""
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
 
 from api.deps import StoreDep
 from api.errors import responses
+from copilot.memory import legal
+from copilot.memory import people as ppl
+from copilot.memory import topics as tp
 from copilot.memory.agenda import build_agenda
-from copilot.models import Agenda
+from copilot.memory.export import erase_person, export_person
+from copilot.memory.markdown import agenda_markdown
+from copilot.models import Agenda, LegalDeadline, PersonExport, PersonRecord, PersonUpdate, Topic, TopicIn
 from copilot.pipeline import parse_date
 
 router = APIRouter(prefix="/people", tags=["people"])
 
 
-@router.get("/{name}/agenda", response_model=Agenda, responses=responses(400, 503))
+@router.get(
+    "/{name}/agenda",
+    response_model=Agenda,
+    responses={**responses(400, 503),
+               200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+)
 def get_agenda(
     name: str,
     store: StoreDep,
@@ -21,9 +35,79 @@ def get_agenda(
     date: Annotated[
         str | None, Query(description="Date of the coming 1:1, YYYY-MM-DD (default today).")
     ] = None,
-) -> Agenda:
-    """Commitments still open from meetings with this person before `date`.
+    format: Annotated[Literal["json", "markdown"], Query(description="json or markdown.")] = "json",
+):
+    """The agenda for the next 1:1 with this person, from meetings before `date`: open
+    commitments (overdue first), submitted and deferred topics, recurring blockers, areas not
+    covered, suggested questions, legal deadlines, cadence. Item kinds are listed in the
+    `AgendaItem` schema.
 
     A name never seen gives an empty agenda (a new report has no history yet), not a 404.
     """
-    return build_agenda(store, name, manager, parse_date(date))
+    agenda = build_agenda(store, name, manager, parse_date(date))
+    if format == "markdown":
+        return PlainTextResponse(agenda_markdown(agenda), media_type="text/markdown")
+    return agenda
+
+
+@router.get("", response_model=list[PersonRecord], responses=responses(503))
+def list_people(store: StoreDep) -> list[PersonRecord]:
+    return ppl.list_all(store)
+
+
+@router.get("/{name}", response_model=PersonRecord, responses=responses(404, 503))
+def get_person(name: str, store: StoreDep) -> PersonRecord:
+    """A person's record with their 1:1 cadence (days since the last one, usual interval)."""
+    return ppl.get(store, name)
+
+
+@router.patch("/{name}", response_model=PersonRecord, responses=responses(400, 422, 503))
+def set_person(name: str, change: PersonUpdate, store: StoreDep) -> PersonRecord:
+    """Create or update a person record; only the fields sent change."""
+    return ppl.update(store, name, change)
+
+
+@router.get("/{name}/legal", response_model=list[LegalDeadline], responses=responses(404, 503))
+def get_legal(
+    name: str, store: StoreDep,
+    date: Annotated[str | None, Query(description="As of this date (default today).")] = None,
+) -> list[LegalDeadline]:
+    """French entretien de parcours professionnel obligations not yet met (empty outside
+    France or without a hire date)."""
+    day = parse_date(date)
+    return legal.schedule(ppl.get(store, name, day), day, store.settings)
+
+
+@router.post("/{name}/topics", status_code=201, response_model=Topic,
+             responses=responses(400, 422, 503))
+def add_topic(name: str, topic: TopicIn, store: StoreDep) -> Topic:
+    """Submit a topic for the next 1:1 with this person."""
+    return tp.add(store, name, topic)
+
+
+@router.get("/{name}/topics", response_model=list[Topic], responses=responses(503))
+def list_topics(
+    name: str, store: StoreDep,
+    status: Literal["open", "covered", "dropped", "all"] = "open",
+) -> list[Topic]:
+    return tp.list_topics(store, name, status)
+
+
+@router.get("/{name}/export", response_model=PersonExport, responses=responses(404, 503))
+def export(name: str, store: StoreDep) -> PersonExport:
+    """Everything stored about this person (GDPR access and portability)."""
+    return export_person(store, name)
+
+
+class Erased(BaseModel):
+    person: str
+    meetings: list[str]
+    at: dt.datetime
+
+
+@router.delete("/{name}", response_model=Erased, responses=responses(404, 503))
+def erase(name: str, store: StoreDep) -> Erased:
+    """Erase this person and every meeting they took part in, from every store (GDPR)."""
+    record = ppl.get(store, name)
+    return Erased(person=record.name, meetings=erase_person(store, name),
+                  at=dt.datetime.now(dt.UTC))

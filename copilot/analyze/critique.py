@@ -1,9 +1,20 @@
-"""Critique v1: coaching warnings, each citing the utterances that justify it."""
+"""The critique: coaching warnings for one meeting, each citing the utterances that justify it.
+
+Talk time, open questions and person-targeted feedback are checked here; the other checks of
+../shared/domain/ONE_ON_ONES.md (balance, facts, leading questions, status reviews, who spoke
+first, next-step clarity, follow-up of earlier commitments) live in copilot.analyze.coaching.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from copilot.analyze import coaching
+from copilot.analyze.coaching import PriorStep
 from copilot.models import Extraction, Talk, Transcript, Warning
 from copilot.settings import Settings
+
+__all__ = ["PriorStep", "critique"]
 
 
 def critique(
@@ -13,7 +24,10 @@ def critique(
     settings: Settings,
     manager: str,
     report: str,
+    previous: Sequence[PriorStep] | None = None,
 ) -> list[Warning]:
+    """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
+    with this report (None when unknown: nothing is said about follow-up then)."""
     warnings: list[Warning] = []
     if not transcript.has_speakers:
         warnings.append(
@@ -25,7 +39,8 @@ def critique(
         )
     elif talk is not None and talk.manager_share is None:
         warnings.append(_roles_unknown(transcript, manager, report))
-    if talk is not None and talk.manager_share is not None:
+    roles_known = talk is not None and talk.manager_share is not None
+    if roles_known:
         warnings.extend(_talk_warnings(transcript, talk, extraction, settings, manager))
     for item in extraction.feedback:
         if item.target != "person" or item.given_by not in (None, manager):
@@ -40,6 +55,12 @@ def critique(
                 suggestion=item.suggestion,
             )
         )
+    warnings.extend(coaching.feedback_warnings(transcript, extraction, settings, manager))
+    if roles_known:
+        warnings.extend(coaching.question_warnings(transcript, extraction, settings, manager))
+        opening = coaching.opening_warning(transcript, settings, manager, report)
+        if opening is not None:
+            warnings.append(opening)
     if not extraction.next_steps and len(transcript.utterances) >= 4:
         last = [u.id for u in transcript.utterances[-3:]]
         warnings.append(
@@ -50,6 +71,11 @@ def critique(
                 suggestion="Close with actions: an owner, an action and a date for each.",
             )
         )
+    unclear = coaching.next_step_warning(extraction, settings)
+    if unclear is not None:
+        warnings.append(unclear)
+    if previous:
+        warnings.extend(coaching.revisit_warnings(transcript, previous, settings, manager, report))
     return warnings
 
 
@@ -95,7 +121,8 @@ def _talk_warnings(
                 code="few_open_questions",
                 message=f"Only {len(opened)} of {asked} questions from {manager} were open; "
                 "closed questions check status but do not let the report bring their own topics.",
-                evidence=[i for q in questions if q.kind == "closed" for i in q.evidence],
+                # Leading questions are closed ones too (they suggest the answer).
+                evidence=[i for q in questions if q.kind != "open" for i in q.evidence],
                 suggestion="Try \u201cWhat is getting in your way?\u201d or \u201cComment je peux "
                 "t'aider ?\u201d",
             )

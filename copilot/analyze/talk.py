@@ -78,6 +78,7 @@ def compute_talk(utterances: list[Utterance], questions: list[Question]) -> Talk
         questions=QuestionCounts(
             open=sum(q.kind == "open" for q in questions),
             closed=sum(q.kind == "closed" for q in questions),
+            leading=sum(q.kind == "leading" for q in questions),
         ),
         turns=len(blocks),
         longest_monologue=_longest(blocks, use_time),

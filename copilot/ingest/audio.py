@@ -62,15 +62,20 @@ class AudioInfo:
     def rms(self) -> float:
         if not len(self.samples):
             return 0.0
-        # float64 accumulation: float32 sums drift on hours of audio.
-        return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+        # Chunked float64 accumulation: float32 sums drift on hours of audio, and squaring the
+        # whole array at once would allocate twice its size again.
+        step = 1 << 20
+        total = sum(float(np.dot(c, c)) for c in (self.samples[i : i + step].astype(np.float64)
+                                                  for i in range(0, len(self.samples), step)))
+        return float(np.sqrt(total / len(self.samples)))
 
     @property
     def is_silent(self) -> bool:
         """True when there is no audible signal at all (the caller warns, it is not an error)."""
         if not len(self.samples):
             return True
-        return self.rms < SILENCE_RMS and float(np.max(np.abs(self.samples))) < SILENCE_PEAK
+        peak = max(float(self.samples.max()), -float(self.samples.min()))  # no |x| copy
+        return self.rms < SILENCE_RMS and peak < SILENCE_PEAK
 
 
 def is_audio_path(path: Path | str) -> bool:
@@ -206,7 +211,7 @@ def _decode(container, stream, name: str, max_seconds: float, declared: float | 
     if good_frames == 0 and bad_frames:
         raise InputError(f"{name} is corrupt: no audio frame could be decoded",
                          "Copy or export the file again")
-    samples = out[:filled].copy() if filled < len(out) else out
+    samples = out[:filled]  # a view: copying would double the peak for a 2% saving
     np.clip(samples, -1.0, 1.0, out=samples)
     return samples, (energy.result() if energy else None), source_channels
 

@@ -1,64 +1,205 @@
-"""Agenda v1: what to bring up in the next 1:1 with someone.
+"""The agenda for the next 1:1 with a report, built from everything stored (SQL only: every
+embedding and match was done when the meetings were saved, so this stays fast).
 
-For now that is every commitment (next step) still open from earlier meetings with that report:
-a promise that is never brought back is a promise that is quietly dropped.
-
+Item kinds (AgendaItem.kind), shown in this order, overdue items of any kind first:
+  overdue_one_on_one  the last 1:1 is older than the usual interval allows (cadence)
+  legal_deadline      an entretien de parcours professionnel due within 60 days or overdue
+  submitted_topic     a topic the report submitted ahead (`copilot topic add`)
+  open_commitment     a next step of an earlier meeting still open, either side's; the
+                      manager's own promises are marked (`manager_promise`); later news
+                      (blocked, postponed, renewed) is in `updates`
+  deferred_topic      a topic the report raised that was put off ("on en parle la prochaine fois")
+  recurring_blocker   a blocker raised in two or more meetings within the blocker window
+  not_covered         workload and wellbeing, or career and development, absent from the last
+                      few 1:1s
+  suggested_question  an open question to ask about the two kinds above
 A name the store has never seen gives an empty agenda, not an error: a new report simply has no
-history yet, and "nothing to follow up" is the true answer for them.
+history yet. Only meetings held strictly before `date` count: the meeting prepared is not history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from copilot.errors import InputError
-from copilot.memory.store import OpenStep, Store
-from copilot.models import Agenda, AgendaItem
+from copilot.memory import commitments as cm
+from copilot.memory import legal
+from copilot.memory import people as ppl
+from copilot.memory.store import Store
+from copilot.memory.tables import Meeting, Person, SignalRow, TopicRow
+from copilot.models import Agenda, AgendaItem, Commitment
+from copilot.settings import Settings
+from copilot.text import name_key
+
+ORDER = ["overdue_one_on_one", "legal_deadline", "submitted_topic", "open_commitment",
+         "deferred_topic", "recurring_blocker", "not_covered", "suggested_question"]
+AREA_NAMES = {"wellbeing": {"fr": "Charge de travail et bien-être", "en": "Workload and wellbeing"},
+              "career": {"fr": "Carrière et développement", "en": "Career and development"}}
+QUESTIONS = {
+    "wellbeing": {"fr": "Comment te sens-tu en ce moment, côté charge de travail ?",
+                  "en": "How are you feeling about your workload at the moment?"},
+    "career": {"fr": "Où aimerais-tu en être dans un an, et de quoi aurais-tu besoin pour y "
+                     "arriver ?",
+               "en": "Where would you like to be in a year, and what would help you get there?"},
+    "blocker": {"fr": "Qu'est-ce qui t'empêche encore d'avancer sur « {t} » ? Comment puis-je "
+                      "t'aider ?",
+                "en": 'What is still holding you back on "{t}"? How can I help?'},
+}
 
 
-def _item(open_step: OpenStep, day: dt.date) -> AgendaItem:
-    step = open_step.step
+def _meetings(s: Session, person_id: int, manager: str | None, day: dt.date) -> list[Meeting]:
+    q = select(Meeting).where(Meeting.report_id == person_id, Meeting.date < day)
+    if manager:
+        mgr = aliased(Person)
+        q = q.join(mgr, Meeting.manager_id == mgr.id).where(mgr.name_key == name_key(manager))
+    return list(s.scalars(q.order_by(Meeting.date.desc(), Meeting.created_at.desc())))
+
+
+def _commitment_items(s: Session, report: str, manager: str | None, day: dt.date) -> list[AgendaItem]:
+    heads = cm.query(s, report=report, manager=manager, status="open", before=day)
+    chains = cm.ancestors(s, [c.id for c in heads])
+    older = {c.id: c for c in cm.query(s, ids=[i for ids in chains.values() for i in ids],
+                                       status="all", include_superseded=True)}
+    return [_commitment_item(c, [older[i] for i in chains[c.id] if i in older], day)
+            for c in heads]
+
+
+def _commitment_item(c: Commitment, earlier: list[Commitment], day: dt.date) -> AgendaItem:
+    news = [e for old in earlier for e in old.events] + c.events
     return AgendaItem(
-        kind="open_commitment",
-        text=step.action,
-        owner=step.owner,
-        owner_role=step.owner_role,
-        due=step.due,
-        overdue=step.due is not None and step.due < day,
-        from_meeting=open_step.meeting_id,
-        from_date=open_step.meeting_date,
-        evidence=list(step.evidence),
+        kind="open_commitment", text=c.action, owner=c.owner, owner_role=c.owner_role, due=c.due,
+        overdue=c.due is not None and c.due < day, from_meeting=c.meeting_id,
+        from_date=c.meeting_date, evidence=list(c.evidence), id=c.id,
+        manager_promise=c.owner_role == "manager",
+        updates=[e for e in news if e.kind in ("blocked", "postponed", "renewed")],
+        related=list(dict.fromkeys(o.meeting_id for o in earlier)),
     )
+
+
+def _signal_items(s: Session, meetings: list[Meeting], day: dt.date, settings: Settings,
+                  lang: str) -> list[AgendaItem]:
+    by_id = {m.id: m for m in meetings}
+    rows = s.scalars(select(SignalRow).where(SignalRow.meeting_id.in_(list(by_id)))
+                     .order_by(SignalRow.id)).all() if by_id else []
+    items: list[AgendaItem] = []
+    for sig in rows:
+        if sig.kind == "deferred" and sig.status == "open":
+            m = by_id[sig.meeting_id]
+            items.append(AgendaItem(kind="deferred_topic", text=sig.text, owner=m.report.name,
+                                    owner_role="report", from_meeting=m.id, from_date=m.date,
+                                    evidence=list(sig.evidence), id=sig.id,
+                                    detail="put off to a later meeting"))
+    since = day - dt.timedelta(days=settings.blocker_window_days)
+    threads: dict[int, list[SignalRow]] = defaultdict(list)
+    for sig in rows:
+        if sig.kind == "blocker" and by_id[sig.meeting_id].date >= since:
+            threads[sig.thread_id or sig.id].append(sig)
+    for chain in threads.values():
+        held = sorted({by_id[x.meeting_id].date: x for x in chain}.items())
+        if len(held) < 2:
+            continue
+        last = held[-1][1]
+        m = by_id[last.meeting_id]
+        items.append(AgendaItem(
+            kind="recurring_blocker", text=last.text, from_meeting=m.id, from_date=m.date,
+            evidence=list(last.evidence), id=last.id,
+            detail=f"raised in {len(held)} meetings since {held[0][0].isoformat()}",
+            related=[x.meeting_id for _, x in held[:-1]]))
+        items.append(AgendaItem(kind="suggested_question", from_meeting=m.id, from_date=m.date,
+                                text=QUESTIONS["blocker"][lang].format(t=_short(last.text)),
+                                evidence=list(last.evidence), detail="about a recurring blocker"))
+    recent = meetings[: settings.not_covered_meetings]
+    if len(recent) >= settings.not_covered_meetings:
+        touched = {sig.label for sig in rows if sig.kind == "area" and sig.meeting_id in
+                   {m.id for m in recent}}
+        for area in ("wellbeing", "career"):
+            if area in touched:
+                continue
+            last = next((sig for sig in reversed(rows) if sig.kind == "area"
+                         and sig.label == area), None)
+            where = by_id[last.meeting_id] if last else None
+            detail = (f"last discussed on {where.date.isoformat()}" if where
+                      else f"not discussed in any of the {len(meetings)} 1:1s stored")
+            items.append(AgendaItem(
+                kind="not_covered", text=f"{AREA_NAMES[area][lang]}: "
+                + ("pas abordé lors des" if lang == "fr" else "not discussed in the last")
+                + f" {len(recent)} " + ("derniers 1:1" if lang == "fr" else "1:1s"),
+                from_meeting=where.id if where else None, from_date=where.date if where else None,
+                evidence=list(last.evidence) if last else [], detail=detail,
+                related=[m.id for m in recent]))
+            items.append(AgendaItem(kind="suggested_question", text=QUESTIONS[area][lang],
+                                    detail=f"{AREA_NAMES[area]['en']} not covered recently",
+                                    related=[m.id for m in recent]))
+    return items
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split()).rstrip(".!")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _person_items(s: Session, person: Person, meetings: list[Meeting], day: dt.date,
+                  settings: Settings) -> tuple[list[AgendaItem], object]:
+    items: list[AgendaItem] = []
+    for t in s.scalars(select(TopicRow).where(TopicRow.person_id == person.id,
+                                              TopicRow.status == "open",
+                                              TopicRow.submitted_on <= day)
+                       .order_by(TopicRow.submitted_on, TopicRow.id)):
+        items.append(AgendaItem(kind="submitted_topic", text=t.text, owner=person.name,
+                                owner_role="report", id=t.id,
+                                detail=f"submitted on {t.submitted_on.isoformat()}"
+                                + (f" by {t.submitted_by}" if t.submitted_by else "")))
+    record = ppl._record(s, person, settings, day)
+    for d in legal.due_soon(record, day, settings):
+        items.append(AgendaItem(kind="legal_deadline", text=d.text, due=d.due, overdue=d.overdue,
+                                owner=person.name, detail=f"{d.kind}: {d.basis}"))
+    cadence = ppl.cadence([m.date for m in meetings], day, settings)
+    if cadence.overdue and meetings:
+        items.append(AgendaItem(
+            kind="overdue_one_on_one", overdue=True, due=cadence.expected_next,
+            text=f"Last 1:1 {cadence.days_since_last} days ago; usual interval "
+                 f"{cadence.median_interval_days:g} days",
+            from_meeting=meetings[0].id, from_date=meetings[0].date,
+            detail=f"average interval {cadence.average_interval_days} days over "
+                   f"{cadence.meetings} meetings"))
+    return items, cadence
 
 
 def _order(item: AgendaItem) -> tuple:
-    # Overdue first (most urgent), then by due date with undated ones last, then oldest meeting.
-    return (
-        not item.overdue,
-        item.due is None,
-        item.due or dt.date.max,
-        item.from_date or dt.date.max,
-    )
+    # Overdue first (most urgent), then by kind, then due date with undated ones last, then
+    # oldest meeting.
+    return (not item.overdue, ORDER.index(item.kind), item.due is None, item.due or dt.date.max,
+            item.from_date or dt.date.max)
 
 
 def build_agenda(
     store: Store, report: str, manager: str | None = None, date: dt.date | None = None
 ) -> Agenda:
-    """The agenda for a 1:1 with `report` on `date` (default today), optionally with `manager`.
-
-    Only meetings held strictly before `date` count: the meeting being prepared is not history.
-    """
+    """The agenda for a 1:1 with `report` on `date` (default today), optionally with `manager`."""
     if not report or not report.strip():
         raise InputError("a report name is needed for an agenda", "e.g. --report Julien")
     if manager is not None and not manager.strip():
         manager = None
     day = date or dt.date.today()
-    items = sorted((_item(s, day) for s in store.open_next_steps(report, manager, before=day)),
-                   key=_order)
-    return Agenda(
-        # The spelling stored with the first meeting, so "JULIEN" shows as "Julien".
-        report=store.person(report) or " ".join(report.split()),
-        manager=(store.person(manager) or " ".join(manager.split())) if manager else None,
-        date=day,
-        items=items,
-    )
+    settings = store.settings
+    with store._session() as s:
+        person = s.scalar(select(Person).where(Person.name_key == name_key(report)))
+        mgr = (s.scalar(select(Person.name).where(Person.name_key == name_key(manager)))
+               if manager else None)
+        agenda = Agenda(report=person.name if person else " ".join(report.split()),
+                        manager=(mgr or " ".join(manager.split())) if manager else None,
+                        date=day, items=[])
+        if person is None:
+            return agenda
+        meetings = _meetings(s, person.id, manager, day)
+        lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
+        items = _commitment_items(s, report, manager, day)
+        items += _signal_items(s, meetings, day, settings, lang)
+        person_items, cadence = _person_items(s, person, meetings, day, settings)
+        items += person_items
+    return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
+                                     "language": lang if meetings else None})

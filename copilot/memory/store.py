@@ -4,11 +4,17 @@ SQLite under COPILOT_HOME by default (any SQLAlchemy URL by `COPILOT_DATABASE_UR
 is created and upgraded by the Alembic migrations in copilot/migrations each time the store is
 opened, so a user never runs a migration by hand. Every SQLAlchemy or migration failure comes out
 as `StoreError` with a message that says what to check; a caller never sees a driver traceback.
+
+Saving a meeting also runs the commitment lifecycle (copilot/memory/lifecycle.py) and indexes its
+vectors, so every front end (`copilot analyze`, `POST /v1/meetings`) gets both. The vectors are
+written before the SQL transaction commits: if they fail, nothing is saved; if the commit fails,
+they are removed again. Deleting a meeting removes it from every store (rows, vectors, uploads).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +24,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from pydantic import ValidationError
-from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -27,17 +33,26 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from copilot.errors import InputError, NotFoundError, StoreError
+from copilot.memory import cues, index, lifecycle
+from copilot.memory.embeddings import Embedder, get_embedder
 from copilot.memory.tables import (
     AnalysisRow,
+    CommitmentEventRow,
     Meeting,
     NextStepRow,
     Person,
+    SignalRow,
+    TopicRow,
     UtteranceRow,
     utcnow,
 )
+from copilot.memory.upkeep import recompute_status, remove_uploads
+from copilot.memory.vectors import VectorStore, open_vector_store
 from copilot.models import Analysis, MeetingSummary, NextStep, Utterance
 from copilot.settings import Settings, get_settings
-from copilot.text import name_key
+from copilot.text import fold, name_key
+
+log = logging.getLogger("copilot.memory")
 
 # Version of the JSON written to analyses.body (bump when Analysis changes incompatibly).
 SCHEMA_VERSION = 1
@@ -108,13 +123,32 @@ def migrate(engine: Engine) -> None:
 class Store:
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done."""
 
-    def __init__(self, engine: Engine, where: str = "the database") -> None:
+    def __init__(self, engine: Engine, where: str = "the database",
+                 settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 vectors: VectorStore | None = None) -> None:
         self.engine = engine
         self.where = where
+        self.settings = settings or get_settings()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Built on first use: listing meetings never loads a model or opens chromadb.
+        self._embedder = embedder
+        self._vectors = vectors
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = open_vector_store(self.settings)
+        return self._vectors
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> Store:
+    def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None,
+             vectors: VectorStore | None = None) -> Store:
         settings = settings or get_settings()
         url = settings.db_url
         try:
@@ -144,7 +178,7 @@ class Store:
         except (SQLAlchemyError, OSError) as exc:
             engine.dispose()
             raise _store_error(exc, where) from exc
-        return cls(engine, where)
+        return cls(engine, where, settings, embedder=embedder, vectors=vectors)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -170,42 +204,105 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def lifecycle_context(self, embed: index.TextVectors) -> lifecycle.Context:
+        return lifecycle.Context(
+            embed=embed, stored=index.stored_items(self.vectors, self.embedder),
+            embedder=self.embedder.name, threshold=self.settings.close_threshold,
+            blocker_window_days=self.settings.blocker_window_days,
+        )
+
     def save(self, analysis: Analysis) -> None:
-        """Store a whole analysis in one transaction: everything is written, or nothing."""
+        """Store a whole analysis in one transaction: everything is written, or nothing.
+
+        Also closes or updates the earlier commitments this meeting reports on, and indexes its
+        vectors (see the module docstring for how the two stores stay in step).
+        """
         for name in (analysis.manager, analysis.report):
             if not name.strip() or len(name) > _NAME_MAX:
                 raise InputError(f"{name[:40]!r} is not a usable name",
                                  f"use a name of 1 to {_NAME_MAX} characters")
-        with self._session(write=True) as s:
-            if s.get(Meeting, analysis.id) is not None:
-                raise InputError(
-                    f"meeting {analysis.id} is already stored",
-                    f"delete it first with `copilot meetings delete {analysis.id}`",
-                )
-            meeting = Meeting(
-                id=analysis.id,
-                date=analysis.date,
-                manager=_person(s, analysis.manager),
-                report=_person(s, analysis.report),
-                language=analysis.language,
-                source=analysis.source,
-                source_format=analysis.source_format,
-                engine=analysis.engine,
-                warning_count=len(analysis.warnings),
+        found = cues.findings(analysis)
+        embed = index.TextVectors(self.embedder)
+        # One batch for every text the lifecycle and the index will ask for.
+        embed.prefetch([u.text for u in analysis.utterances]
+                       + [n.action for n in analysis.next_steps]
+                       + [f.text for f in found if f.kind != "area"]
+                       + [p.unit.text for p in cues.progress(analysis, [analysis.manager,
+                                                                        analysis.report])])
+        indexed = False
+        try:
+            with self._session(write=True) as s:
+                self._write(s, analysis, found, embed)
+                indexed = True
+        except BaseException:
+            if indexed:  # the commit itself failed: take the vectors back out
+                try:
+                    index.remove_meeting(self.vectors, self.embedder, analysis.id)
+                except StoreError:
+                    log.warning("vectors of unsaved meeting %s left behind", analysis.id)
+            raise
+
+    def _write(self, s: Session, analysis: Analysis, found: list[cues.Finding],
+               embed: index.TextVectors) -> None:
+        if s.get(Meeting, analysis.id) is not None:
+            raise InputError(
+                f"meeting {analysis.id} is already stored",
+                f"delete it first with `copilot meetings delete {analysis.id}`",
             )
-            meeting.analysis = AnalysisRow(
-                schema_version=SCHEMA_VERSION, body=analysis.model_dump_json()
-            )
-            meeting.utterances = [_utterance_row(u) for u in analysis.utterances]
-            meeting.next_steps = [_next_step_row(n) for n in analysis.next_steps]
-            s.add(meeting)
+        meeting = Meeting(
+            id=analysis.id,
+            date=analysis.date,
+            manager=_person(s, analysis.manager),
+            report=_person(s, analysis.report),
+            language=analysis.language,
+            source=analysis.source,
+            source_format=analysis.source_format,
+            engine=analysis.engine,
+            warning_count=len(analysis.warnings),
+        )
+        meeting.analysis = AnalysisRow(
+            schema_version=SCHEMA_VERSION, body=analysis.model_dump_json()
+        )
+        meeting.utterances = [_utterance_row(u) for u in analysis.utterances]
+        meeting.next_steps = [_next_step_row(n) for n in analysis.next_steps]
+        s.add(meeting)
+        s.flush()  # the meeting row first: signals reference it but have no ORM relationship
+        signals = [SignalRow(meeting_id=analysis.id, kind=f.kind, label=f.label, text=f.text,
+                             evidence=list(f.evidence)) for f in found]
+        s.add_all(signals)
+        s.flush()  # ids for the commitments and signals
+        lifecycle.apply(s, meeting, analysis, list(meeting.next_steps), signals,
+                        self.lifecycle_context(embed))
+        s.flush()
+        index.add_meeting(
+            self.vectors, self.embedder, analysis,
+            [(n.id, n.action) for n in meeting.next_steps],
+            [(g.id, g.text) for g in signals if g.kind != "area"], embed,
+        )
 
     def delete(self, meeting_id: str) -> None:
-        """Delete a meeting with its utterances, analysis and next steps (people stay)."""
+        """Delete a meeting everywhere: rows (utterances, analysis, commitments, signals), its
+        vectors and uploaded files. What it had closed or covered opens again. People stay."""
         with self._session(write=True) as s:
-            gone = s.execute(delete(Meeting).where(Meeting.id == meeting_id)).rowcount
-            if not gone:
-                raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
+            self.delete_in(s, meeting_id)
+            index.remove_meeting(self.vectors, self.embedder, meeting_id)
+        remove_uploads(self.settings, meeting_id)
+
+    def delete_in(self, s: Session, meeting_id: str) -> None:
+        """The relational part of `delete`, inside the caller's transaction."""
+        if s.get(Meeting, meeting_id) is None:
+            raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
+        touched = set(s.scalars(select(CommitmentEventRow.next_step_id).where(
+            CommitmentEventRow.meeting_id == meeting_id)))
+        own = select(NextStepRow.id).where(NextStepRow.meeting_id == meeting_id)
+        s.execute(update(NextStepRow).where(NextStepRow.superseded_by.in_(own))
+                  .values(superseded_by=None))
+        s.execute(update(SignalRow).where(SignalRow.resolved_meeting_id == meeting_id)
+                  .values(status="open", resolved_evidence=None))
+        s.execute(update(TopicRow).where(TopicRow.covered_meeting_id == meeting_id)
+                  .values(status="open", covered_evidence=None))
+        s.execute(delete(Meeting).where(Meeting.id == meeting_id))
+        recompute_status(s, touched)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -272,7 +369,7 @@ class Store:
             .join(Meeting, NextStepRow.meeting_id == Meeting.id)
             .join(rep, Meeting.report_id == rep.id)
             .where(rep.name_key == name_key(report))
-            .where(NextStepRow.status == "open")
+            .where(NextStepRow.status == "open", NextStepRow.superseded_by.is_(None))
             .where(Meeting.date < before)
             .order_by(Meeting.date, Meeting.created_at, NextStepRow.id)
         )
@@ -309,7 +406,8 @@ def _person(s: Session, name: str) -> Person:
 
 def _utterance_row(u: Utterance) -> UtteranceRow:
     return UtteranceRow(
-        idx=u.id, speaker=u.speaker, role=u.role, start=u.start, end=u.end, text=u.text
+        idx=u.id, speaker=u.speaker, role=u.role, start=u.start, end=u.end, text=u.text,
+        folded=fold(u.text),
     )
 
 

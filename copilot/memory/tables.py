@@ -30,6 +30,14 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Person record (0002). manager_id has no FK constraint: adding one to an existing SQLite
+    # table means copying `people`, which meetings reference; erasure clears it by hand.
+    role: Mapped[str | None] = mapped_column(String(200))
+    manager_id: Mapped[int | None] = mapped_column(Integer)
+    hire_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(2))
+    career_reviews: Mapped[list | None] = mapped_column(JSON)
 
 
 class Meeting(Base):
@@ -73,6 +81,8 @@ class UtteranceRow(Base):
     start: Mapped[float | None] = mapped_column(Float)
     end: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
+    # Lower-case, accent-free copy for keyword search ("reunion" finds "Réunion").
+    folded: Mapped[str | None] = mapped_column(Text)
 
 
 class AnalysisRow(Base):
@@ -100,3 +110,70 @@ class NextStepRow(Base):
     due_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     evidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # A later commitment that renewed this one (same owner, same action); the agenda shows the
+    # newest of such a chain only. No FK constraint for the same reason as people.manager_id.
+    superseded_by: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class CommitmentEventRow(Base):
+    """News about a commitment: closed (done/dropped), reopened, blocked, postponed, renewed."""
+
+    __tablename__ = "commitment_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_step_id: Mapped[int] = mapped_column(
+        ForeignKey("next_steps.id", ondelete="CASCADE"), index=True
+    )
+    # The meeting that reported it; NULL for a manual update. Deleting that meeting deletes the
+    # event, and the store recomputes the commitment's status.
+    meeting_id: Mapped[str | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    evidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignalRow(Base):
+    """What a meeting said that matters later: a blocker, a deferred topic, an area touched."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Deferred topics: open until a later meeting covers them.
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    resolved_meeting_id: Mapped[str | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL")
+    )
+    resolved_evidence: Mapped[list[int] | None] = mapped_column(JSON)
+    # Blockers: the first blocker of a chain of similar ones (recurring blockers).
+    thread_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class TopicRow(Base):
+    """A topic submitted ahead of a 1:1 (`copilot topic add`)."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    covered_meeting_id: Mapped[str | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL")
+    )
+    covered_evidence: Mapped[list[int] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,11 +1,16 @@
 """Feedback: polarity (praise / criticism) and target (behaviour and facts vs the person).
 
 A sentence is feedback when it carries an evaluative cue AND is aimed at the listener (second
-person) or at a piece of their work. Target is `person` for traits ("tu es désorganisé"),
-labels and name-calling ("you're an idiot"), and "always/never" generalisations about the
-person ("tu ne fais jamais attention", "c'est toujours pareil avec toi"); everything else that
-is evaluative is `behavior`. Trait praise ("tu es brillant") is also `person`: it tells the
-listener nothing they can repeat.
+person) or at a piece of their work. Target is `person` when it judges who someone is rather
+than what they did (../shared/domain/ONE_ON_ONES.md, point 3):
+- traits and labels ("tu es désorganisée", "you're a mess", "quel amateur", "lazy boy");
+- always/never generalisations about the person ("tu ne fais jamais attention", "c'est
+  toujours pareil avec toi") -- but not a dated fact ("you never sent the quote to Brennan");
+- sarcasm aimed at the person ("Bravo, encore en retard", "Nice job breaking it again, genius");
+- contempt: insults or profanity aimed at them or their work ("c'est de la merde, ton
+  rapport", "this deck of yours is garbage"), and rhetorical attacks ("Are you stupid?");
+- trait praise ("tu es brillant"), which tells the listener nothing they can repeat.
+Everything else that is evaluative is `behavior`. Word lists live in lexicon.py.
 """
 
 from __future__ import annotations
@@ -13,154 +18,287 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from copilot.analyze.rules import lexicon as lx
+from copilot.analyze.rules.sentences import split_sentences
 from copilot.text import fold
 
 Polarity = Literal["positive", "negative"]
 Target = Literal["behavior", "person"]
 
-
-def _alt(words: str) -> str:
-    return "(?:" + "|".join(w.strip() for w in words.split(",") if w.strip()) + ")"
-
-
-_NEG_TRAITS = _alt(
-    "desorganisee?, paresseu(?:x|se), faineante?, nulle?, incompetente?, lente?, brouillon(?:ne)?,"
-    "negligente?, irresponsable, penible, arrogante?, egoiste, immature, incapable, bordelique,"
-    "distraite?, tetue?, agressi(?:f|ve), susceptible, negati(?:f|ve), passi(?:f|ve), mou, molle,"
-    "bete, idiote?, stupide, ingerable, insupportable, lourde?, limite, je-m'en-foutiste, feignante?,"
-    "pas fiable, pas serieu(?:x|se), pas rigoureu(?:x|se), pas autonome, pas a la hauteur,"
-    "pas fait pour, pas faite pour, pas professionnel(?:le)?, pas organisee?, jamais content,"
-    "lazy, sloppy, disorgani[sz]ed, careless, incompetent, useless, unreliable, hopeless, stupid,"
-    "slow, arrogant, selfish, immature, negative, clueless, unprofessional, rude, annoying,"
-    "a mess, not a team player, not reliable, not serious, dumb, pathetic, evil, impossible,"
-    "too emotional, too sensitive, difficult to work with, a problem, the problem"
-)
-_POS_TRAITS = _alt(
-    "brillante?, geniale?, douee?, intelligente?, exceptionnel(?:le)?, formidable, une star,"
-    "un genie, une perle, un crack, incroyable, la meilleure?, le meilleur, parfaite?,"
-    "brilliant, a genius, a star, amazing, so smart, a natural, talented, gifted, the best,"
-    "a rock ?star, awesome, incredible, perfect, a superstar"
-)
-_NAMES = _alt(
-    "boulet, imbecile, cretin, amateur, glandeur, tire-au-flanc, bon a rien, catastrophe, gamin,"
-    "gamine, idiot, clown, idiot, moron, loser, liar, joke, amateur, baby, child, menteur, menteuse"
-)
 _YOU_ARE = (
     r"(?:\btu es|\bt'es|\bvous etes|\btu etais|\bt'etais|\btu as ete|\bt'as ete|\byou're|\byoure|"
-    r"\byou are|\byou were|\byou've been|\byou have been|\bwhat an?|\bquel(?:le)?|\bsale|\bespece d[e'])"
+    r"\byou are|\byou were|\byou've been|\byou have been|\bwhat an?|\bquel(?:le)?|\bsale|"
+    r"\bespece d[e'])"
 )
 _INTENS = (
     r"(?:\s+(?:vraiment|trop|tellement|si|tres|completement|un peu|assez|toujours|encore|"
-    r"really|so|just|too|very|such|being|always|a bit|quite|pretty|totally|completely|"
+    r"really|so|just|too|very|such|being|always|a bit|quite|pretty|totally|completely|simply|"
     r"incredibly|such an?|an?|un|une|the|le|la|une vraie|un vrai|vrai|vraie|absolument|"
-    r"absolutely|plutot))*"
+    r"absolutely|plutot|honestly|franchement|definitely|clearly|seriously))*"
 )
-
+_NOT_POS = (
+    r"(?:fiable|serieu(?:x|se)|rigoureu(?:x|se)|organisee?|autonome|capable|a la hauteur|fait pour|"
+    r"faite pour|professionnel(?:le)?|reliable|serious|a team player|cut out for|up to (?:it|the job|"
+    r"this)|professional|trustworthy|ready for this|good at (?:this|anything))"
+)
 _PERSON_NEG = re.compile(
-    rf"{_YOU_ARE}{_INTENS}\s+(?:{_NEG_TRAITS}|{_NAMES})\b"
-    r"|\btu n'es (?:vraiment |jamais |toujours )?pas (?:fiable|serieu(?:x|se)|rigoureu(?:x|se)|"
-    r"organisee?|autonome|capable|a la hauteur|fait pour|faite pour|professionnel)"
-    r"|\b(?:toujours|encore) (?:la meme chose|pareil) avec (?:toi|vous)\b"
-    r"|\bavec (?:toi|vous),? c'est (?:toujours|jamais|encore)\b|\bcomme d'hab(?:itude)? avec toi\b"
-    r"|\b(?:typique de toi|c'est tout toi|typical of you|so typical|typical you|that's so you)\b"
+    rf"{_YOU_ARE}{_INTENS}\s+(?:{lx.NEG_TRAITS}|{lx.NEG_LABELS})\b"
+    rf"|\b(?:tu n'es|t'es|vous n'etes|you're|you are|you were)(?: vraiment| jamais| toujours| just|"
+    rf" really| simply)? (?:pas|not) (?:vraiment |really |even )?{_NOT_POS}"
     r"|\bwhat'?s wrong with you\b|\bqu'est-ce qui (?:va pas|cloche) chez toi\b"
     r"|\b(?:ton|ta|your) (?:attitude|caractere|personnalite|mentalite|personality|mentality)\b"
     r"|\b(?:i hate you|je te deteste|you people)\b"
-    rf"|^(?:{_NAMES}|{_NEG_TRAITS})\W*$"
+    r"|\byou can'?t be trusted\b|\bon ne peut (?:pas|jamais) (?:te faire confiance|compter sur toi)"
+    r"|\btu as un (?:vrai )?probleme\b|\byou have a (?:real )?problem\b"
+    # A bare label is name-calling ("Amateur !", "Liar!"); a bare adjective ("Useless.") may
+    # judge the last thing said, so it is not taken for an attack.
+    rf"|^{lx.NEG_LABELS}\W*$"
+    rf"|\b{lx.NEG_TRAITS}\s+{lx.VOCATIVE_NOUNS}\b"
 )
-# "You never listen", "tu ne fais jamais attention": a negative generalisation about the listener.
-_NEVER = re.compile(
-    r"\b(?:you|you've|you have)\s+(?:\S+\s+)?never\b|\b(?:tu ne|tu n'|vous ne|vous n')\S*"
-    r"(?:\s+\S+){0,2}?\s+jamais\b|\btu (?:\S+ )?jamais\b"
+_PERSON_POS = re.compile(
+    rf"{_YOU_ARE}{_INTENS}\s+{lx.POS_TRAITS}\b"
+    r"|\b(?:you've got|you have|tu as|t'as) (?:a |an |un |une )?(?:real |vrai |true )?"
+    r"(?:gift|talent fou|don|talent incroyable|natural talent|knack)\b"
 )
-_PERSON_POS = re.compile(rf"{_YOU_ARE}{_INTENS}\s+{_POS_TRAITS}\b")
-# "always/never" about the listener: a generalisation, not an observed fact.
-_ALWAYS_NEVER = re.compile(
-    r"\b(?:tu|t'|vous|you)\b(?:\s+\S+){0,3}?\s+(?:toujours|jamais|systematiquement|constamment|"
-    r"tout le temps|sans arret|always|never|constantly|every single time|all the time)\b"
-    r"|\b(?:tu ne|tu n'|t'|vous ne)\S*(?:\s+\S+){0,2}?\s+jamais\b"
+# Questions that attack rather than ask.
+_RHETORICAL = re.compile(
+    r"\b(?:are you (?:stupid|dumb|an idiot|kidding me|blind|deaf|crazy|insane|out of your mind)|"
+    r"can'?t you read|do you even (?:know|care|read|test|listen|think)|did you even (?:read|test|"
+    r"look|check|try|think)|what were you thinking|have you lost your mind|what'?s wrong with you|"
+    r"t'es (?:debile|con|bete|idiote?|aveugle|sourde?|fou|folle)|tu es (?:debile|bete|idiote?|"
+    r"aveugle|sourde?|folle?)|tu le fais expres|tu (?:te fous|te moques) de (?:moi|nous)|"
+    r"tu sais (?:lire|compter)|(?:tu as|t'as) (?:meme|seulement) (?:lu|teste|regarde|verifie)|"
+    r"qu'est-ce qui (?:va pas|cloche) chez toi|a quoi tu pensais|t'es pas bien)\b"
+)
+# Always/never about the listener: a generalisation, not an observed fact.
+_GENERAL = re.compile(
+    r"\b(?:tu|t'|vous|you|you're|you've|you are)\b(?:\s+\S+){0,3}?\s+(?:toujours|jamais|"
+    r"systematiquement|constamment|tout le temps|sans arret|always|never|constantly|"
+    r"every single time|all the time|continually|forever)\b"
+    r"|\b(?:tu ne|tu n'|t'|vous ne|vous n')\S*(?:\s+\S+){0,2}?\s+jamais\b"
+    r"|\bavec (?:toi|vous),? (?:c'est|ca a ete|ca a toujours ete) (?:toujours|jamais|encore)\b"
+    r"|\b(?:toujours|encore) (?:la meme chose|pareil) avec (?:toi|vous)\b"
+    r"|\bcomme d'hab(?:itude)? avec toi\b|\bwith you,? it'?s (?:always|never)\b"
+    r"|\b(?:typique de toi|c'est tout toi|typical of you|so typical|typical you|that's so you|"
+    r"classic you)\b"
+)
+# "toujours pas" is "still not"; "never sent the quote" is one dated event, not a habit.
+_NOT_GENERAL = re.compile(
+    r"\btoujours pas\b|\bjamais (?:\w+ )?(?:\w+(?:e|i|is|it|u)) (?:le|la|les|l'|ce|cet|cette|ton|ta|"
+    r"tes|son|sa)\b|\bnever (?:once )?(?:\w+ed|sent|did|made|gave|told|wrote|took|got|came|went|"
+    r"brought|paid|met|left|kept|showed|ran) (?:the|that|this|your|his|her|their|our|my)\b"
+)
+# Sarcasm: praise whose content is a failure. Each form needs the failure to be there too,
+# so "Merci encore pour ton aide" stays praise.
+_SARC_AGAIN = re.compile(rf"^{lx.PRAISE_OPENERS}\b.*\b{lx.AGAIN}\b")
+_SARC_FINALLY = re.compile(
+    r"\b(?:thanks|thank you) for (?:finally|at last)\b|\bmerci (?:de|d') (?:\w+ ){0,3}enfin\b"
+)
+_SARC_VOCATIVE = re.compile(rf",\s*(?:bravo |well done |nice one |great )?{lx.MOCK_VOCATIVE}\W*$")
+_SARC_PRAISED_FAILURE = re.compile(
+    r"\b(?:nice|great|good|lovely|well done|bravo|super|genial)\b.{0,20}\b(?:breaking|missing|"
+    r"forgetting|losing|crashing|deleting)\b"
+)
+
+
+def _sarcastic(t: str) -> bool:
+    if _SARC_FINALLY.search(t) or _SARC_PRAISED_FAILURE.search(t):
+        return True
+    return bool((_SARC_AGAIN.search(t) or _SARC_VOCATIVE.search(t)) and _looks_negative(t))
+
+
+_CONTEMPT = re.compile(rf"\b{lx.CONTEMPT}(?!\w)")
+_AT_YOU_OR_THIS = re.compile(
+    r"\b(?:you|your|yours|tu|t'|te|toi|ton|ta|tes|vous|votre|vos|this|that|these|it|it's|c'est|"
+    r"c'etait|ce|cet|cette|ces|ca|ceci|cela)\b|\bt'"
+)
+# The speaker owning the problem ("Crap. Sorry, fixed.", "merde, j'ai oublié"): not an attack.
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|je|moi|mon|ma|mes|we|we're|our|nous|notre|sorry|oops|"
+    r"my bad|fixed|done|will fix|desolee?|pardon|corrige)\b|\bj'|\bm'"
 )
 
 _POSITIVE = re.compile(
-    r"\b(?:bravo|bien joue|bon travail|beau travail|excellent travail|super travail|tres bon "
-    r"travail|bon boulot|super boulot|beau boulot|tu as assure|t'as assure|tu as gere|t'as gere|"
-    r"merci (?:pour|d'avoir|beaucoup pour)|felicitations|chapeau|impeccable|j'ai (?:beaucoup |"
-    r"vraiment )?apprecie|j'ai ete (?:tres |vraiment )?impressionnee?|tres bien (?:gere|fait|"
-    r"mene|presente|prepare)|bien gere|nickel|du tres bon|tres pro|c'etait (?:tres |vraiment |"
-    r"super )?(?:clair|efficace|utile|reussi|top|convaincant|solide)|tu as (?:tres )?bien|"
-    r"great job|good job|well done|nice work|great work|excellent work|nice job|"
-    r"thank you for|thanks for|i (?:really )?appreciated?|impressive|you nailed|kudos|"
-    r"fantastic|outstanding|you did (?:a )?(?:great|good|fantastic|excellent|really good)|"
-    r"you handled|congrat(?:s|ulations)|was (?:very |really |super )?(?:clear|helpful|useful|"
-    r"solid|convincing)|great call|good call|proud of|(?:etait|est|was|is|were) (?:tres |vraiment |"
-    r"super |really |very |so )?(?:claire?|efficace|utile|reussie?|solide|convaincante?|clear|"
-    r"helpful|useful|solid|convincing|excellent|impressive|spot on))\b"
+    r"\b(?:bravo|bien joue|(?:bon|beau|excellent|super|tres bon|enorme|sacre) (?:travail|boulot)|"
+    r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:pour|d'avoir|beaucoup pour|de ton|"
+    r"de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai (?:beaucoup |vraiment )?"
+    r"(?:apprecie|aime) (?:que|la facon|comment|ton|ta|tes|le|la)|j'ai ete (?:tres |vraiment )?"
+    r"impressionnee?|tres bien (?:gere|fait|mene|presente|prepare|vu|joue)e?s?|bien (?:gere|vu)e?s?|"
+    r"nickel|du tres bon|tres pro|(?:c'etait|c'est|etait|est|etaient|sont) (?:tres |vraiment |"
+    r"super |hyper )?(?:clair|efficace|utile|reussi|top|convaincant|solide|pertinent|precieux|"
+    r"bien prepare|une (?:tres |super |excellente |bonne )?(?:bonne )?idee|exactement ce qu'il "
+    r"fallait)|tu as (?:tres )?bien (?:fait|gere|mene|joue|anticipe)|(?:excellente|tres bonne) "
+    r"idee|(?:a|ont|as) permis (?:de|a|au|aux)|nous a fait gagner|(?:a|as) debloque|du premier "
+    r"coup|dans les temps|sans (?:aucun )?(?:incident|accroc)|great job|good job|well done|"
+    r"nice (?:work|job)|great work|excellent work|amazing work|thank you (?:for|so much for)|"
+    r"thanks (?:for|so much for)|i (?:really )?appreciated?|i (?:really )?liked (?:how|that|the "
+    r"way|your)|impressive|impressed|you nailed|kudos|fantastic|outstanding|you did (?:a )?"
+    r"(?:great|good|fantastic|excellent|really good|brilliant)|you handled|congrat(?:s|ulations)|"
+    r"(?:great|good|smart|nice) (?:call|catch|move|idea|thinking|question)|proud of|"
+    r"(?:was|is|were|are) (?:very |really |super |so )?(?:clear|helpful|useful|solid|convincing|"
+    r"excellent|impressive|spot on|valuable|smart|great)|so useful|made (?:\w+ ){0,3}(?:easier|"
+    r"faster|simpler|possible)|cut (?:\S+ ){0,6}by|saved (?:us|the team|me)|ahead of schedule|"
+    r"(?:days?|weeks?|months?) early|on time|a l'heure|calmly|calmement|"
+    r"sans rien (?:cacher|perdre|oublier)|pos_cue)\b"
+)
+# A negated problem is good news: "zéro incident", "no downtime", "aucune erreur".
+_NEG_NEGATED = re.compile(
+    r"\b(?:zero|aucune?|pas (?:une? )?(?:seule? )?|sans|no|without|never|jamais|not a single|"
+    r"pas de) (?:\w+ )?(?:incidents?|erreurs?|bugs?|retard|downtime|errors?|mistakes?|issues?|"
+    r"problemes?|late|en retard|accroc)\b|\brien n'a ete (?:perdu|oublie|casse|rate)\b"
 )
 _NEGATIVE = re.compile(
-    r"\b(?:en retard|de retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"
+    r"\b(?:en retard|de retard|retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"
     r"(?:acceptable|correct|professionnel|au niveau|a la hauteur|satisfaisant|suffisant|"
-    r"terrible|top|clair|fini|termine|rendu|envoye|livre|prevenu|fait)|inacceptable|"
-    r"insuffisant|decue?\b|decevant|erreurs?|fautes?|tu as oublie|t'as oublie|oublie de|"
-    r"tu n'as pas|t'as pas|ca ne va pas|ca ne peut pas continuer|trop de|pas assez|bacle|"
-    r"a revoir|laisse a desirer|pas contente?|pas satisfaite?|probleme|agacee?|enervee?|"
-    r"late|missed|was missing|is missing|were missing|not acceptable|unacceptable|"
-    r"disappointed|disappointing|mistakes?|errors?|you didn't|you did not|you forgot|forgot to|"
-    r"not good enough|too many|rushed|below expectations|not ok|frustrated|frustrating|"
-    r"needs? to improve|unclear|incomplete|wrong|overdue|slipped|behind schedule|"
-    r"i'm not happy|i am not happy|not happy with|concerned about your|problem with your)\b"
+    r"terrible|top|clair|fini|termine|rendu|envoye|livre|prevenu|fait|parti|faits)|inacceptable|"
+    r"insuffisant|decue?|decevant|erreurs?|fautes?|faux|fausse|tu as oublie|t'as oublie|oublie de|"
+    r"as oublie|tu n'as pas|t'as pas|n'a pas ete|n'ont pas ete|n'est pas parti|ne contenait pas|"
+    r"toujours pas|ca ne va pas|ca ne peut pas continuer|trop de|pas assez|bacle|a revoir|"
+    r"laisse a desirer|pas contente?|pas satisfaite?|probleme|agacee?|enervee?|a casse|as casse|"
+    r"ecrase|as ecrase|a ecrase|perdu|rate|depasse|depassait|coupe|seche(?:ment)?|agressivement|"
+    r"sans (?:reponse|attendre|prevenir|relire|la faire relire|le faire relire|tester|valider|"
+    r"verifier|demander)|n'a pas pu|n'avons pas pu|on n'a pas pu|ne correspondaient pas|"
+    r"late|missed|was missing|is missing|were missing|not acceptable|unacceptable|disappointed|"
+    r"disappointing|mistakes?|errors?|you didn't|you did not|you forgot|forgot to|not good enough|"
+    r"too many|rushed|below expectations|not ok|frustrated|frustrating|needs? to improve|unclear|"
+    r"incomplete|wrong|overdue|slipped|behind schedule|i'm not happy|i am not happy|not happy "
+    r"with|concerned about your|problem with your|broke|broken|crashed|failed|without (?:a review|"
+    r"running|testing|asking|telling|checking|waiting|any review|review)|unanswered|still not|"
+    r"haven't been|hasn't been|cut \w+ off|interrupted|sharply|rudely|ran (?:\w+ ){0,2}over|"
+    r"never got to|had no|didn't match|did not match|doesn't match|"
+    # An omission on a dated occasion: "you never sent the quote", "tu n'as jamais envoyé le".
+    r"you (?:\w+ )?never (?:once )?(?:\w+ed|sent|did|made|gave|told|wrote|took|came|brought|paid|"
+    r"showed)|(?:tu|vous) n'(?:as|avez) jamais \w+|(?:as|a|avez|ont) (?:encore |deja |)oublie)\b"
 )
 _YOU = re.compile(
     r"\b(?:tu|t'|te|toi|ton|ta|tes|vous|votre|vos|you|your|yours|yourself)\b|t'"
 )
-_WORK = re.compile(
-    r"\b(?:rapport|livrable|presentation|doc|document|code|deck|slides?|release|demo|dossier|"
-    r"devis|mail|e-mail|email|compte-rendu|compte rendu|chiffres|analyse|annexe|specs?|"
-    r"planning|proposition|offre|reporting|tableau|fichier|note|synthese|report|deliverable|"
-    r"presentation|pull request|pr|review|proposal|draft|spreadsheet|numbers|analysis|"
-    r"deadline|delivery|livraison|reunion|meeting|call|appel|client|prospect|pitch)\b"
+# The listener as the one who acted ("tu as", "your report"), not as an object ("je te dis").
+_YOU_SUBJECT = re.compile(r"\b(?:tu|vous|you|your|ton|ta|tes|votre|vos)\b|\bt'(?:as|es|etais)\b")
+_WORK = re.compile(rf"\b{lx.WORK}\b")
+_TO_LISTENER = re.compile(
+    r"^(?:merci|thanks|thank you|bravo|kudos|congrat|felicitations|chapeau|well done|bien joue)\b"
+    r"|\b(?:c'etait|c'est|it was|that was) (?:\w+ ){0,2}(?:de|d'|to) \w+"
 )
 _SELF = re.compile(r"^(?:je|j'|moi|i|i'm|i've|i'd|my|mon|ma|mes)\b")
 _HEDGE = re.compile(r"^(?:si|if|whether|est-ce que|est ce que)\b")
+# Feelings about the listener's work ("je suis déçu par ton livrable") are feedback even
+# though the sentence starts with "je".
+_EMOTION_AT_YOU = re.compile(
+    r"\b(?:decue?|pas contente?|pas satisfaite?|agacee?|inquiete?|disappointed|not happy|"
+    r"frustrated|concerned|worried|upset|impressionnee?|impressed|proud|fiere?)\b"
+)
 
 
 def classify_feedback(text: str, lang: str = "fr") -> tuple[Polarity | None, Target | None]:
-    """(polarity, target) of one sentence, or (None, None) when it is not feedback."""
+    """(polarity, target) of one sentence, or (None, None) when it is not feedback.
+
+    Longer text (a written comment) is read sentence by sentence: it is about the person if
+    any sentence is, otherwise it takes the first feedback sentence's polarity.
+    """
+    sentences = split_sentences(text)
+    if len(sentences) > 1:
+        found = [r for r in map(_classify_sentence, sentences) if r[0] is not None]
+        return next((r for r in found if r[1] == "person"), found[0] if found else (None, None))
+    return _classify_sentence(text)
+
+
+def _classify_sentence(text: str) -> tuple[Polarity | None, Target | None]:
     t = fold(text).strip(" \t\"'«»“”-–—")
     if not t or _HEDGE.match(t):
         return None, None
-    if _PERSON_NEG.search(t):
+    if _RHETORICAL.search(t):
+        return "negative", "person"
+    if t.endswith("?"):
+        return None, None  # a real question is not feedback (the question rules read it)
+    if _PERSON_NEG.search(t) or _sarcastic(t):
+        return "negative", "person"
+    if _contempt(t):
         return "negative", "person"
     if _PERSON_POS.search(t):
         return "positive", "person"
-    if _NEVER.search(t) and not t.endswith("?"):
-        # "never late", "jamais en retard": a double negative is praise, still about the person.
-        return ("positive" if _NEGATIVE.search(t) else "negative"), "person"
-    neg, pos = bool(_NEGATIVE.search(t)), bool(_POSITIVE.search(t))
+    neg, pos = _looks_negative(t), bool(_POSITIVE.search(_NEG_NEGATED.sub(" pos_cue ", t)))
+    if _GENERAL.search(t) and not _NOT_GENERAL.search(t) and _YOU.search(t):
+        return ("positive" if pos and not neg else "negative"), "person"
     if not (neg or pos):
         return None, None
-    addressed = bool(_YOU.search(t))
+    # Thanks and "c'était efficace de proposer..." are said to the one who did it.
+    addressed = bool(_YOU.search(t) or _TO_LISTENER.search(t))
     if not addressed and not _WORK.search(t):
         return None, None
-    if _SELF.match(t) and not addressed and not pos:
-        return None, None  # the speaker criticising their own work is a fact, not feedback
-    polarity: Polarity = "negative" if neg and not (pos and not _negated_praise(t)) else "positive"
-    if neg and pos:
-        # "merci, mais il manquait l'annexe": the criticism is what needs the evidence
-        polarity = "negative"
-    target: Target = "person" if addressed and _ALWAYS_NEVER.search(t) else "behavior"
-    return polarity, target
+    if _SELF.match(t) and not pos:
+        # The speaker's own situation is a fact, not feedback ("je suis en retard sur le plan,
+        # je préfère te prévenir"), unless what follows the first "you" is the criticism.
+        first_you = _YOU_SUBJECT.search(t)
+        rest = t[first_you.start():] if first_you else ""
+        if not (rest and _looks_negative(rest)) and not _EMOTION_AT_YOU.search(t):
+            return None, None
+    polarity: Polarity = "negative" if neg else "positive"
+    return polarity, "behavior"
+
+
+def _looks_negative(t: str) -> bool:
+    return bool(_NEGATIVE.search(_NEG_NEGATED.sub(" ", t))) or _negated_praise(t)
 
 
 def _negated_praise(t: str) -> bool:
-    return bool(re.search(r"\bpas (?:tres |vraiment )?(?:bien|bon)\b|\bnot (?:great|good)\b", t))
+    return bool(re.search(
+        r"\bpas (?:tres |vraiment |assez )?(?:bien|bon|terrible|top|au niveau)\b|"
+        r"\bnot (?:great|good|ok|okay|enough)\b", t))
 
 
-_TRAIT_WORDS = re.compile(rf"{_YOU_ARE}{_INTENS}\s+(?:{_NEG_TRAITS}|{_NAMES}|{_POS_TRAITS})\b")
+def _contempt(t: str) -> bool:
+    """Insults or profanity aimed at the listener or their work, not at oneself."""
+    return bool(_CONTEMPT.search(t) and _AT_YOU_OR_THIS.search(t)
+                and not _FIRST_PERSON.search(t))
+
+
+# -- facts and SBI --------------------------------------------------------------------------------
+
+_FACT = re.compile(
+    r"\d|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|"
+    r"cent|two|three|four|five|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"hundred|twice|half|moitie)\b"
+    r"|\b(?:hier|aujourd'hui|ce matin|cet apres-midi|ce soir|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|semaine|mois|trimestre|janvier|fevrier|mars|avril|mai|juin|"
+    r"juillet|aout|septembre|octobre|novembre|decembre|yesterday|today|this morning|tonight|"
+    r"last (?:week|month|quarter|night|time|sprint)|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|january|february|march|april|june|july|august|september|october|"
+    r"november|december|minutes?|heures?|jours?|hours?|days?|weeks?|sprint|quarter)\b"
+    r"|\b(?:tu as|t'as|vous avez|il a|elle a|on a|ils ont|a ete|ont ete|n'a pas|n'as pas|"
+    r"n'ont pas|est arrivee?|est partie?|sont restee?s|es arrivee?|manquait|il manque|"
+    r"ne contenait pas|etait faux|etait fausse|etaient faux)\b"
+    r"|\b(?:you|he|she|they|we|it)\s+(?:\w+ed|sent|did|made|gave|told|wrote|took|got|came|"
+    r"went|brought|paid|met|left|kept|broke|forgot|missed|ran|cut|put|arrived|answered)\b"
+    r"|\b(?:was|were|is|are) missing\b|\b(?:didn't|did not|haven't|hasn't|had no|has no)\b"
+)
+
+
+def states_fact(text: str, lang: str = "fr") -> bool:
+    """Whether a criticism names something observable (what, when, how many) rather than only
+    judging ("ce n'est pas au niveau", "your report is not good enough")."""
+    return bool(_FACT.search(fold(text)))
+
+
+_CLAUSES = re.compile(r"\s*(?:[,;:]|\bet\b|\band\b|\bmais\b|\bbut\b)\s*")
+
+
+def facts_in(sentence: str, lang: str = "fr") -> list[str]:
+    """The clauses of a sentence that state a fact and judge nobody ("Tu es désorganisée, le
+    rapport est arrivé avec deux jours de retard" -> ["le rapport est arrivé ..."])."""
+    out = []
+    for clause in _CLAUSES.split(sentence):
+        clause = clause.strip(" .!")
+        if len(clause.split()) >= 3 and states_fact(clause, lang) \
+                and classify_feedback(clause, lang)[1] != "person":
+            out.append(clause)
+    return out
 
 
 def sbi_suggestion(sentence: str, facts: list[str], polarity: Polarity, lang: str) -> str:
     """A Situation-Behaviour-Impact rewrite that keeps the facts the manager did say."""
-    kept = "; ".join(f.strip().rstrip(".") for f in facts if f.strip())
+    said = [f.strip().rstrip(".") for f in [*facts_in(sentence, lang), *facts] if f.strip()]
+    kept = "; ".join(dict.fromkeys(said))
     if lang == "fr":
         if polarity == "positive":
             return ("Nommez ce qui a été fait plutôt qu'un trait : « Sur [situation], tu as "

@@ -1,0 +1,47 @@
+"""Per-manager coaching: the report of every stored 1:1, as JSON or as the self-contained HTML
+page that `copilot report` writes."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep, StoreDep
+from api.errors import responses
+from copilot.models import CoachingReport
+from copilot.pipeline import parse_date
+
+router = APIRouter(prefix="/managers", tags=["coaching"])
+
+
+@router.get(
+    "/{name}/coaching",
+    response_model=CoachingReport,
+    responses={**responses(400, 404, 503),
+               200: {"content": {"text/html": {}}, "description": "The report (JSON or HTML)."}},
+)
+async def get_coaching(
+    name: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    since: Annotated[str | None, Query(description="Only meetings on or after, YYYY-MM-DD.")] = None,
+    as_of: Annotated[str | None, Query(description="Date the report is for (default today).")] = None,
+    format: Annotated[Literal["json", "html"], Query(description="json, or the HTML page.")] = "json",
+):
+    """Listening ratio, longest monologue, open questions, feedback about the person,
+    follow-through (the manager's promises vs the reports'), cadence and trends; every warning
+    cites meeting ids and utterance ids. 404 when the manager has no stored meeting."""
+    from copilot.reports.coaching import load_report
+
+    first = parse_date(since) if since else None
+    day = parse_date(as_of)
+    # Reading 200 meetings and drawing plots is CPU work: off the event loop.
+    report, analyses = await run_in_threadpool(load_report, store, name, first, day, settings)
+    if format == "json":
+        return report
+    from copilot.reports.render import make_plots, render_html
+
+    by_id = {a.id: a for a in analyses}
+    images = await run_in_threadpool(make_plots, report, by_id, settings)
+    return HTMLResponse(render_html(report, by_id, images))

@@ -1,0 +1,107 @@
+"""Extractive summary: the few sentences of the meeting that carry what was found in it.
+
+For engines without a language model (rules, and any engine that returns no summary). The
+items an engine found say what mattered: a sentence scores by the items that cite its utterance
+(a next step weighs most, then feedback, then a fact) and by how many of the item's words it
+holds; content words break ties, so a long informative sentence beats "ok, super". Without any
+item, the sentences richest in the meeting's most frequent content words are taken. Every
+sentence is quoted as said, and its utterance id is the summary's evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from copilot.analyze.rules.sentences import sentences_of
+from copilot.models import Extraction, Transcript
+from copilot.text import fold
+
+WEIGHTS = {"next_steps": 3.0, "feedback": 2.0, "facts": 1.5}
+MIN_WORDS = 4
+SIMILAR = 0.6  # Jaccard of content words above which a sentence repeats an earlier pick
+
+
+@lru_cache(maxsize=2)
+def _stopwords(lang: str) -> frozenset[str]:
+    # spaCy's own lists: importing them does not load a model.
+    if lang == "fr":
+        from spacy.lang.fr.stop_words import STOP_WORDS
+    else:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    return frozenset(fold(w) for w in STOP_WORDS)
+
+
+def content_words(text: str, lang: str) -> list[str]:
+    """Folded words that are not stop words (numbers count: '80', '2026')."""
+    stops = _stopwords(lang)
+    out = []
+    for w in fold(text).replace("'", " ").replace("-", " ").split():
+        w = w.strip(".,;:!?()[]\"«»“”…%€$")
+        if (len(w) >= 3 or w.isdigit()) and w not in stops:
+            out.append(w)
+    return out
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    position: int
+    utterance_id: int
+    speaker: str | None
+    text: str
+    words: frozenset[str]
+    score: float
+
+
+def extractive_summary(transcript: Transcript, extraction: Extraction,
+                       max_sentences: int | None = None) -> tuple[str | None, list[int]]:
+    """(summary, utterance ids quoted); (None, []) when there is nothing to say."""
+    lang = transcript.language
+    n = max_sentences or min(5, 3 + len(transcript.utterances) // 60)
+    item_words: dict[int, list[tuple[float, set[str]]]] = {}
+    for kind, weight in WEIGHTS.items():
+        for item in getattr(extraction, kind):
+            said = getattr(item, "action", None) or getattr(item, "text", "")
+            for uid in item.evidence:
+                item_words.setdefault(uid, []).append((weight, _stems(said, lang)))
+    frequency = Counter(w for u in transcript.utterances for w in set(content_words(u.text, lang)))
+    candidates: list[_Candidate] = []
+    for u in transcript.utterances:
+        for s in sentences_of(u.id, u.text):
+            words = content_words(s.text, lang)
+            if len(s.text.split()) < MIN_WORDS or not words:
+                continue
+            richness = min(len(set(words)), 12) / 12
+            score = 0.5 * richness
+            stems = {w[:4] for w in words}  # "envoies" / "envoyer": the same step
+            for weight, said in item_words.get(u.id, []):
+                overlap = len(said & stems) / len(said) if said else 0.0
+                score += weight * (0.25 + overlap)
+            if not item_words:  # no item anywhere: the meeting's recurring subjects
+                score += sum(frequency[w] > 1 for w in set(words)) / (len(set(words)) + 2)
+            if s.is_question and u.id not in item_words:  # a request that became a step stays
+                score *= 0.3
+            candidates.append(_Candidate(len(candidates), u.id, u.speaker, s.text,
+                                         frozenset(words), score))
+    picked: list[_Candidate] = []
+    for c in sorted(candidates, key=lambda c: (-c.score, c.position)):
+        if len(picked) == n:
+            break
+        if any(p.utterance_id == c.utterance_id or _jaccard(p.words, c.words) >= SIMILAR
+               for p in picked):
+            continue
+        picked.append(c)
+    if not picked:
+        return None, []
+    picked.sort(key=lambda c: c.position)
+    text = " ".join(f"{c.speaker}: {c.text}" if c.speaker else c.text for c in picked)
+    return text, [c.utterance_id for c in picked]
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    return {w[:4] for w in content_words(text, lang)}
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0

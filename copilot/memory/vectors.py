@@ -1,0 +1,250 @@
+"""The vector store: one Protocol, chromadb by default, an in-memory fake.
+
+Vectors are derived data: the relational store is the truth and `copilot reindex` rebuilds
+every collection from it. We always compute embeddings ourselves and pass `embeddings=` /
+`query_embeddings=` with no embedding function: chromadb's default one downloads a model
+(impossible offline), and a collection created with a custom function only reopens in a process
+that registered it.
+
+Filters (`where`) use the subset of chroma's syntax both implementations understand:
+`{"field": value}`, `{"field": {"$gte"|"$lte"|"$in"|"$ne": v}}` and `{"$and": [...]}`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+import numpy as np
+
+from copilot.errors import ConfigError, StoreError
+from copilot.settings import Settings
+
+Metadata = Mapping[str, str | int | float | bool]
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    id: str
+    score: float  # cosine similarity, higher is closer
+    metadata: dict[str, Any]
+
+
+class VectorStore(Protocol):
+    def upsert(self, collection: str, ids: Sequence[str], vectors: np.ndarray,
+               metadatas: Sequence[Metadata]) -> None: ...
+
+    def query(self, collection: str, vector: np.ndarray, n: int,
+              where: dict[str, Any] | None = None) -> list[VectorHit]: ...
+
+    def get(self, collection: str, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def delete(self, collection: str, *, ids: Sequence[str] | None = None,
+               where: dict[str, Any] | None = None) -> None: ...
+
+    def count(self, collection: str) -> int: ...
+
+    def drop(self, collection: str) -> None: ...
+
+
+def _clean(meta: Metadata) -> dict[str, Any]:
+    # Chroma refuses None values; a missing key filters the same way.
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def _matches(meta: Mapping[str, Any], where: Mapping[str, Any] | None) -> bool:
+    if not where:
+        return True
+    for key, cond in where.items():
+        if key == "$and":
+            if not all(_matches(meta, sub) for sub in cond):
+                return False
+            continue
+        if key == "$or":
+            if not any(_matches(meta, sub) for sub in cond):
+                return False
+            continue
+        value = meta.get(key)
+        if not isinstance(cond, Mapping):
+            if value != cond:
+                return False
+            continue
+        for op, arg in cond.items():
+            ok = {
+                "$eq": lambda: value == arg,
+                "$ne": lambda: value != arg,
+                "$gte": lambda: value is not None and value >= arg,
+                "$lte": lambda: value is not None and value <= arg,
+                "$in": lambda: value in arg,
+            }.get(op)
+            if ok is None:
+                raise ValueError(f"unsupported filter operator {op}")
+            if not ok():
+                return False
+    return True
+
+
+class MemoryVectorStore:
+    """Brute-force cosine in numpy: the fake for tests, and a store that needs no disk."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, dict[str, tuple[np.ndarray, dict[str, Any]]]] = {}
+        self._lock = threading.Lock()
+
+    def upsert(self, collection, ids, vectors, metadatas) -> None:
+        with self._lock:
+            col = self._data.setdefault(collection, {})
+            for i, vec, meta in zip(ids, np.asarray(vectors, dtype=np.float32), metadatas,
+                                    strict=True):
+                col[i] = (vec.copy(), _clean(meta))
+
+    def query(self, collection, vector, n, where=None) -> list[VectorHit]:
+        with self._lock:
+            rows = [(i, v, m) for i, (v, m) in self._data.get(collection, {}).items()
+                    if _matches(m, where)]
+        if not rows:
+            return []
+        scores = np.stack([v for _, v, _ in rows]) @ np.asarray(vector, dtype=np.float32)
+        order = np.argsort(-scores)[:n]
+        return [VectorHit(rows[k][0], float(scores[k]), dict(rows[k][2])) for k in order]
+
+    def get(self, collection, ids) -> dict[str, np.ndarray]:
+        with self._lock:
+            col = self._data.get(collection, {})
+            return {i: col[i][0] for i in ids if i in col}
+
+    def delete(self, collection, *, ids=None, where=None) -> None:
+        with self._lock:
+            col = self._data.get(collection, {})
+            for i in [i for i, (_, m) in col.items()
+                      if (ids is None or i in ids) and (where is None or _matches(m, where))]:
+                del col[i]
+
+    def count(self, collection) -> int:
+        return len(self._data.get(collection, {}))
+
+    def drop(self, collection) -> None:
+        with self._lock:
+            self._data.pop(collection, None)
+
+
+class ChromaVectorStore:
+    """chromadb: an embedded PersistentClient under a folder, or an HttpClient to a server."""
+
+    def __init__(self, client: Any, where: str) -> None:
+        self._client = client  # adapters take a built client (tests may pass their own)
+        self.where = where
+        self._collections: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> ChromaVectorStore:
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise ConfigError("the chromadb package is not installed",
+                              "pip install chromadb, or set COPILOT_VECTOR_STORE=memory") from exc
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.chroma_url:
+                url = urlparse(settings.chroma_url)
+                if url.scheme not in ("http", "https") or not url.hostname:
+                    raise ConfigError(f"{settings.chroma_url!r} is not a Chroma server URL",
+                                      "use e.g. COPILOT_CHROMA_URL=http://localhost:8000")
+                client = chromadb.HttpClient(
+                    host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https", settings=chroma_settings)
+                return cls(client, settings.chroma_url)
+            path = Path(settings.home) / "vectors"
+            path.mkdir(parents=True, exist_ok=True)
+            return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings),
+                       str(path))
+        except ConfigError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
+            raise StoreError(f"the vector store could not be opened ({exc})",
+                             "check COPILOT_HOME / COPILOT_CHROMA_URL; "
+                             "`copilot reindex` rebuilds it") from exc
+
+    def _col(self, name: str) -> Any:
+        with self._lock:
+            col = self._collections.get(name)
+            if col is None:
+                col = self._client.get_or_create_collection(
+                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+                self._collections[name] = col
+            return col
+
+    def _fail(self, exc: Exception, what: str) -> StoreError:
+        return StoreError(f"the vector store at {self.where} could not {what} ({exc})",
+                          "run `copilot reindex` to rebuild it from the database")
+
+    def upsert(self, collection, ids, vectors, metadatas) -> None:
+        if not ids:
+            return
+        try:
+            col = self._col(collection)
+            # Chroma caps one call's batch size; stay well under it.
+            for k in range(0, len(ids), 4000):
+                col.upsert(ids=list(ids[k:k + 4000]),
+                           embeddings=np.asarray(vectors[k:k + 4000], dtype=np.float32),
+                           metadatas=[_clean(m) for m in metadatas[k:k + 4000]])
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, "store vectors") from exc
+
+    def query(self, collection, vector, n, where=None) -> list[VectorHit]:
+        try:
+            col = self._col(collection)
+            if col.count() == 0:
+                return []
+            res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                            n_results=n, where=where or None, include=["metadatas", "distances"])
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, "be searched") from exc
+        return [VectorHit(i, 1.0 - float(d), dict(m or {}))
+                for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0],
+                                   strict=True)]
+
+    def get(self, collection, ids) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        try:
+            res = self._col(collection).get(ids=list(ids), include=["embeddings"])
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, "be read") from exc
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], res["embeddings"],
+                                                                   strict=True)}
+
+    def delete(self, collection, *, ids=None, where=None) -> None:
+        if ids is not None and not ids:
+            return
+        try:
+            self._col(collection).delete(ids=list(ids) if ids is not None else None,
+                                         where=where or None)
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, "delete vectors") from exc
+
+    def count(self, collection) -> int:
+        try:
+            return self._col(collection).count()
+        except Exception as exc:  # noqa: BLE001
+            raise self._fail(exc, "be read") from exc
+
+    def drop(self, collection) -> None:
+        with self._lock:
+            self._collections.pop(collection, None)
+        try:
+            self._client.delete_collection(collection)
+        except Exception:  # noqa: BLE001 - dropping what does not exist is fine
+            pass
+
+
+def open_vector_store(settings: Settings) -> VectorStore:
+    if settings.vector_store == "memory":
+        return MemoryVectorStore()
+    return ChromaVectorStore.open(settings)
