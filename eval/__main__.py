@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from rich.console import Console
 
 from eval.cases import WARNING_CODES, Case, CaseError, load_cases
 from eval.coaching import coaching_tables, run_feedback_eval
+from eval.compare import compare_with_rules, llm_settings, side_by_side
 from eval.external import run_external
 from eval.report import (
     cases_table,
@@ -48,6 +50,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--verbose", action="store_true", help="print and save missed/spurious items per case"
     )
+    ap.add_argument(  # llm: the same cases through COPILOT_LLM_*, beside rules (eval/compare.py)
+        "--engine", choices=("rules", "llm", "hybrid"),
+        default=os.environ.get("ENGINE") or os.environ.get("COPILOT_ENGINE") or "rules",
+        help="engine to evaluate (default $ENGINE, $COPILOT_ENGINE or rules); llm and hybrid "
+        "also run rules to compare",
+    )
+    ap.add_argument(
+        "--llm-local", action="store_true",
+        help="serve the bundled SmolLM2-135M with llama-server on loopback for the run",
+    )
     return ap.parse_args(argv)
 
 
@@ -67,7 +79,7 @@ def gold_items(case: Case) -> dict[str, list[Item]]:
     }
 
 
-def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
+def run_case(case: Case, settings: Any = None) -> tuple[dict[str, Any], dict[str, PRF]]:
     """Analyse one case with the real pipeline; a crash scores as an empty prediction."""
     row: dict[str, Any] = {
         "id": case.id,
@@ -89,8 +101,14 @@ def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
             date=case.date,
             lang="auto",
             filename=f"{case.id}.{'md' if case.format == 'notes' else 'txt'}",
+            settings=settings,
         )
         pred = {k: [to_item(k, x) for x in getattr(analysis, k)] for k in TYPES}
+        # Gold questions are open/closed: a leading question is a closed one that suggests
+        # its answer (issue 5), so it scores as closed.
+        pred["questions"] = [
+            to_item("questions", q.model_copy(update={"kind": "closed"}) if q.kind == "leading"
+                    else q) for q in analysis.questions]
         pred_warnings = [w.code for w in analysis.warnings]
         row.update(
             engine=analysis.engine,
@@ -98,6 +116,10 @@ def run_case(case: Case) -> tuple[dict[str, Any], dict[str, PRF]]:
             source_format=analysis.source_format,
             n_utterances=(len(analysis.utterances), len(case.utterances)),
             manager_share=analysis.talk.manager_share if analysis.talk else None,
+            model=analysis.model,
+            prompt_version=analysis.prompt_version,
+            usage=analysis.usage.model_dump() if analysis.usage else None,
+            dropped=analysis.dropped,
         )
     except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
         row["error"] = f"{type(exc).__name__}: {exc}"
@@ -136,10 +158,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     console.print(f"{len(cases)} cases (split={args.split})")
     rows, per_case = [], []
-    for case in cases:
-        row, counts = run_case(case)
-        rows.append(row)
-        per_case.append((case, counts))
+    comparison = None
+    with llm_settings(args.engine, args.llm_local) as settings:
+        if args.engine != "rules":
+            console.print(f"engine {args.engine}: {settings.llm_model} at "
+                          f"{settings.llm_base_url or 'OpenAI'}, compared with rules")
+        for case in cases:
+            row, counts = run_case(case, settings)
+            rows.append(row)
+            per_case.append((case, counts))
+    if args.engine != "rules":
+        comparison = compare_with_rules(cases, rows, [c for _, c in per_case], args.engine,
+                                        run_case)
 
     def group(pred: Any) -> tuple[int, dict[str, PRF]]:
         chosen = [c for case, c in per_case if pred(case)]
@@ -172,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     console.print(scores_table(f"All cases (micro, n={overall[0]})", overall[1]))
     console.print(groups_table("By language", by_lang))
     console.print(groups_table("By split (heldout is never used to tune rules)", by_split))
+    if comparison is not None:
+        console.print(side_by_side(comparison))
     external = run_external(args.shared.resolve())
     for t in external_tables(external):
         console.print(t)
@@ -190,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         "split": args.split,
+        "engine": args.engine,
+        "comparison": comparison,
         "n_cases": len(cases),
         "scores": {
             "all": counts_json(overall[1]),

@@ -76,7 +76,8 @@ def annomi(path: Path, classify: Callable[[str, str], str]) -> dict[str, Any]:
 
 
 def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> dict[str, Any]:
-    """Comments labelled "Personal attacks"; target == "person" counts as a predicted attack."""
+    """Comments labelled "Personal attacks"; criticism about the person (negative, person)
+    counts as a predicted attack -- praise of the person ("you're awesome") is no attack."""
     gold: list[bool] = []
     pred: list[bool] = []
     clean: list[bool] = []
@@ -90,11 +91,11 @@ def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> 
         gold.append((row.get("Personal attacks") or "").strip() == "1")
         clean.append(all((row.get(t) or "").strip() == "0" for t in TRAITS))
         try:
-            _, target = classify(text, "en")
+            polarity, target = classify(text, "en")
         except Exception:  # noqa: BLE001
-            target = None
+            polarity = target = None
             errors += 1
-        pred.append(target == "person")
+        pred.append(target == "person" and polarity == "negative")
     prf = binary(gold, pred)
     flagged_clean = sum(p for p, c in zip(pred, clean) if c)
     n_clean = sum(clean)

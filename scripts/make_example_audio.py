@@ -119,7 +119,8 @@ def write_opus(path: Path, samples: np.ndarray, bitrate: int = 24_000) -> None:
     """16 kHz mono Ogg/Opus through PyAV (already installed with faster-whisper)."""
     import av
 
-    with av.open(str(path), "w", format="ogg") as out:
+    # bitexact: a fixed Ogg serial number, so regenerating gives byte-identical files
+    with av.open(str(path), "w", format="ogg", container_options={"fflags": "+bitexact"}) as out:
         stream = out.add_stream("libopus", rate=RATE)
         stream.layout = "mono"
         stream.bit_rate = bitrate

@@ -241,6 +241,13 @@ def test_whisper_transcribes_a_short_french_clip(whisper_home):
     assert result.words[0].start == pytest.approx(first["start"], abs=0.6)
 
 
+def test_noise_without_speech_is_not_given_a_language(whisper_home, tmp_path):
+    noise = (np.random.default_rng(0).standard_normal((1, 3 * 16_000)) * 0.05).astype(np.float32)
+    path = encode(tmp_path / "wind.wav", noise, 16_000, "pcm_s16le")
+    transcript = transcribe_audio(path, home=whisper_home, language=None, diarizer=FakeDiarizer())
+    assert transcript.utterances == [] and not transcript.language_detected
+
+
 @pytest.fixture(scope="module")
 def example_transcript(whisper_home):
     stages: list[tuple[str, float]] = []

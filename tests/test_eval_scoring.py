@@ -338,7 +338,7 @@ def test_label_typos_are_caught(tmp_path):
 
 
 def _perfect_analysis(case):
-    def fake_analyze_text(text, *, manager, report, date, lang, filename):
+    def fake_analyze_text(text, *, manager, report, date, lang, filename, **_ignored):
         return Analysis(
             id="x",
             date=date,

@@ -125,3 +125,93 @@ def test_sentences_and_infinitives() -> None:
     assert split_sentences("Bonjour M. Dupont. Ça va ? Oui, 2.5 jours.") == ["Bonjour M. Dupont.", "Ça va ?", "Oui, 2.5 jours."]
     assert [to_infinitive(w) for w in ["envoies", "complètes", "enverrai", "prendrai", "finis"]] == [
         "envoyer", "compléter", "envoyer", "prendre", "finir"]
+
+
+# -- issue 5: leading questions, spoken forms, sarcasm, contempt, habits vs dated facts ------------
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Don't you think we should call them first?", "leading"),
+        ("Tu ne penses pas que c'était trop tôt ?", "leading"),
+        ("The demo went fine, right?", "leading"),
+        ("On part là-dessus, d'accord ?", "leading"),
+        ("Tu as fini ou non ?", "closed"),  # a choice, not a tag question
+        ("Wh-what do you make of it?", "open"),  # stutters are removed
+        ("So, um, how-how's the new team?", "open"),
+        ("Why did you pick that vendor?", "open"),
+        ("I'm wondering what got in the way.", "open"),  # an invitation without "?"
+        ("On a scale of 1 to 10, how confident are you?", "closed"),
+        ("Can I share an idea?", "closed"),
+        ("Où tu te vois dans deux ans ?", "open"),
+        ("Where are we on the budget?", "closed"),
+        ("When you look back at the quarter, what stands out?", "open"),
+        ("Did you send it, or what?", "closed"),
+    ],
+)
+def test_question_kinds_issue5(text: str, kind: str) -> None:
+    assert classify_question(text, "en") == kind
+
+
+def test_open_or_closed_folds_leading_into_closed() -> None:
+    from copilot.analyze.rules.questions import open_or_closed
+
+    assert open_or_closed("Isn't it obvious?") == "closed"
+    assert open_or_closed("What would help you?") == "open"
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "target"),
+    [
+        ("Super, encore en retard ce matin.", "negative", "person"),  # sarcasm
+        ("Thanks for finally answering my email.", "negative", "person"),
+        ("Well done breaking production, champ.", "negative", "person"),
+        ("Merci encore pour ton aide sur le budget.", "positive", "behavior"),  # no sarcasm
+        ("C'est du grand n'importe quoi, ton planning.", "negative", "person"),  # contempt
+        ("Your slides are crap.", "negative", "person"),
+        ("You never answered the auditor's email of Monday.", "negative", "behavior"),  # dated
+        ("Tu n'as jamais rappelé le client Dumas, il a relancé hier.", "negative", "behavior"),
+        ("You never follow up on anything.", "negative", "person"),  # habit
+        ("Tu ne prépares jamais tes rendez-vous.", "negative", "person"),
+        ("You're hopeless with numbers.", "negative", "person"),
+        ("Are you kidding me?", "negative", "person"),  # a rhetorical attack
+        ("Tu es quelqu'un de fiable.", "positive", "person"),
+        ("Tu n'es vraiment pas fiable.", "negative", "person"),
+        ("Sans ton relevé, on n'aurait rien vu : zéro erreur dans la clôture.", "positive", "behavior"),
+    ],
+)
+def test_feedback_issue5(text: str, polarity: str, target: str) -> None:
+    assert classify_feedback(text) == (polarity, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should always run the linter before pushing.",  # advice, not a habit judgement
+        "You know, I've never liked that tool.",  # "you know" addresses nobody
+        "That's just what you've always done.",  # a habit without a judgement
+        "It's really stupid, the whole situation.",  # contempt at nobody in particular
+        "Are you free on Thursday?",  # a real question
+        "Je suis en retard sur le plan, je préfère te prévenir.",  # the speaker's own lateness
+    ],
+)
+def test_not_feedback_issue5(text: str) -> None:
+    assert classify_feedback(text)[1] != "person"
+
+
+def test_a_written_comment_is_read_sentence_by_sentence() -> None:
+    assert classify_feedback("The loop is fine. Your naming is garbage though.") == (
+        "negative", "person")
+    assert classify_feedback("Done. Sorry about the crap.")[1] is None  # owning one's mess
+
+
+def test_states_fact_and_sbi_keep_the_said_facts() -> None:
+    from copilot.analyze.rules.feedback import facts_in, states_fact
+
+    assert states_fact("Le devis est parti avec trois jours de retard.")
+    assert not states_fact("Ce n'est pas au niveau.")
+    assert not states_fact("Your work is not good enough.")
+    said = "Tu es désorganisée, le rapport est arrivé avec deux jours de retard"
+    assert facts_in(said) == ["le rapport est arrivé avec deux jours de retard"]
+    text = sbi_suggestion(said, [], "negative", "fr")
+    assert "le rapport est arrivé avec deux jours de retard" in text

@@ -16,7 +16,15 @@ from copilot.memory import topics as tp
 from copilot.memory.agenda import build_agenda
 from copilot.memory.export import erase_person, export_person
 from copilot.memory.markdown import agenda_markdown
-from copilot.models import Agenda, LegalDeadline, PersonExport, PersonRecord, PersonUpdate, Topic, TopicIn
+from copilot.models import (
+    Agenda,
+    LegalDeadline,
+    PersonExport,
+    PersonRecord,
+    PersonUpdate,
+    Topic,
+    TopicIn,
+)
 from copilot.pipeline import parse_date
 
 router = APIRouter(prefix="/people", tags=["people"])

@@ -99,14 +99,16 @@ def _first(items: Sequence[FeedbackItem]) -> int:
 # A question about the work's status: where it is, when, how much, done or not.
 _STATUS = re.compile(
     r"\b(?:ou en|en (?:es|est|etes|sommes) ou|status|statut|avancement|pipe(?:line)?|deals?|"
-    r"forecast|chiffres?|numbers?|deadline|eta|fini|finished|done|termine|livre|shipped|envoye|"
-    r"sent|relance|prevu|planned|combien|how many|how much|quand|when|signe|signed|closing|"
+    r"forecast|chiffres?|numbers?|deadline|eta|fini\w*|finished|done|termine\w*|livre\w*|shipped|"
+    r"envoye\w*|sent|relance\w*|prevu\w*|planned|combien|how many|how much|quand|when|signe\w*|"
+    r"signed|closing|"
     r"objectifs? (?:chiffres|du trimestre)|targets?|quota|tickets?|release|on track|"
     r"where are (?:we|you) (?:on|with)|rendez-vous|calls?|appels?|avance(?:nt)?|progress)\b"
 )
 # Anything the manager says about the person rather than the work.
 _PERSONAL = re.compile(
-    r"\b(?:comment (?:tu vas|ca va|vas-tu|te sens|tu te sens|tu le vis|tu vis)|ca va\b|"
+    r"\b(?:comment (?:tu vas|ca va|vas-tu|te sens|tu te sens|tu le vis|tu vis)|ca va\s*(?:\?|bien|"
+    r"toi|de ton cote)|tout va bien|"
     r"how are you|how do you feel|how are things|how(?:'s| is) it going|te sens|ressens|feel|"
     r"feeling|charge de travail|workload|stress|fatigue|motivation|moral|carriere|career|"
     r"evoluer|evolution|develop\w*|grow\w*|formation|training|bloque|blocker|obstacle|"
@@ -200,14 +202,15 @@ def next_step_warning(extraction: Extraction, settings: Settings) -> Warning | N
 
 # -- (7) follow-up of earlier commitments ------------------------------------------------------------
 
-_STOP = set(
+_STOP_WORDS = (
     "avec pour dans sur sous chez mais donc alors comme quand leur nous vous elle ils cette tout "
     "tous plus moins tres bien deja encore aussi meme faire fait faut etre avoir suis sont etait "
     "peux peut dois doit semaine prochaine prochain demain lundi mardi mercredi jeudi vendredi "
     "with from that this these those there their them they have will would could should been "
     "about into over after before when what which your just also still then than some more "
-    "next week friday monday tuesday wednesday thursday tomorrow today".split()
+    "next week friday monday tuesday wednesday thursday tomorrow today"
 )
+_STOP = set(_STOP_WORDS.split())
 
 
 def _stems(text: str, names: set[str]) -> set[str]:
@@ -250,6 +253,7 @@ def revisit_warnings(transcript: Transcript, previous: Sequence[PriorStep], sett
         out.append(Warning(
             code="commitments_not_revisited",
             message=f"{len(priors)} commitment(s) still open from the 1:1 of {day.isoformat()} "
+            f"(meeting {meeting_id}; the evidence ids are its utterances) "
             f"did not come up{f', {mine} of them the manager' + chr(39) + 's own' if mine else ''}"
             f": {listed}",
             evidence=sorted({i for p in priors for i in p.step.evidence}),

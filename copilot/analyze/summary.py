@@ -3,8 +3,9 @@
 For engines without a language model (rules, and any engine that returns no summary). The
 items an engine found say what mattered: a sentence scores by the items that cite its utterance
 (a next step weighs most, then feedback, then a fact) and by how many of the item's words it
-holds; content words break ties, so a long informative sentence beats "ok, super". Without any
-item, the sentences richest in the meeting's most frequent content words are taken. Every
+holds; content words break ties, so a long informative sentence beats "ok, super". Only cited
+utterances are quoted; without any item, the sentences richest in the meeting's most frequent
+content words are taken. Every
 sentence is quoted as said, and its utterance id is the summary's evidence.
 """
 
@@ -23,14 +24,32 @@ MIN_WORDS = 4
 SIMILAR = 0.6  # Jaccard of content words above which a sentence repeats an earlier pick
 
 
+# Function words that say nothing checkable (folded: no accents). Our own short lists: spaCy's
+# import alone costs seconds, for sets of words that do not change.
+_STOP = {
+    "fr": """a afin ai aie aient ainsi alors apres as au aucun aussi autre aux avais avait avant
+        avec avez avions avoir avons bah beaucoup bien bon bref c ca car ce ceci cela celle
+        celles celui cependant certes ces cet cette ceux chacun chaque chez ci comme comment
+        d dans de des deja depuis devant dit doit donc dont du elle elles en encore enfin entre
+        es est et etaient etais etait ete etre eu eux fait faire fais faut fois font hein ici il
+        ils j je jusqu l la le les leur leurs lui m ma mais me meme mes mien moi mon n ne ni non
+        nos notre nous o oh ok on ont ou oui par parce pas peu peut peux plus pour pourquoi pu
+        puis qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai ses si
+        sien soit son sont sous suis sur t ta tant te tes toi ton tous tout toute toutes tres tu
+        un une vais va vers voila vos votre vous vraiment y""",
+    "en": """a about after again all also am an and any are as at be because been before being
+        but by can could did do does doing done for from get got had has have having he her
+        here hers him his how i if in into is it its just let me might more most much must my
+        no nor not now of off ok okay on once only or other our ours out over own please quite
+        really same shall she should so some such than that the their theirs them then there
+        these they this those through to too under until up us very was we well were what
+        when where which while who whom why will with would yeah yes you your yours""",
+}
+
+
 @lru_cache(maxsize=2)
 def _stopwords(lang: str) -> frozenset[str]:
-    # spaCy's own lists: importing them does not load a model.
-    if lang == "fr":
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    else:
-        from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(fold(w) for w in STOP_WORDS)
+    return frozenset(_STOP.get(lang, _STOP["en"]).split())
 
 
 def content_words(text: str, lang: str) -> list[str]:
@@ -68,6 +87,8 @@ def extractive_summary(transcript: Transcript, extraction: Extraction,
     frequency = Counter(w for u in transcript.utterances for w in set(content_words(u.text, lang)))
     candidates: list[_Candidate] = []
     for u in transcript.utterances:
+        if item_words and u.id not in item_words:
+            continue  # with items found, the summary is about them
         for s in sentences_of(u.id, u.text):
             words = content_words(s.text, lang)
             if len(s.text.split()) < MIN_WORDS or not words:

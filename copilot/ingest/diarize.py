@@ -232,19 +232,9 @@ def _resegment(regions, windows, scores, penalty) -> list[Turn]:
         lo, hi = np.searchsorted(ends, ws, side="right"), np.searchsorted(starts, we, side="left")
         total[lo:hi] += row
         count[lo:hi] += 1
-    covered = count > 0
-    if not covered.any():
-        return [Turn(s, e, "A") for s, e in regions]
-    emission = np.zeros_like(total)
-    emission[covered] = total[covered] / count[covered, None]
-    # Frames no window reached (sub-0.5 s blips) borrow the nearest covered frame's scores.
-    near = np.flatnonzero(covered)
-    pos = np.clip(np.searchsorted(near, np.arange(len(frames))), 0, len(near) - 1)
-    prev = np.clip(pos - 1, 0, len(near) - 1)
-    pick = np.where(np.abs(near[prev] - np.arange(len(frames))) <
-                    np.abs(near[pos] - np.arange(len(frames))), near[prev], near[pos])
-    emission[~covered] = emission[pick[~covered]]
-    emission *= (ends - starts)[:, None]
+    # Every frame has a window (blips get a widened one); were one missed, its zero scores
+    # would simply let the Viterbi pass carry the speaker around it.
+    emission = total / np.maximum(count, 1)[:, None] * (ends - starts)[:, None]
     path = _viterbi(emission, np.array([f[2] for f in frames]), penalty)
     turns: list[Turn] = []
     for i, label in enumerate(path):

@@ -65,14 +65,13 @@ def transcribe_audio(
                                     lambda f: report("transcribing", f))
     report("transcribing", 1.0)
     chosen = language or result.language
-    if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
-        raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
-                         "are supported", LANG_HINT)
-
     if not result.words:
         log.warning("%s: no speech recognised, empty transcript", Path(path).name)
         report("diarizing", 1.0)
-        return _empty(chosen, detected=language is None)
+        return _empty(chosen if chosen in SUPPORTED_LANGUAGES else None)
+    if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
+        raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
+                         "are supported", LANG_HINT)
 
     diarizer = diarizer or ResemblyzerDiarizer()
     report("diarizing", 0.0)
@@ -88,9 +87,8 @@ def transcribe_audio(
     )
 
 
-def _empty(language: str | None, *, detected: bool = False) -> Transcript:
-    # Nothing was heard, so nothing was detected: the language is the forced one or a default
-    # that no analysis will read (there are no utterances).
+def _empty(language: str | None) -> Transcript:
+    # Nothing was heard: the language is the forced one or a default that no analysis will read
+    # (there are no utterances), and it was not detected.
     return Transcript(utterances=[], language=language or "en",  # type: ignore[arg-type]
-                      has_speakers=True, source_format="audio",
-                      language_detected=detected)
+                      has_speakers=True, source_format="audio", language_detected=False)

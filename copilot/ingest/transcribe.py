@@ -29,6 +29,8 @@ EMBEDDED_MODEL = "base"
 # one is taken instead of refusing the file.
 PLAUSIBLE_SHARE = 0.5
 LANG_HINT = "Pass --lang fr or --lang en (or set COPILOT_LANGUAGE) if it is one of those"
+DETECT_SPEECH = 90  # seconds of speech the language is detected on (3 Whisper windows)
+DETECT_BLOCK = 600  # seconds of audio searched for speech at a time
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Word:
 @dataclass(frozen=True)
 class Transcription:
     words: list[Word]
-    language: str  # the language decoded with: forced, or chosen from the detection
+    language: str | None  # decoded with: forced, or chosen by detection; None: no speech heard
     language_probability: float = 1.0
     detected: bool = False  # True when `language` came from detection, not from the caller
     language_probs: dict[str, float] = field(default_factory=dict)
@@ -148,11 +150,28 @@ class WhisperTranscriber:
         folder = resolve_model(self.model, self.home)
         return load_whisper(folder, self.device, self.compute_type, self.cpu_threads)
 
-    def detect(self, audio: np.ndarray) -> dict[str, float]:
-        """Language probabilities over up to 3 x 30 s of speech (VAD removes the silences)."""
-        _, _, probs = self._model().detect_language(
-            audio, vad_filter=True, language_detection_segments=3
-        )
+    def detect(self, audio: np.ndarray) -> dict[str, float] | None:
+        """Language probabilities over the first 90 s of speech; None when there is none.
+
+        The speech is found block by block so an hour-long file costs one 10-minute VAD pass,
+        and noise with no speech is never "detected" as some language.
+        """
+        from faster_whisper.vad import get_speech_timestamps
+
+        block, wanted = DETECT_BLOCK * SAMPLE_RATE, DETECT_SPEECH * SAMPLE_RATE
+        pieces: list[np.ndarray] = []
+        for offset in range(0, len(audio), block):
+            part = audio[offset : offset + block]
+            for chunk in get_speech_timestamps(part):
+                pieces.append(part[chunk["start"] : chunk["end"]])
+                if sum(map(len, pieces)) >= wanted:
+                    break
+            if sum(map(len, pieces)) >= wanted:
+                break
+        if not pieces:
+            return None
+        speech = np.concatenate(pieces)[:wanted]
+        _, _, probs = self._model().detect_language(speech, language_detection_segments=3)
         return {code: float(p) for code, p in probs}
 
     def transcribe(
@@ -165,7 +184,12 @@ class WhisperTranscriber:
         duration = len(audio) / SAMPLE_RATE
         probs: dict[str, float] = {}
         if language is None:
-            probs = self.detect(audio)
+            detected = self.detect(audio)
+            if detected is None:
+                if progress:
+                    progress(1.0)
+                return Transcription(words=[], language=None, detected=True)
+            probs = detected
             chosen = choose_language(probs)
         else:
             chosen = language

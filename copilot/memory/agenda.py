@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -51,12 +52,21 @@ QUESTIONS = {
 }
 
 
-def _meetings(s: Session, person_id: int, manager: str | None, day: dt.date) -> list[Meeting]:
-    q = select(Meeting).where(Meeting.report_id == person_id, Meeting.date < day)
+class _Held(NamedTuple):
+    id: str
+    date: dt.date
+    language: str
+
+
+def _meetings(s: Session, person_id: int, manager: str | None, day: dt.date) -> list[_Held]:
+    # Plain rows, not ORM objects: a report with 500 meetings must not cost 500 instances.
+    q = select(Meeting.id, Meeting.date, Meeting.language).where(
+        Meeting.report_id == person_id, Meeting.date < day)
     if manager:
         mgr = aliased(Person)
         q = q.join(mgr, Meeting.manager_id == mgr.id).where(mgr.name_key == name_key(manager))
-    return list(s.scalars(q.order_by(Meeting.date.desc(), Meeting.created_at.desc())))
+    return [_Held(*row) for row in s.execute(
+        q.order_by(Meeting.date.desc(), Meeting.created_at.desc()))]
 
 
 def _commitment_items(s: Session, report: str, manager: str | None, day: dt.date) -> list[AgendaItem]:
@@ -80,24 +90,32 @@ def _commitment_item(c: Commitment, earlier: list[Commitment], day: dt.date) -> 
     )
 
 
-def _signal_items(s: Session, meetings: list[Meeting], day: dt.date, settings: Settings,
-                  lang: str) -> list[AgendaItem]:
+_SIG = (SignalRow.id, SignalRow.meeting_id, SignalRow.kind, SignalRow.label, SignalRow.text,
+        SignalRow.evidence, SignalRow.thread_id)
+
+
+def _signals(s: Session, held: list[_Held], *where) -> list:
+    ids = [m.id for m in held]
+    if not ids:
+        return []
+    return s.execute(select(*_SIG).where(SignalRow.meeting_id.in_(ids), *where)
+                     .order_by(SignalRow.id)).all()
+
+
+def _signal_items(s: Session, report: str, meetings: list[_Held], day: dt.date,
+                  settings: Settings, lang: str) -> list[AgendaItem]:
     by_id = {m.id: m for m in meetings}
-    rows = s.scalars(select(SignalRow).where(SignalRow.meeting_id.in_(list(by_id)))
-                     .order_by(SignalRow.id)).all() if by_id else []
     items: list[AgendaItem] = []
-    for sig in rows:
-        if sig.kind == "deferred" and sig.status == "open":
-            m = by_id[sig.meeting_id]
-            items.append(AgendaItem(kind="deferred_topic", text=sig.text, owner=m.report.name,
-                                    owner_role="report", from_meeting=m.id, from_date=m.date,
-                                    evidence=list(sig.evidence), id=sig.id,
-                                    detail="put off to a later meeting"))
+    for sig in _signals(s, meetings, SignalRow.kind == "deferred", SignalRow.status == "open"):
+        m = by_id[sig.meeting_id]
+        items.append(AgendaItem(kind="deferred_topic", text=sig.text, owner=report,
+                                owner_role="report", from_meeting=m.id, from_date=m.date,
+                                evidence=list(sig.evidence), id=sig.id,
+                                detail="put off to a later meeting"))
     since = day - dt.timedelta(days=settings.blocker_window_days)
-    threads: dict[int, list[SignalRow]] = defaultdict(list)
-    for sig in rows:
-        if sig.kind == "blocker" and by_id[sig.meeting_id].date >= since:
-            threads[sig.thread_id or sig.id].append(sig)
+    threads: dict[int, list] = defaultdict(list)
+    for sig in _signals(s, [m for m in meetings if m.date >= since], SignalRow.kind == "blocker"):
+        threads[sig.thread_id or sig.id].append(sig)
     for chain in threads.values():
         held = sorted({by_id[x.meeting_id].date: x for x in chain}.items())
         if len(held) < 2:
@@ -113,27 +131,30 @@ def _signal_items(s: Session, meetings: list[Meeting], day: dt.date, settings: S
                                 text=QUESTIONS["blocker"][lang].format(t=_short(last.text)),
                                 evidence=list(last.evidence), detail="about a recurring blocker"))
     recent = meetings[: settings.not_covered_meetings]
-    if len(recent) >= settings.not_covered_meetings:
-        touched = {sig.label for sig in rows if sig.kind == "area" and sig.meeting_id in
-                   {m.id for m in recent}}
-        for area in ("wellbeing", "career"):
-            if area in touched:
-                continue
-            last = next((sig for sig in reversed(rows) if sig.kind == "area"
-                         and sig.label == area), None)
-            where = by_id[last.meeting_id] if last else None
-            detail = (f"last discussed on {where.date.isoformat()}" if where
-                      else f"not discussed in any of the {len(meetings)} 1:1s stored")
-            items.append(AgendaItem(
-                kind="not_covered", text=f"{AREA_NAMES[area][lang]}: "
-                + ("pas abordé lors des" if lang == "fr" else "not discussed in the last")
-                + f" {len(recent)} " + ("derniers 1:1" if lang == "fr" else "1:1s"),
-                from_meeting=where.id if where else None, from_date=where.date if where else None,
-                evidence=list(last.evidence) if last else [], detail=detail,
-                related=[m.id for m in recent]))
-            items.append(AgendaItem(kind="suggested_question", text=QUESTIONS[area][lang],
-                                    detail=f"{AREA_NAMES[area]['en']} not covered recently",
-                                    related=[m.id for m in recent]))
+    if len(recent) < settings.not_covered_meetings:
+        return items
+    touched = {sig.label for sig in _signals(s, recent, SignalRow.kind == "area")}
+    for area in ("wellbeing", "career"):
+        if area in touched:
+            continue
+        last = s.execute(
+            select(*_SIG).join(Meeting, SignalRow.meeting_id == Meeting.id)
+            .where(SignalRow.meeting_id.in_(list(by_id)), SignalRow.kind == "area",
+                   SignalRow.label == area)
+            .order_by(Meeting.date.desc(), SignalRow.id.desc()).limit(1)).first()
+        where = by_id[last.meeting_id] if last else None
+        detail = (f"last discussed on {where.date.isoformat()}" if where
+                  else f"not discussed in any of the {len(meetings)} 1:1s stored")
+        items.append(AgendaItem(
+            kind="not_covered", text=f"{AREA_NAMES[area][lang]}: "
+            + ("pas abordé lors des" if lang == "fr" else "not discussed in the last")
+            + f" {len(recent)} " + ("derniers 1:1" if lang == "fr" else "1:1s"),
+            from_meeting=where.id if where else None, from_date=where.date if where else None,
+            evidence=list(last.evidence) if last else [], detail=detail,
+            related=[m.id for m in recent]))
+        items.append(AgendaItem(kind="suggested_question", text=QUESTIONS[area][lang],
+                                detail=f"{AREA_NAMES[area]['en']} not covered recently",
+                                related=[m.id for m in recent]))
     return items
 
 
@@ -142,7 +163,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _person_items(s: Session, person: Person, meetings: list[Meeting], day: dt.date,
+def _person_items(s: Session, person: Person, meetings: list[_Held], day: dt.date,
                   settings: Settings) -> tuple[list[AgendaItem], object]:
     items: list[AgendaItem] = []
     for t in s.scalars(select(TopicRow).where(TopicRow.person_id == person.id,
@@ -198,7 +219,7 @@ def build_agenda(
         meetings = _meetings(s, person.id, manager, day)
         lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
         items = _commitment_items(s, report, manager, day)
-        items += _signal_items(s, meetings, day, settings, lang)
+        items += _signal_items(s, person.name, meetings, day, settings, lang)
         person_items, cadence = _person_items(s, person, meetings, day, settings)
         items += person_items
     return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,

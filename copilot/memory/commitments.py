@@ -88,16 +88,25 @@ def query(s: Session, *, person: str | None = None, report: str | None = None,
 
 
 def ancestors(s: Session, ids: list[int]) -> dict[int, list[int]]:
-    """For each commitment, the earlier ones it renewed (oldest first)."""
-    out: dict[int, list[int]] = {}
-    for head in ids:
-        chain, frontier = [], [head]
-        while frontier and len(chain) < 50:
-            frontier = list(s.scalars(select(NextStepRow.id).where(
-                NextStepRow.superseded_by.in_(frontier))))
-            chain.extend(frontier)
-        out[head] = sorted(chain)
-    return out
+    """For each commitment, the earlier ones it renewed (oldest first). One query per level of
+    renewal for all of them together: chains are short, heads can be many."""
+    parent: dict[int, int] = {}
+    frontier = list(ids)
+    for _ in range(50):
+        if not frontier:
+            break
+        rows = s.execute(select(NextStepRow.id, NextStepRow.superseded_by).where(
+            NextStepRow.superseded_by.in_(frontier))).all()
+        frontier = [old for old, _ in rows if old not in parent]
+        parent.update({old: new for old, new in rows})
+    out: dict[int, list[int]] = {head: [] for head in ids}
+    for old in parent:
+        head = old
+        while head in parent:
+            head = parent[head]
+        if head in out:
+            out[head].append(old)
+    return {head: sorted(chain) for head, chain in out.items()}
 
 
 def list_commitments(store: Store, person: str | None = None, *, manager: str | None = None,

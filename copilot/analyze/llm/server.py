@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
 
 from copilot.errors import ConfigError
 
@@ -150,7 +151,7 @@ class LlamaServer:
         with contextlib.suppress(OSError):
             self.log.unlink()
 
-    def __enter__(self) -> LlamaServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

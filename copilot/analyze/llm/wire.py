@@ -49,11 +49,14 @@ class WireQuestion(BaseModel):
 
 
 class WireCandidate(BaseModel):
-    """Hybrid engine: one rules candidate, rewritten (or rejected) by the LLM."""
+    """Hybrid engine: one rules candidate, rewritten by the LLM.
+
+    There is deliberately no way to delete a candidate: the rules found it with evidence, and a
+    model that obeyed a line like "mark every task done" must not be able to erase it.
+    """
 
     model_config = _CFG
     candidate: int = Field(description="The candidate's number.")
-    keep: bool
     owner: str = Field(max_length=80)
     action: str = Field(max_length=200)
     due_text: str | None = Field(max_length=60)

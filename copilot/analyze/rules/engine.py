@@ -88,8 +88,8 @@ class RulesExtractor:
 
     def _feedback(self, s: Sentence, siblings: list[Sentence], u: Utterance, speaker: str,
                   roles_known: bool, lang: str) -> FeedbackItem | None:
-        if s.is_question:
-            return None
+        # Questions reach the classifier too: it answers None for a real question and flags
+        # only rhetorical attacks ("Are you stupid?", "Tu le fais exprès ?").
         polarity, target = classify_feedback(s.text, lang)
         if polarity is None or target is None:
             return None

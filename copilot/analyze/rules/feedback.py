@@ -42,11 +42,15 @@ _NOT_POS = (
     r"this)|professional|trustworthy|ready for this|good at (?:this|anything))"
 )
 _PERSON_NEG = re.compile(
-    rf"{_YOU_ARE}{_INTENS}\s+(?:{lx.NEG_TRAITS}|{lx.NEG_LABELS})\b"
+    # "You're hopeless about it", "tu es négatif sur ce point": a feeling or an opinion.
+    rf"{_YOU_ARE}{_INTENS}\s+(?:{lx.NEG_TRAITS}|{lx.NEG_LABELS})\b(?!\s+(?:about|that|of|on|sur|de|"
+    rf"d'|que|qu'|with it|avec ca))"
     rf"|\b(?:tu n'es|t'es|vous n'etes|you're|you are|you were)(?: vraiment| jamais| toujours| just|"
     rf" really| simply)? (?:pas|not) (?:vraiment |really |even )?{_NOT_POS}"
     r"|\bwhat'?s wrong with you\b|\bqu'est-ce qui (?:va pas|cloche) chez toi\b"
-    r"|\b(?:ton|ta|your) (?:attitude|caractere|personnalite|mentalite|personality|mentality)\b"
+    r"|\b(?:ton|ta|your) (?:attitude|caractere|personnalite|mentalite|personality|mentality) "
+    r"(?:\w+ ){0,3}?(?:est|is|was|etait|pose|causes?) (?:\w+ ){0,2}?(?:probleme|problem|issue|"
+    r"inacceptable|unacceptable|insupportable|toxique|toxic)\b"
     r"|\b(?:i hate you|je te deteste|you people)\b"
     r"|\byou can'?t be trusted\b|\bon ne peut (?:pas|jamais) (?:te faire confiance|compter sur toi)"
     r"|\btu as un (?:vrai )?probleme\b|\byou have a (?:real )?problem\b"
@@ -71,19 +75,43 @@ _RHETORICAL = re.compile(
     r"qu'est-ce qui (?:va pas|cloche) chez toi|a quoi tu pensais|t'es pas bien)\b"
 )
 # Always/never about the listener: a generalisation, not an observed fact.
+# The listener as the subject, at most one word (a verb, an auxiliary) before "always/never":
+# "you never listen", "tu es toujours en retard", "tu n'écoutes jamais" -- not "you know, I've
+# never..." where someone else is the subject.
+_HABIT = re.compile(
+    # The subject starts a clause: "keep emailing you forever" has "you" as an object.
+    r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|because|that|when|et|mais|donc|parce que|que|qu'|quand|"
+    r"car)\s+)(?:tu|vous|you|you're|you've|you are|t'es|t'as)\s+(?:(?!i\b|je\b|il\b|elle\b|on\b|we\b|"
+    r"she\b|he\b|they\b|it\b|there\b|that\b)[\w']+\s+)?(?:toujours|jamais|systematiquement|"
+    r"constamment|tout le temps|sans arret|always|never|constantly|every single time|"
+    r"all the time|continually|forever)\b"
+    r"|(?:^|[,;:.!?]\s*|\b(?:et|mais|donc|que|qu'|quand|car)\s+)(?:tu|vous) n(?:e |')\s*[\w']+\s+"
+    r"(?:(?:vraiment|quasiment|presque) )?jamais\b"
+)
+# What a habit-criticism is about: how someone behaves ("you never listen"). A habit without
+# a conduct verb or an evaluative cue ("that's what you've always done") is no feedback.
+_CONDUCT = re.compile(
+    r"\b(?:listen\w*|ecout\w*|attention|help\w*|aide\w*|care\w*|finish\w*|fini\w*|deliver\w*|"
+    r"livr\w*|repl\w+|repond\w*|answer\w*|rappel\w*|show up|arriv\w*|plan\w*|prepar\w*|"
+    r"follow\w*|tiens|tient|respect\w*|think\w*|reflechi\w*|read|lis|check\w*|verifi\w*|right|"
+    r"complain\w*|plain\w*|interromp\w*|interrupt\w*|coupe\w*|excuse\w*|forget\w*|oubli\w*|"
+    r"mess\w*|learn\w*|appren\w*|admit\w*|last minute|derniere minute|content|satisfait\w*|"
+    r"on time|a l'heure|ready|pret\w*|prepared|focus\w*|concentr\w*)\b"
+)
+# Set phrases that generalise about the listener on their own.
 _GENERAL = re.compile(
-    r"\b(?:tu|t'|vous|you|you're|you've|you are)\b(?:\s+\S+){0,3}?\s+(?:toujours|jamais|"
-    r"systematiquement|constamment|tout le temps|sans arret|always|never|constantly|"
-    r"every single time|all the time|continually|forever)\b"
-    r"|\b(?:tu ne|tu n'|t'|vous ne|vous n')\S*(?:\s+\S+){0,2}?\s+jamais\b"
-    r"|\bavec (?:toi|vous),? (?:c'est|ca a ete|ca a toujours ete) (?:toujours|jamais|encore)\b"
+    r"\bavec (?:toi|vous),? (?:c'est|ca a ete|ca a toujours ete) (?:toujours|jamais|encore)\b"
     r"|\b(?:toujours|encore) (?:la meme chose|pareil) avec (?:toi|vous)\b"
     r"|\bcomme d'hab(?:itude)? avec toi\b|\bwith you,? it'?s (?:always|never)\b"
     r"|\b(?:typique de toi|c'est tout toi|typical of you|so typical|typical you|that's so you|"
     r"classic you)\b"
 )
-# "toujours pas" is "still not"; "never sent the quote" is one dated event, not a habit.
+# "toujours pas" is "still not"; "never sent the quote" is one dated event, not a habit; "you
+# should always..." / "tu peux toujours..." is advice, not a judgement of the person.
 _NOT_GENERAL = re.compile(
+    r"\b(?:should|must|can|could|may|might|will|would|need to|have to|'ll|'d|devrais|dois|"
+    r"peux|pourrais|faut|vas|va|feel|feels|felt|seem|seems|seemed|sens|semble) (?:\w+ )?"
+    r"(?:always|never|toujours|jamais)\b|\byou never know\b|"
     r"\btoujours pas\b|\bjamais (?:\w+ )?(?:\w+(?:e|i|is|it|u)) (?:le|la|les|l'|ce|cet|cette|ton|ta|"
     r"tes|son|sa)\b|\bnever (?:once )?(?:\w+ed|sent|did|made|gave|told|wrote|took|got|came|went|"
     r"brought|paid|met|left|kept|showed|ran) (?:the|that|this|your|his|her|their|our|my)\b"
@@ -107,11 +135,7 @@ def _sarcastic(t: str) -> bool:
     return bool((_SARC_AGAIN.search(t) or _SARC_VOCATIVE.search(t)) and _looks_negative(t))
 
 
-_CONTEMPT = re.compile(rf"\b{lx.CONTEMPT}(?!\w)")
-_AT_YOU_OR_THIS = re.compile(
-    r"\b(?:you|your|yours|tu|t'|te|toi|ton|ta|tes|vous|votre|vos|this|that|these|it|it's|c'est|"
-    r"c'etait|ce|cet|cette|ces|ca|ceci|cela)\b|\bt'"
-)
+_CONTEMPT_AT = re.compile(rf"(?<!not )(?<!pas )(?<!never )\b{lx.CONTEMPT}(?!\w)")
 # The speaker owning the problem ("Crap. Sorry, fixed.", "merde, j'ai oublié"): not an attack.
 _FIRST_PERSON = re.compile(
     r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|je|moi|mon|ma|mes|we|we're|our|nous|notre|sorry|oops|"
@@ -120,8 +144,8 @@ _FIRST_PERSON = re.compile(
 
 _POSITIVE = re.compile(
     r"\b(?:bravo|bien joue|(?:bon|beau|excellent|super|tres bon|enorme|sacre) (?:travail|boulot)|"
-    r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:pour|d'avoir|beaucoup pour|de ton|"
-    r"de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai (?:beaucoup |vraiment )?"
+    r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:encore |beaucoup |bien |infiniment )?"
+    r"(?:pour|d'avoir|de ton|de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai (?:beaucoup |vraiment )?"
     r"(?:apprecie|aime) (?:que|la facon|comment|ton|ta|tes|le|la)|j'ai ete (?:tres |vraiment )?"
     r"impressionnee?|tres bien (?:gere|fait|mene|presente|prepare|vu|joue)e?s?|bien (?:gere|vu)e?s?|"
     r"nickel|du tres bon|tres pro|(?:c'etait|c'est|etait|est|etaient|sont) (?:tres |vraiment |"
@@ -130,8 +154,8 @@ _POSITIVE = re.compile(
     r"fallait)|tu as (?:tres )?bien (?:fait|gere|mene|joue|anticipe)|(?:excellente|tres bonne) "
     r"idee|(?:a|ont|as) permis (?:de|a|au|aux)|nous a fait gagner|(?:a|as) debloque|du premier "
     r"coup|dans les temps|sans (?:aucun )?(?:incident|accroc)|great job|good job|well done|"
-    r"nice (?:work|job)|great work|excellent work|amazing work|thank you (?:for|so much for)|"
-    r"thanks (?:for|so much for)|i (?:really )?appreciated?|i (?:really )?liked (?:how|that|the "
+    r"nice (?:work|job)|great work|excellent work|amazing work|thank you (?:again |so much )?for|"
+    r"thanks (?:again |so much )?for|i (?:really )?appreciated?|i (?:really )?liked (?:how|that|the "
     r"way|your)|impressive|impressed|you nailed|kudos|fantastic|outstanding|you did (?:a )?"
     r"(?:great|good|fantastic|excellent|really good|brilliant)|you handled|congrat(?:s|ulations)|"
     r"(?:great|good|smart|nice) (?:call|catch|move|idea|thinking|question)|proud of|"
@@ -161,6 +185,7 @@ _NEGATIVE = re.compile(
     r"late|missed|was missing|is missing|were missing|not acceptable|unacceptable|disappointed|"
     r"disappointing|mistakes?|errors?|you didn't|you did not|you forgot|forgot to|not good enough|"
     r"too many|rushed|below expectations|not ok|frustrated|frustrating|needs? to improve|unclear|"
+    r"(?<!not )(?<!pas )(?:terrible|awful|horrible|atrocious|hideous|mauvaise?|poor|catastrophique)|"
     r"incomplete|wrong|overdue|slipped|behind schedule|i'm not happy|i am not happy|not happy "
     r"with|concerned about your|problem with your|broke|broken|crashed|failed|without (?:a review|"
     r"running|testing|asking|telling|checking|waiting|any review|review)|unanswered|still not|"
@@ -170,8 +195,9 @@ _NEGATIVE = re.compile(
     r"you (?:\w+ )?never (?:once )?(?:\w+ed|sent|did|made|gave|told|wrote|took|came|brought|paid|"
     r"showed)|(?:tu|vous) n'(?:as|avez) jamais \w+|(?:as|a|avez|ont) (?:encore |deja |)oublie)\b"
 )
+# "t'" only as a word ("t'as", "je t'ai dit"), never inside "that's" or "it's".
 _YOU = re.compile(
-    r"\b(?:tu|t'|te|toi|ton|ta|tes|vous|votre|vos|you|your|yours|yourself)\b|t'"
+    r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your|yours|yourself)\b|(?<![a-z])t'"
 )
 # The listener as the one who acted ("tu as", "your report"), not as an object ("je te dis").
 _YOU_SUBJECT = re.compile(r"\b(?:tu|vous|you|your|ton|ta|tes|votre|vos)\b|\bt'(?:as|es|etais)\b")
@@ -203,8 +229,13 @@ def classify_feedback(text: str, lang: str = "fr") -> tuple[Polarity | None, Tar
     return _classify_sentence(text)
 
 
+# Discourse markers with "you" in them address nobody ("you know, I've never...").
+_MARKERS = re.compile(r"\b(?:you know|you see|i mean|tu sais|tu vois|vous savez|vous voyez)\b,?")
+
+
 def _classify_sentence(text: str) -> tuple[Polarity | None, Target | None]:
-    t = fold(text).strip(" \t\"'«»“”-–—")
+    t = _MARKERS.sub(" ", fold(text)).strip(" \t\"'«»“”-–—,")
+    t = " ".join(t.split())
     if not t or _HEDGE.match(t):
         return None, None
     if _RHETORICAL.search(t):
@@ -218,7 +249,8 @@ def _classify_sentence(text: str) -> tuple[Polarity | None, Target | None]:
     if _PERSON_POS.search(t):
         return "positive", "person"
     neg, pos = _looks_negative(t), bool(_POSITIVE.search(_NEG_NEGATED.sub(" pos_cue ", t)))
-    if _GENERAL.search(t) and not _NOT_GENERAL.search(t) and _YOU.search(t):
+    habit = _HABIT.search(t) and (neg or pos or _CONDUCT.search(t))
+    if (habit or _GENERAL.search(t)) and not _NOT_GENERAL.search(t):
         return ("positive" if pos and not neg else "negative"), "person"
     if not (neg or pos):
         return None, None
@@ -248,9 +280,9 @@ def _negated_praise(t: str) -> bool:
 
 
 def _contempt(t: str) -> bool:
-    """Insults or profanity aimed at the listener or their work, not at oneself."""
-    return bool(_CONTEMPT.search(t) and _AT_YOU_OR_THIS.search(t)
-                and not _FIRST_PERSON.search(t))
+    """Insults or profanity aimed at the listener or their work ("your", "ton rapport"), not
+    at oneself, a third party or the situation ("it's really stupid"), and not negated."""
+    return bool(_CONTEMPT_AT.search(t) and _YOU.search(t) and not _FIRST_PERSON.search(t))
 
 
 # -- facts and SBI --------------------------------------------------------------------------------

@@ -60,8 +60,8 @@ VOCATIVE_NOUNS = alt("boy, girl, guy, man, dude, kid, mec, garcon, gamin, gamine
 # la merde"). Aimed at the listener or their work they are an attack on the person.
 CONTEMPT = alt(
     "shit, shitty, crap(?! out), crappy, garbage, trash, rubbish, junk, bullshit, wtf, fuck\\w*, "
-    "(?<!pas )(?<!not )(?:terrible|awful|horrible|atrocious|hideous), stupid, idiotic, moronic, pathetic, braindead, brain-dead, laughable, ridiculous, nonsense,"
-    "a joke, a disgrace, an embarrassment, embarrassing, merde, merdique, de la merde, a chier,"
+    "stupid, idiotic, moronic, pathetic, braindead, brain-dead, laughable, ridiculous, nonsense,"
+    "a joke, a disgrace, an embarrassment, merde, merdique, de la merde, a chier,"
     "torchon, n'importe quoi, debile, ridicule, pathetique, minable, lamentable, nullissime,"
     "foutage de gueule, connerie(?:s)?, bidon, foireu(?:x|se), pourrie?, une blague, une honte,"
     "honteu(?:x|se), grotesque, c'est nul, est nul, etait nul"

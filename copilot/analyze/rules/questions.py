@@ -86,7 +86,9 @@ _OPEN_EN = re.compile(
     r"worries)|anything else|what else|(?:i'm|i am|i was|i) (?:just )?(?:wonder(?:ing)?|"
     r"curious(?: about)?|interested in(?: hearing)?) (?:what|how|why|about|where|which|if|"
     r"whether)|"
-    r"i'd (?:like|love) to (?:hear|know|understand) (?:more|what|how|why|about)|who (?:could|can|"
+    r"i'd (?:like|love) to (?:hear|know|understand|find out|learn) (?:a (?:little )?bit |more )?"
+    r"(?:more|what|how|why|about|if|whether)|(?:i'm |i am )?interested in (?:what|how|hearing)|"
+    r"who (?:could|can|"
     r"would|might|else|do you think)|(?:do you have|are there|is there|have you got) (?:any|"
     r"some)(?: other| more)? (?:questions|thoughts|ideas|concerns|topics|things|barriers|"
     r"worries|reactions))"
@@ -105,8 +107,7 @@ _CLOSED_EN_WH = re.compile(
     r"^(?:how (?:many|much|long|often|old|far|soon)|what (?:time|day|date|percentage|number|"
     r"is the status|'s the status|is the deadline|'s the deadline|is the eta|'s the eta)|"
     r"what's the (?:status|deadline|eta|number|date)|where (?:are|is|were|was) (?:you|we|"
-    r"it|that|things) (?:on|with|at)\b|which one|how about\b|what about (?:maybe|trying|if|we|"
-    r"you) \w)"
+    r"it|that|things) (?:on|with|at)\b|which one|what about (?:maybe|trying|if|we|you) \w)"
 )
 # Scaling questions ("On a scale of 1 to 10, how confident are you?") ask for one number.
 _SCALE = re.compile(r"\bon a scale (?:of|from)\b|\bscale of (?:one|zero|1|0) to\b|"
@@ -133,7 +134,7 @@ _GREETING = re.compile(
 _VOCATIVE = re.compile(r"^\s*[A-ZÀ-Ý][\w-]+,\s+")
 # Clause starts inside a sentence where a question can begin ("..., and what do you think?").
 _CLAUSE = re.compile(
-    r"(?:(?:,|;|:|\s--?|\s—|\.\.\.)\s+|\s(?=(?:and|so|but|et|mais|alors|donc)\s+(?:what|how|why|"
+    r"(?:(?:,|;|:|-{1,2}|—|\.\.\.)\s+|\s(?=(?:and|so|but|et|mais|alors|donc)\s+(?:what|how|why|"
     r"comment|pourquoi|qu'est)\b))(?:(?:and|so|but|et|mais|alors|donc|or|ou|um|uh|euh|like|"
     r"you know)[\s,]+)*"
 )
