@@ -32,6 +32,8 @@ class Transcript(BaseModel):
     language_detected: bool = Field(
         default=True, description="False when the language was forced with --lang."
     )
+    # audio (issue 3): the recording's length, so silence before/after speech is counted.
+    duration: float | None = Field(default=None, description="Seconds (audio only).")
 
     @property
     def speakers(self) -> list[str]:
@@ -49,6 +51,27 @@ class SpeakerTalk(BaseModel):
     words: int
     share: float
     turns: int = 0
+    # audio (issue 3): timing metrics, None when the transcript carries no times.
+    words_per_minute: float | None = None
+    patience: float | None = Field(
+        default=None, description="Mean silence (s) before this speaker takes the floor "
+        "after another one stops; 0 when cutting in.")
+    overlaps: int = Field(default=0, description="Times this speaker started before the "
+                          "other had finished.")
+    interruptions: int = Field(default=0, description="Overlaps or cut-ins that took the "
+                               "floor (not a short 'mm', 'oui').")
+
+
+class Interruption(BaseModel):
+    """One speaker cutting in on another: evidence = [interrupted, interrupting] utterance."""
+
+    speaker: str
+    role: Role | None = None
+    interrupted: str
+    at: float = Field(description="Seconds from the start.")
+    overlap: float = Field(default=0.0, description="Seconds both spoke at once (0: cut in "
+                           "at a pause inside an unfinished sentence).")
+    evidence: list[int]
 
 
 class QuestionCounts(BaseModel):
@@ -76,6 +99,20 @@ class Talk(BaseModel):
     questions: QuestionCounts
     turns: int
     longest_monologue: Monologue | None = None
+    # audio (issue 3): timing metrics (basis time), and how speakers were given their roles.
+    duration: float | None = Field(default=None, description="Seconds the timeline covers.")
+    silence_share: float | None = Field(default=None, description="Share of the duration "
+                                        "nobody speaks.")
+    manager_patience: float | None = Field(
+        default=None, description="Mean silence (s) before the manager speaks after the "
+        "report stops (gaps over 5 s, a walk in silence, are not replies).")
+    interruptions: list[Interruption] = Field(default_factory=list)
+    roles_source: Literal["labels", "voiceprint", "names", "manual"] | None = Field(
+        default=None, description="labels: speaker labels are the names; voiceprint: the "
+        "manager's enrolled voice; names: what was said (e.g. the report addressed by name); "
+        "manual: set with assign-roles.")
+    roles_evidence: list[int] = Field(
+        default_factory=list, description="Utterances the roles were inferred from (names).")
 
 
 class Question(BaseModel):

@@ -121,6 +121,28 @@ class Settings(BaseSettings):
         default="off", description="Replace names, e-mails and phone numbers before calling "
         "the LLM: never, only for endpoints off this machine, or always; restored after.")
 
+    # audio (issue 3): transcription, diarization, voiceprints and upload limits.
+    whisper_model: str = Field(
+        default="base", description="'base' = the embedded multilingual Whisper base (assembled "
+        "from PyPI packages into HOME/models), or a folder holding a CTranslate2 Whisper model.")
+    whisper_device: Literal["cpu", "cuda"] = "cpu"
+    whisper_compute_type: str | None = Field(
+        default=None, description="CTranslate2 compute type; default int8 on cpu, "
+        "int8_float16 on cuda.")
+    whisper_cpu_threads: int = Field(default=0, ge=0, description="0 = CTranslate2's default.")
+    # Greedy: ~2x faster than beam 5 on CPU, and beam 5 falls back to slow high-temperature
+    # decoding more often on noisy walking-meeting audio (measured).
+    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    num_speakers: int = Field(default=2, ge=1, le=10, description="Voices expected; 2 for a 1:1.")
+    max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
+    max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")
+    # A stored voiceprint names the speaker whose voice is at least this cosine-similar to it
+    # and `voiceprint_margin` more similar than any other speaker. Measured (eval.audio): same
+    # voice 0.81-0.98, another voice 0.58-0.94 (far-field AMI clips with cross-talk); in every
+    # two-speaker recording the right voice won by >= 0.055. Below: roles stay unknown.
+    voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
+    voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
+
     @field_validator("home", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:

@@ -123,6 +123,8 @@ def run_case(case: Case, settings: Any = None) -> tuple[dict[str, Any], dict[str
         )
     except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
         row["error"] = f"{type(exc).__name__}: {exc}"
+        if (spent := getattr(exc, "usage", None)) is not None:  # what a failed LLM call cost
+            row["usage"] = spent.model_dump()
     row["seconds"] = round(time.perf_counter() - start, 3)
     row["predicted_warnings"] = sorted(set(pred_warnings))
     result = score_case(pred, gold_items(case), pred_warnings, case.warnings, WARNING_CODES)

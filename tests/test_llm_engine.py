@@ -266,3 +266,39 @@ def test_one_extractor_serves_many_meetings_without_leaking_state():
     first, second = engine.extract(T, CTX), engine.extract(T, CTX)
     assert (first.summary, second.summary) == ("un", "deux")
     assert first.run.usage.calls == 1 and second.run.usage.calls == 1
+
+
+def test_grounding_in_notes_and_with_unmatched_speaker_labels():
+    from copilot.analyze.llm.grounding import Grounder
+    from copilot.analyze.llm.wire import WireStep
+
+    notes = Transcript(language="fr", has_speakers=False, utterances=[
+        Utterance(id=1, text="Marc envoie le budget révisé d'ici vendredi."),
+        Utterance(id=2, text="Relancer le fournisseur."),
+    ])
+    g = Grounder(notes, CTX)
+    s = g.next_step(WireStep(owner="Marc", action="envoyer le budget révisé",
+                             due_text="d'ici vendredi", evidence=[1]))
+    assert (s.owner, s.owner_role, s.due) == ("Marc", None, dt.date(2026, 3, 6))
+    nobody = g.next_step(WireStep(owner="none", action="relancer le fournisseur", due_text=None,
+                                  evidence=[2]))
+    assert nobody.owner is None
+    assert g.next_step(WireStep(owner="Sophie", action="relancer le fournisseur",
+                                due_text=None, evidence=[2])) is None
+    assert g.dropped == {"next_steps.owner": 1}
+
+    unknown = Transcript(language="en", utterances=[
+        Utterance(id=1, speaker="Speaker 1", text="Could you draft the release notes?"),
+        Utterance(id=2, speaker="Speaker 2", text="Sure, I'll draft them tomorrow."),
+    ])
+    g = Grounder(unknown, CTX)
+    s = g.next_step(WireStep(owner="speaker 2", action="draft the release notes",
+                             due_text="tomorrow", evidence=[1, 2]))
+    assert (s.owner, s.owner_role, s.due) == ("Speaker 2", None, dt.date(2026, 3, 3))
+
+
+def test_a_failure_carries_what_it_cost():
+    fake = FakeEndpoint(["{"])
+    with pytest.raises(EngineError) as err:
+        run(fake, options=LLMOptions(ner=False, schema_retries=1))
+    assert err.value.usage.calls == 2 and err.value.usage.completion_tokens == 40

@@ -281,3 +281,18 @@ def test_api_engine_field_with_a_scripted_endpoint(monkeypatch):
     assert body["privacy"] == {"remote_call": True, "endpoint_host": "llm.example.com",
                                "redacted": False}
     assert body["next_steps"][0]["due"] == "2026-03-06" and body["usage"]["calls"] == 1
+
+
+def test_get_extractor_builds_each_engine_from_settings(monkeypatch):
+    from copilot.analyze.llm import FallbackExtractor, HybridExtractor
+
+    monkeypatch.setattr(pipeline, "_rules_engine", lambda: FakeExtractor(name="rules"))
+    local = {"llm_base_url": "http://127.0.0.1:8080/v1", "llm_model": "qwen"}
+    llm = pipeline.get_extractor(get_settings(engine="llm", **local))
+    assert isinstance(llm, LLMExtractor) and llm.endpoint.model == "qwen"
+    assert not llm.endpoint.remote and llm.options.prompt_version == "v1"
+    assert isinstance(pipeline.get_extractor(get_settings(engine="hybrid", **local)),
+                      HybridExtractor)
+    assert isinstance(pipeline.get_extractor(get_settings(engine="llm", llm_fallback=True)),
+                      FallbackExtractor)
+    assert pipeline.get_extractor(get_settings()).name == "rules"

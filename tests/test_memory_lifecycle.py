@@ -263,3 +263,15 @@ def test_a_failed_commit_takes_the_vectors_back(mem, vectors, monkeypatch):
         mem.save(meeting("m2", D(2026, 3, 9), [("Julien", "J'ai envoyé le plan de relance.")]))
     assert vectors.count("utterances_hash") == 4  # only m1's
     assert len(cm.list_commitments(mem, "Julien")) == 3
+
+
+def test_deleting_reaches_vectors_made_by_another_embedder(settings, vectors):
+    class Other(HashEmbedder):
+        name = "other"
+
+    with Store.open(settings, embedder=Other(), vectors=vectors) as store:
+        store.save(FIRST)
+    assert vectors.count("utterances_other") == 4
+    with Store.open(settings, embedder=HashEmbedder(), vectors=vectors) as store:
+        store.delete("m1")
+    assert vectors.count("utterances_other") == vectors.count("items_other") == 0

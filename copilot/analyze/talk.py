@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from copilot.analyze.timing import role_patience, timing
 from copilot.models import Monologue, Question, QuestionCounts, SpeakerTalk, Talk, Utterance
 from copilot.text import count_words
 
@@ -34,8 +35,11 @@ def _blocks(utterances: list[Utterance]) -> list[list[Utterance]]:
     return blocks
 
 
-def compute_talk(utterances: list[Utterance], questions: list[Question]) -> Talk | None:
-    """Metrics for a transcript with speakers; None when nobody is identified (notes)."""
+def compute_talk(utterances: list[Utterance], questions: list[Question],
+                 duration: float | None = None) -> Talk | None:
+    """Metrics for a transcript with speakers; None when nobody is identified (notes).
+
+    `duration`: the recording's length, when known (audio), for the silence share."""
     spoken = [u for u in utterances if u.speaker is not None]
     if not spoken:
         return None
@@ -54,6 +58,7 @@ def compute_talk(utterances: list[Utterance], questions: list[Question]) -> Talk
         turns[b[0].speaker] += 1
     measure = seconds if use_time else words
     total = sum(measure.values()) or 1
+    timed = timing(spoken, seconds, words, duration) if use_time else None
     speakers = [
         SpeakerTalk(
             speaker=s,
@@ -62,6 +67,12 @@ def compute_talk(utterances: list[Utterance], questions: list[Question]) -> Talk
             words=words[s],
             share=round(measure[s] / total, 4),
             turns=turns[s],
+            **({} if timed is None else {
+                "words_per_minute": timed.words_per_minute[s],
+                "patience": timed.patience.get(s),
+                "overlaps": timed.overlaps.get(s, 0),
+                "interruptions": sum(i.speaker == s for i in timed.interruptions),
+            }),
         )
         for s in words
     ]
@@ -82,6 +93,12 @@ def compute_talk(utterances: list[Utterance], questions: list[Question]) -> Talk
         ),
         turns=len(blocks),
         longest_monologue=_longest(blocks, use_time),
+        **({} if timed is None else {
+            "duration": timed.duration,
+            "silence_share": timed.silence_share,
+            "manager_patience": role_patience(spoken, "manager", after="report"),
+            "interruptions": timed.interruptions,
+        }),
     )
 
 

@@ -1,14 +1,18 @@
 """Audio file -> `Transcript`: decode, transcribe, diarize, assign words to speakers.
 
 Roles (which voice is the manager) are not decided here: utterances carry SPEAKER_00,
-SPEAKER_01... and role None, for the roles step to fill in.
+SPEAKER_01... and role None, for the roles step to fill in. When asked (a voiceprint is known
+for the manager), each speaker's voice embedding comes back too, for that step to compare.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from copilot.errors import InputError
 from copilot.ingest.audio import DEFAULT_MAX_SECONDS, load_audio
@@ -19,6 +23,7 @@ from copilot.ingest.transcribe import (
     Transcriber,
     WhisperTranscriber,
 )
+from copilot.ingest.voiceprint import ResemblyzerEncoder, SpeakerEncoder, speaker_voices
 from copilot.models import Transcript
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,41 @@ STAGES = ("decoding", "transcribing", "diarizing")
 NO_SPEECH_WARNING = "no_speech"  # Warning.code the pipeline adds when utterances come back empty
 
 
-def transcribe_audio(
+@dataclass
+class AudioEngines:
+    """The three audio engines, real by default; tests and the API pass fakes."""
+
+    transcriber: Transcriber | None = None
+    diarizer: Diarizer | None = None
+    encoder: SpeakerEncoder | None = None
+
+    @classmethod
+    def from_settings(cls, settings) -> AudioEngines:
+        """The real engines as configured (models load on first use, not here)."""
+        return cls(
+            transcriber=WhisperTranscriber(
+                home=settings.home, model=settings.whisper_model, device=settings.whisper_device,
+                compute_type=settings.whisper_compute_type,
+                cpu_threads=settings.whisper_cpu_threads, beam_size=settings.whisper_beam_size),
+            diarizer=ResemblyzerDiarizer(),
+            encoder=ResemblyzerEncoder(),
+        )
+
+
+@dataclass
+class Recording:
+    transcript: Transcript
+    duration: float
+    # Per speaker label, a unit voice embedding (only when an encoder was given).
+    voices: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def transcribe_audio(path: Path, **kwargs) -> Transcript:
+    """`transcribe_recording` for callers that need the transcript only."""
+    return transcribe_recording(path, **kwargs).transcript
+
+
+def transcribe_recording(
     path: Path,
     *,
     home: Path,
@@ -38,8 +77,9 @@ def transcribe_audio(
     progress: Progress | None = None,
     transcriber: Transcriber | None = None,
     diarizer: Diarizer | None = None,
-) -> Transcript:
-    """Transcribe and diarize the recording at `path`.
+    encoder: SpeakerEncoder | None = None,
+) -> Recording:
+    """Transcribe and diarize the recording at `path`; with `encoder`, embed each voice.
 
     `language` "fr"/"en" forces the language (Whisper base mistakes short or noisy French for
     other languages); None detects it and refuses anything but French and English. A silent
@@ -57,7 +97,7 @@ def transcribe_audio(
         log.warning("%s: silent recording, empty transcript", Path(path).name)
         for stage in STAGES[1:]:
             report(stage, 1.0)
-        return _empty(language)
+        return Recording(_empty(language, audio.duration), audio.duration)
 
     transcriber = transcriber or WhisperTranscriber(home=home)
     report("transcribing", 0.0)
@@ -68,7 +108,8 @@ def transcribe_audio(
     if not result.words:
         log.warning("%s: no speech recognised, empty transcript", Path(path).name)
         report("diarizing", 1.0)
-        return _empty(chosen if chosen in SUPPORTED_LANGUAGES else None)
+        return Recording(_empty(chosen if chosen in SUPPORTED_LANGUAGES else None,
+                                audio.duration), audio.duration)
     if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
         raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
                          "are supported", LANG_HINT)
@@ -76,19 +117,23 @@ def transcribe_audio(
     diarizer = diarizer or ResemblyzerDiarizer()
     report("diarizing", 0.0)
     turns = diarizer.diarize(audio, max(1, num_speakers), lambda f: report("diarizing", f))
+    voices = speaker_voices(audio.samples, turns, encoder) if encoder is not None else {}
     report("diarizing", 1.0)
 
-    return Transcript(
+    transcript = Transcript(
         utterances=assign_words(result.words, turns),
         language=chosen,  # type: ignore[arg-type] - checked against SUPPORTED_LANGUAGES
         has_speakers=True,
         source_format="audio",
         language_detected=language is None,
+        duration=round(audio.duration, 2),
     )
+    return Recording(transcript, audio.duration, voices)
 
 
-def _empty(language: str | None) -> Transcript:
+def _empty(language: str | None, duration: float) -> Transcript:
     # Nothing was heard: the language is the forced one or a default that no analysis will read
     # (there are no utterances), and it was not detected.
     return Transcript(utterances=[], language=language or "en",  # type: ignore[arg-type]
-                      has_speakers=True, source_format="audio", language_detected=False)
+                      has_speakers=True, source_format="audio", language_detected=False,
+                      duration=round(duration, 2))

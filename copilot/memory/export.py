@@ -60,8 +60,9 @@ def erase_person(store: Store, name: str) -> list[str]:
         s.execute(delete(Person).where(Person.id == row.id))
         for meeting_id in ids:
             index.remove_meeting(store.vectors, store.embedder, meeting_id)
-        _, items = index.collections(store.embedder)
-        store.vectors.delete(items, where={"report": name_key(row.name)})
+        for collection in index.ours(store.vectors, store.embedder):
+            if collection.startswith("items_"):  # submitted topics carry no meeting id
+                store.vectors.delete(collection, where={"report": name_key(row.name)})
     for meeting_id in ids:
         remove_uploads(store.settings, meeting_id)
     return ids
@@ -77,7 +78,7 @@ def reindex(store: Store, progress: Progress | None = None) -> int:
     One meeting per transaction, so a crash midway leaves a consistent, partly rebuilt index
     that a second run completes. Returns the number of meetings indexed.
     """
-    for name in index.collections(store.embedder):
+    for name in index.ours(store.vectors, store.embedder):  # stale ones of an old model too
         store.vectors.drop(name)
     with store._session(write=True) as s:
         s.execute(delete(CommitmentEventRow).where(CommitmentEventRow.source == "auto"))

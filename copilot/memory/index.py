@@ -70,8 +70,16 @@ def add_meeting(vectors: VectorStore, embedder: Embedder, analysis: Analysis,
         vectors.upsert(item_col, ids, embed(texts), [{**base, "kind": k} for k in kinds])
 
 
+def ours(vectors: VectorStore, embedder: Embedder) -> list[str]:
+    """This embedder's collections and any left by another one (after a model change): a
+    deletion must reach vectors whatever model made them."""
+    mine = list(collections(embedder))
+    return mine + [n for n in vectors.names() if n not in mine
+                   and n.startswith(("utterances_", "items_"))]
+
+
 def remove_meeting(vectors: VectorStore, embedder: Embedder, meeting_id: str) -> None:
-    for name in collections(embedder):
+    for name in ours(vectors, embedder):
         vectors.delete(name, where={"meeting_id": meeting_id})
 
 

@@ -60,8 +60,10 @@ def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[Leg
         add("first_year", first_due, hire, "Entretien de parcours professionnel: the first one "
             "is due within a year of hiring", f"hired {hire.isoformat()}")
     elif not reviews:
-        # Nothing recorded for someone hired long ago: one overdue item, not one per cycle.
-        add("periodic", first_due, hire, "Entretien de parcours professionnel: none recorded "
+        # Nothing recorded: one overdue item (not one per missed cycle), the first-year one
+        # while the first periodic one is not due yet.
+        kind = "first_year" if day < _years(first_due, every) else "periodic"
+        add(kind, first_due, hire, "Entretien de parcours professionnel: none recorded "
             "since hiring; record the last one held (`copilot people set NAME --career-review "
             "YYYY-MM-DD`)", f"hired {hire.isoformat()}, no review recorded")
     else:

@@ -52,6 +52,10 @@ class VectorStore(Protocol):
 
     def drop(self, collection: str) -> None: ...
 
+    def names(self) -> list[str]:
+        """Every collection, whichever embedder made it (erasure must reach them all)."""
+        ...
+
 
 def _clean(meta: Metadata) -> dict[str, Any]:
     # Chroma refuses None values; a missing key filters the same way.
@@ -131,6 +135,9 @@ class MemoryVectorStore:
 
     def count(self, collection) -> int:
         return len(self._data.get(collection, {}))
+
+    def names(self) -> list[str]:
+        return list(self._data)
 
     def drop(self, collection) -> None:
         with self._lock:
@@ -239,6 +246,12 @@ class ChromaVectorStore:
             return self._col(collection).count()
         except Exception as exc:
             raise self._fail(exc, "be read") from exc
+
+    def names(self) -> list[str]:
+        try:
+            return [c.name for c in self._client.list_collections()]
+        except Exception as exc:
+            raise self._fail(exc, "be listed") from exc
 
     def drop(self, collection) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from copilot.analyze.llm.client import ESCAPE_HINT, Endpoint, endpoint_of_chat, translate
 from copilot.analyze.llm.prompts import fill
 from copilot.analyze.llm.wire import response_format
-from copilot.errors import EngineError
+from copilot.errors import CopilotError, EngineError
 from copilot.models import Usage
 
 # A check returns None when the reply is fine, else what to tell the model. Its problems are
@@ -70,10 +70,10 @@ class StructuredCaller:
                 error = ("the answer was cut off at the output token limit before the JSON "
                          "ended; give fewer and shorter items")
             except openai.ContentFilterFinishReasonError as exc:
-                raise EngineError(f"the endpoint {self.endpoint.url} filtered the answer",
-                                  ESCAPE_HINT) from exc
+                raise _spent(EngineError(f"the endpoint {self.endpoint.url} filtered the "
+                                         "answer", ESCAPE_HINT), usage) from exc
             except openai.OpenAIError as exc:
-                raise translate(exc, self.endpoint, self.timeout) from exc
+                raise _spent(translate(exc, self.endpoint, self.timeout), usage) from exc
             else:
                 raw = out["raw"]
                 meta = getattr(raw, "usage_metadata", None) or {}
@@ -97,12 +97,18 @@ class StructuredCaller:
             messages = [*messages, AIMessage(reply[:4000]),
                         HumanMessage(fill(retry, {**values, "error": error}))]
         tries = self.retries + 1
-        raise EngineError(
+        raise _spent(EngineError(
             f"the model {self.endpoint.model} gave no usable answer in {tries} "
             f"tr{'y' if tries == 1 else 'ies'} (last: {error})",
             "use a larger model, or raise COPILOT_LLM_MAX_TOKENS or COPILOT_LLM_SCHEMA_RETRIES, "
             + ESCAPE_HINT,
-        )
+        ), usage)
+
+
+def _spent(exc: CopilotError, usage: Usage) -> CopilotError:
+    """What the failed analysis cost so far rides on the error (the eval reports it)."""
+    exc.usage = usage  # type: ignore[attr-defined]
+    return exc
 
 
 def _count(usage: Usage, cu: Any) -> None:

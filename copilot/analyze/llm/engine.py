@@ -100,9 +100,7 @@ class _Base:
         reply = self.caller.ask(fill(prompt.system, values), fill(prompt.user, values), model,
                                 retry=prompt.retry, values=values, usage=usage, check=check,
                                 ids=sorted(ids))
-        if red is None:
-            return reply
-        return model.model_validate(_restore(reply.model_dump(), red))
+        return reply if red is None else _restore(reply, red)
 
     def _finish(self, ext: Extraction, grounder: Grounder, prompt: Prompt, usage: Usage,
                 red: Redactor | None) -> Extraction:
@@ -211,12 +209,15 @@ def _candidate_line(n: int, s: NextStep) -> str:
 
 
 def _restore(value: Any, red: Redactor) -> Any:
+    """Real names back in every string. Not re-validated: a name may be longer than its
+    placeholder, and the length limits were for the model's output, not for the restored text."""
     if isinstance(value, str):
         return red.restore(value)
     if isinstance(value, list):
         return [_restore(v, red) for v in value]
-    if isinstance(value, dict):
-        return {k: _restore(v, red) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={k: _restore(getattr(value, k), red)
+                                        for k in type(value).model_fields})
     return value
 
 

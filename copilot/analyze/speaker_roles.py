@@ -1,0 +1,107 @@
+"""Who is the manager when the speaker labels are not names (SPEAKER_00, "Speaker 1").
+
+Only real evidence decides, in this order:
+1. labels that are the names (copilot.analyze.roles.infer_roles);
+2. the manager's voiceprint (copilot.ingest.voiceprint.match_voice, decided by the pipeline);
+3. what was said: a speaker who addresses the report by name ("Julien, tu ...", "Bonjour
+   Julien", "..., Julien ?") is not the report; one who introduces themself ("je suis Claire",
+   "I'm Claire", "c'est Claire" at the start of a turn) is that person.
+Otherwise roles stay unknown: the critique's `roles_unknown` warning quotes each speaker and
+`copilot meetings assign-roles` sets them by hand. A third-person mention ("Julien a dit que")
+is not evidence, and contradictory evidence decides nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from copilot.models import Role, Transcript
+from copilot.text import fold
+
+Source = str  # "labels" | "voiceprint" | "names" | "manual"
+
+# Words that may come before a vocative name at the start of a turn ("Alors Julien, ...").
+_LEAD = (r"(?:(?:alors|bon|bonjour|bonsoir|salut|coucou|merci|bravo|super|dis|dis-moi|ecoute|"
+         r"tiens|allez|ok|okay|oui|non|eh|he|hello|hi|hey|so|well|thanks|thank you|good morning"
+         r"|good afternoon|morning|right|great|oh)[\s,!.]+)*")
+_GREETING = (r"(?:bonjour|bonsoir|salut|coucou|merci|bravo|au revoir|a plus|hello|hi|hey|"
+             r"thanks|thank you|bye|good morning|well done|cheers)")
+_INTRO = r"(?:je suis|je m'appelle|moi c'est|i am|i'm|im|this is|my name is|it's|its)"
+
+
+def _first(name: str) -> str:
+    return fold(name).split()[0] if fold(name).split() else ""
+
+
+@dataclass
+class RoleDecision:
+    roles: dict[str, Role]
+    source: Source | None = None
+    evidence: list[int] = field(default_factory=list)
+
+
+def _patterns(name: str) -> tuple[re.Pattern, re.Pattern]:
+    n = re.escape(_first(name))
+    addressed = re.compile(
+        rf"^{_LEAD}{n}\b\s*[,!?.]"  # "Alors Julien, on marche ?" / "Julien, tu ..."
+        rf"|\b{_GREETING}\s+{n}\b"  # "Bonjour Julien", "Thanks Tom"
+        rf"|,\s*{n}\s*[?!.,]*$"  # "..., Julien ?"
+        rf"|,\s*{n}\s*,")  # "Bon, Julien, ..."
+    intro = re.compile(rf"(?:^|[.!?]\s+|\b){_INTRO}\s+{n}\b|^{_LEAD}c'est {n}\b")
+    return addressed, intro
+
+
+def roles_from_names(transcript: Transcript, manager: str, report: str) -> RoleDecision | None:
+    """Roles from names said in the conversation, or None when the evidence is absent or
+    contradictory."""
+    speakers = transcript.speakers
+    if not speakers or not _first(manager) or _first(manager) == _first(report):
+        return None
+    people: dict[Role, tuple[re.Pattern, re.Pattern]] = {
+        "manager": _patterns(manager), "report": _patterns(report)}
+    # said[(speaker, role, +1)]: utterances where the speaker says they are that person;
+    # said[(speaker, role, -1)]: where they address that person (so are not them).
+    said: dict[tuple[str, Role, int], list[int]] = defaultdict(list)
+    for u in transcript.utterances:
+        if u.speaker is None:
+            continue
+        text = fold(u.text).replace("\u2019", "'")
+        for role, (addressed, intro) in people.items():
+            if intro.search(text):
+                said[(u.speaker, role, 1)].append(u.id)
+            elif addressed.search(text):
+                said[(u.speaker, role, -1)].append(u.id)
+    if not said:
+        return None
+    if len(speakers) == 2:
+        a, b = speakers
+        one, other = _support(said, a, b), _support(said, b, a)
+        if len(one) > 2 * len(other):
+            manager_label, report_label = a, b
+        elif len(other) > 2 * len(one):
+            manager_label, report_label = b, a
+        else:
+            return None
+        return RoleDecision({manager_label: "manager", report_label: "report"}, "names",
+                            sorted(max(one, other, key=len)))
+    # Three voices or more: only a self-introduction names someone.
+    roles: dict[str, Role] = {}
+    evidence: list[int] = []
+    for role in ("manager", "report"):
+        named = [s for s in speakers if said.get((s, role, 1))]
+        if len(named) == 1 and not said.get((named[0], role, -1)):
+            roles[named[0]] = role  # type: ignore[assignment]
+            evidence += said[(named[0], role, 1)]
+    if not roles or len(roles) != len(set(roles)):
+        return None
+    return RoleDecision(roles, "names", sorted(evidence))
+
+
+def _support(said, manager_label: str, report_label: str) -> list[int]:
+    """Utterances consistent with `manager_label` being the manager and `report_label` the
+    report: each introducing themself as that person, or addressing the other one."""
+    keys = ((manager_label, "manager", 1), (report_label, "report", 1),
+            (manager_label, "report", -1), (report_label, "manager", -1))
+    return [i for key in keys for i in said.get(key, [])]
