@@ -29,11 +29,19 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+# ENGINE=llm (or hybrid) runs the text eval through the configured OpenAI-compatible endpoint.
+ENGINE ?= rules
+
 bench: install
 	$(BIN)/python -m eval.bench
+	$(BIN)/python -m eval.bench_coaching
+	$(BIN)/python -m eval.bench_memory
+	@test ! -f eval/bench_audio.py || $(BIN)/python -m eval.bench_audio
 
 eval: install
-	$(BIN)/python -m eval --shared $(SHARED)
+	$(BIN)/python -m eval --shared $(SHARED) --engine $(ENGINE)
+	$(BIN)/python -m eval.memory --shared $(SHARED)
+	@test ! -f eval/audio.py || $(BIN)/python -m eval.audio --shared $(SHARED)
 
 lint: install
 	$(BIN)/ruff check copilot api eval tests

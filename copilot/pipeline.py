@@ -11,16 +11,22 @@ import uuid
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.critique import PriorStep, critique
-from copilot.analyze.roles import apply_roles, infer_roles
+from copilot.analyze.roles import apply_roles
+from copilot.analyze.speaker_roles import RoleDecision, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.errors import InputError
 from copilot.models import Analysis, EngineRun, Transcript
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
+
+if TYPE_CHECKING:  # audio engines import numpy; text-only use never loads them
+    from copilot.ingest.speech import AudioEngines
+    from copilot.ingest.voiceprint import Voiceprint
 
 Progress = Callable[[str, float], None]
 
@@ -75,22 +81,37 @@ def analyze_transcript(
     source: str | None = None,
     progress: Progress | None = None,
     previous: Sequence[PriorStep] | None = None,
+    roles: RoleDecision | None = None,
+    meeting_id: str | None = None,
 ) -> Analysis:
     """`previous`: commitments still open from earlier 1:1s (the store's `open_next_steps`),
-    so the critique can say whether this meeting came back to them."""
+    so the critique can say whether this meeting came back to them. `roles`: decided by the
+    caller (a voiceprint, assign-roles); default: from the labels, else from names said.
+    `meeting_id`: keep this id (re-analysing a stored meeting)."""
     settings = settings or get_settings()
     manager, report = check_people(manager, report)
     day = parse_date(date)
+    if not transcript.utterances and transcript.source_format == "audio":
+        from copilot.pipeline_audio import silent_analysis  # nothing was heard: warn, not fail
+
+        return silent_analysis(transcript, manager=manager, report=report, day=day,
+                               source=source, meeting_id=meeting_id)
     if not transcript.utterances:
         raise InputError("the transcript has no text", "check the file: it holds no utterance")
     if transcript.has_speakers:
-        transcript = apply_roles(transcript, infer_roles(transcript.speakers, manager, report))
+        roles = roles or decide_roles(transcript, manager, report)
+        transcript = apply_roles(transcript, roles.roles)
     if progress:
         progress("analysing", 0.0)
     engine = extractor or get_extractor(settings)
     extraction = engine.extract(transcript, MeetingContext(date=day, manager=manager, report=report))
-    talk = compute_talk(transcript.utterances, extraction.questions) if transcript.has_speakers else None
+    talk = (compute_talk(transcript.utterances, extraction.questions, transcript.duration)
+            if transcript.has_speakers else None)
+    if talk is not None and roles is not None and roles.source:
+        talk = talk.model_copy(update={"roles_source": roles.source,
+                                       "roles_evidence": roles.evidence})
     warnings = critique(transcript, talk, extraction, settings, manager, report, previous=previous)
+    warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
     run = extraction.run or EngineRun(engine=engine.name)
     summary, summary_evidence = extraction.summary, extraction.summary_evidence
@@ -99,7 +120,7 @@ def analyze_transcript(
     if progress:
         progress("analysing", 1.0)
     return Analysis(
-        id=uuid.uuid4().hex[:12],
+        id=meeting_id or uuid.uuid4().hex[:12],
         date=day,
         language=transcript.language,
         manager=manager,
@@ -156,12 +177,24 @@ def analyze_path(
     extractor: Extractor | None = None,
     progress: Progress | None = None,
     previous: Sequence[PriorStep] | None = None,
+    audio: AudioEngines | None = None,
+    voiceprint: Voiceprint | None = None,
 ) -> Analysis:
+    """A transcript, notes or (by extension or content) a recording. `audio`: the engines
+    (default: the real ones from settings); `voiceprint`: the manager's, to tell their voice."""
+    from copilot.ingest.audio import is_audio_file
     from copilot.ingest.formats import read_file
 
     settings = settings or get_settings()
     check_people(manager, report)
     parse_date(date)  # a wrong date fails before any slow work
+    if is_audio_file(Path(path)):
+        from copilot.pipeline_audio import analyze_recording  # faster-whisper, torch: only here
+
+        return analyze_recording(
+            Path(path), manager=manager, report=report, date=date, lang=lang, settings=settings,
+            extractor=extractor, progress=progress, previous=previous, audio=audio,
+            voiceprint=voiceprint)
     transcript = read_file(Path(path), lang=lang, max_bytes=settings.max_input_bytes)
     return analyze_transcript(
         transcript, manager=manager, report=report, date=date, settings=settings,

@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from copilot.models import Role, Transcript
+from copilot.analyze.roles import infer_roles
+from copilot.models import Role, Transcript, Warning
 from copilot.text import fold
 
 Source = str  # "labels" | "voiceprint" | "names" | "manual"
@@ -40,6 +41,15 @@ class RoleDecision:
     roles: dict[str, Role]
     source: Source | None = None
     evidence: list[int] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)  # e.g. a voiceprint that matched nobody
+
+
+def decide_roles(transcript: Transcript, manager: str, report: str) -> RoleDecision:
+    """Labels that are the names first, then names said in the conversation, else nothing."""
+    by_label = infer_roles(transcript.speakers, manager, report)
+    if by_label:
+        return RoleDecision(by_label, "labels")
+    return roles_from_names(transcript, manager, report) or RoleDecision({})
 
 
 def _patterns(name: str) -> tuple[re.Pattern, re.Pattern]:

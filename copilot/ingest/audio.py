@@ -82,6 +82,22 @@ def is_audio_path(path: Path | str) -> bool:
     return Path(path).suffix.lower() in AUDIO_EXTENSIONS
 
 
+def is_audio_file(path: Path) -> bool:
+    """An audio extension, or a media signature whatever the name says (a recording saved
+    as .txt or without an extension goes to the transcriber, not the text parser)."""
+    if is_audio_path(path):
+        return True
+    try:
+        return path.is_file() and looks_like_media(path)
+    except OSError:
+        return False
+
+
+def looks_like_media_bytes(head: bytes) -> bool:
+    """True for the first 12 bytes of a media container (see _MAGIC)."""
+    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+
+
 def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Decode `path` to 16 kHz mono float32; raise InputError with a one-line hint if unusable."""
     import av  # PyAV comes with faster-whisper; imported here so text-only use never loads it
@@ -95,7 +111,7 @@ def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) ->
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
-        if _looks_like_media(path):
+        if looks_like_media(path):
             # Right header, unreadable body: a copy cut short (an m4a or ogg whose index or
             # pages are missing) rather than a wrong file type.
             raise InputError(
@@ -252,10 +268,9 @@ _MAGIC = (b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"fLaC", b"Ogg
           b"\x1aE\xdf\xa3", b"\xff\xf1", b"\xff\xf9")
 
 
-def _looks_like_media(path: Path) -> bool:
+def looks_like_media(path: Path) -> bool:
     with path.open("rb") as handle:
-        head = handle.read(12)
-    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+        return looks_like_media_bytes(handle.read(12))
 
 
 def _reason(exc: Exception) -> str:
