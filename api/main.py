@@ -4,25 +4,60 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.routes import health, meetings, people
 from copilot import __version__
 from copilot.analyze.base import Extractor
+from copilot.errors import CopilotError
+from copilot.jobs import JobRunner
 from copilot.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from copilot.ingest.speech import AudioEngines
 
-def create_app(settings: Settings | None = None, extractor: Extractor | None = None) -> FastAPI:
+
+def _open_store(app: FastAPI):
+    """The app's store, opened once (also by api.deps.get_store, under the same lock)."""
+    from api.deps import _store_lock
+    from copilot.memory.store import Store
+
+    with _store_lock:
+        if app.state.store is None:
+            app.state.store = Store.open(app.state.settings)
+    return app.state.store
+
+
+def create_app(settings: Settings | None = None, extractor: Extractor | None = None,
+               audio: AudioEngines | None = None) -> FastAPI:
     """Build the app. Settings come from the environment now (never at import) unless given;
-    `extractor` replaces the default engine (tests pass a FakeExtractor)."""
+    `extractor` replaces the default engine (tests pass a FakeExtractor), `audio` the audio
+    engines (tests pass FakeTranscriber / FakeDiarizer / FakeEncoder)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # audio (issue 3): the worker thread for recordings, which first resumes the jobs a
+        # dead server left behind. The store is opened here, before any request: migrations
+        # must not run in two threads at once. A broken database is logged, not fatal:
+        # /healthz still answers, the routes that need it answer 503.
+        try:
+            await run_in_threadpool(_open_store, app)
+            recover = True
+        except CopilotError as exc:
+            logging.getLogger("copilot.api").error("store unusable: %s", exc.one_line())
+            recover = False
+        app.state.jobs = JobRunner(lambda: _open_store(app), app.state.settings,
+                                   extractor=extractor, audio=audio)
+        app.state.jobs.start(recover=recover)
         yield
+        app.state.jobs.stop()
         if app.state.store is not None:
             app.state.store.close()
 
@@ -42,4 +77,5 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     app.include_router(people.router, prefix="/v1")
     app.include_router(__import__("api.routes.memory").routes.memory.router, prefix="/v1")  # issue 4
     app.include_router(__import__("api.routes.coaching").routes.coaching.router, prefix="/v1")  # issue 5
+    app.include_router(__import__("api.routes.audio").routes.audio.router, prefix="/v1")  # issue 3
     return app

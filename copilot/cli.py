@@ -92,7 +92,8 @@ def _open_store(settings: Settings):
 
 @app.command()
 def analyze(
-    path: Annotated[Path, typer.Argument(help="Transcript or notes: .txt, .vtt, .srt, .json.")],
+    path: Annotated[Path, typer.Argument(help="Transcript or notes (.txt, .vtt, .srt, .json) "
+                                         "or a recording (.wav .mp3 .m4a .ogg .webm .flac .mp4).")],
     manager: Annotated[str, typer.Option("--manager", help="The manager's name.")],
     report: Annotated[str, typer.Option("--report", help="The report's name.")],
     date: DateOpt = None,
@@ -102,8 +103,11 @@ def analyze(
     engine: Annotated[Engine | None, typer.Option(
         "--engine", help="rules (offline), llm or hybrid (the COPILOT_LLM_* endpoint); "
         "default COPILOT_ENGINE.")] = None,
+    manager_voice: Annotated[Path | None, typer.Option(
+        "--manager-voice", help="Recordings: 10-30 s of the manager speaking alone, enrolled "
+        "as their voiceprint and reused for their later recordings.")] = None,
 ) -> None:
-    """Analyse a one-to-one transcript or notes, and store the result."""
+    """Analyse a one-to-one transcript, notes or recording, and store the result."""
     from copilot.cli_render import render_analysis
     from copilot.pipeline import analyze_path, check_people, parse_date
 
@@ -115,19 +119,32 @@ def analyze(
     day = parse_date(date)
     store = None if no_save else _open_store(settings)
     err = _stderr()
+    from copilot.ingest.audio import is_audio_file
+
     try:
-        with err.status(f"reading {escape(path.name)}…") as status:
+        if is_audio_file(path):  # audio (issue 3): progress bars per stage, voiceprints
+            from copilot.cli_audio import analyze_audio
 
-            def progress(stage: str, fraction: float) -> None:
-                if fraction < 1.0:
-                    status.update("loading language models and analysing…")
+            analysis = analyze_audio(
+                path, manager=manager, report=report, day=day, lang=lang.value,
+                settings=settings, store=store, manager_voice=manager_voice, err=err,
+                previous=store.open_next_steps(report, manager, before=day) if store else None)
+        elif manager_voice is not None:
+            raise InputError("--manager-voice goes with a recording, not a transcript",
+                             "drop --manager-voice, or analyse the audio file")
+        else:
+            with err.status(f"reading {escape(path.name)}…") as status:
 
-            analysis = analyze_path(
-                path, manager=manager, report=report, date=day, lang=lang.value,
-                settings=settings, progress=progress,
-                # Open commitments of earlier 1:1s: the critique checks they came back.
-                previous=store.open_next_steps(report, manager, before=day) if store else None,
-            )
+                def progress(stage: str, fraction: float) -> None:
+                    if fraction < 1.0:
+                        status.update("loading language models and analysing…")
+
+                analysis = analyze_path(
+                    path, manager=manager, report=report, date=day, lang=lang.value,
+                    settings=settings, progress=progress,
+                    # Open commitments of earlier 1:1s: the critique checks they came back.
+                    previous=store.open_next_steps(report, manager, before=day) if store else None,
+                )
         if store is not None:
             store.save(analysis)
     finally:
@@ -246,6 +263,7 @@ def serve(
 
 __import__("copilot.cli_memory").cli_memory.register(app)  # memory commands (issue 4)
 __import__("copilot.cli_report").cli_report.register(app)  # `copilot report` (issue 5)
+__import__("copilot.cli_audio").cli_audio.register(app, meetings_app)  # audio (issue 3)
 
 
 def _fail(message: str) -> None:

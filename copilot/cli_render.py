@@ -77,7 +77,25 @@ def _talk(talk: Talk) -> Group:
         secs = "" if m.seconds is None else f", {m.seconds:.0f} s"
         lines.append(_line(("longest monologue ", "bold"), f"{m.speaker} ({m.role or '?'}): ",
                            f"{m.words} words{secs} ", (evidence(m.evidence), "dim")))
+    if talk.basis == "time":  # audio (issue 3): timing metrics
+        lines.extend(_timing(talk))
     return Group(*lines)
+
+
+def _timing(talk: Talk) -> list[Text]:
+    pace = ", ".join(f"{s.speaker} {s.words_per_minute:.0f}" for s in talk.speakers
+                     if s.words_per_minute is not None)
+    patience = "-" if talk.manager_patience is None else f"{talk.manager_patience:.1f} s"
+    lines = [_line(("silence ", "bold"), _pct(talk.silence_share),
+                   ("   manager patience ", "bold"), patience,
+                   ("   words/min ", "bold"), pace or "-")]
+    for i in talk.interruptions[:5]:
+        lines.append(_line(("interruption ", "bold"), f"{i.speaker} cut in on {i.interrupted} "
+                           f"at {i.at:.0f} s ", (evidence(i.evidence), "dim")))
+    if talk.roles_source:
+        lines.append(_line(("roles from ", "bold"), talk.roles_source, " ",
+                           (evidence(talk.roles_evidence), "dim")))
+    return lines
 
 
 def _section(console: Console, title: str, rows: list[Text], empty: str) -> None:

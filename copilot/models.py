@@ -320,6 +320,26 @@ class CoachingReport(BaseModel):
     warnings: list[CoachingWarning] = Field(default_factory=list)
 
 
+# audio (issue 3): a recording analysed in the background (POST /v1/meetings answers 202).
+class JobError(BaseModel):
+    code: str
+    message: str
+    hint: str | None = None
+
+
+class Job(BaseModel):
+    job_id: str
+    stage: Literal["queued", "decoding", "transcribing", "diarizing", "analysing", "done",
+                   "failed"]
+    percent: float = Field(description="0-100 over all stages.")
+    error: JobError | None = Field(default=None, description="Why it failed (stage failed).")
+    meeting_id: str | None = Field(default=None, description="The stored analysis, when done.")
+    filename: str | None = None
+    attempts: int = Field(default=0, description="Starts; above 1 after a server restart.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
 class MeetingSummary(BaseModel):
     id: str
     date: dt.date

@@ -385,3 +385,50 @@ def test_numpy_mel_matches_librosa_filterbank():
 
     reference = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=400, n_mels=40)
     assert np.allclose(diarize._mel_basis(), reference, atol=1e-6)
+
+
+# ------------------------------------------------------------ voiceprints and the CLI, real
+
+def test_resemblyzer_voiceprint_tells_the_manager_in_the_example(tmp_path):
+    from copilot.ingest.voiceprint import ResemblyzerEncoder, enroll, match_voice, speaker_voices
+
+    import soundfile
+
+    samples = load_audio(EXAMPLE).samples
+    claire = [t for t in TRUTH_TURNS if t.speaker == "Claire"]
+    # Enrol from her first three turns, match on the rest of the recording.
+    sample = np.concatenate([samples[int(t.start * SAMPLE_RATE) : int(t.end * SAMPLE_RATE)]
+                             for t in claire[:3]])
+    soundfile.write(tmp_path / "claire.wav", sample, SAMPLE_RATE)
+    encoder = ResemblyzerEncoder()
+    voiceprint = enroll(tmp_path / "claire.wav", encoder)
+    later = [t for t in TRUTH_TURNS if t.start > claire[2].end]
+    voices = speaker_voices(samples, later, encoder)
+    match = match_voice(voices, voiceprint, threshold=0.80, margin=0.04)
+    assert match.speaker == "Claire", match.scores
+    assert match.scores["Claire"] - match.scores["Julien"] > 0.2
+
+
+def test_cli_analyses_the_example_recording(capsys, monkeypatch, whisper_home):
+    from copilot.cli import run
+
+    # The assembled model is reused rather than assembled again in this test's home.
+    (Path(__import__("os").environ["COPILOT_HOME"]) / "models").mkdir(parents=True)
+    (Path(__import__("os").environ["COPILOT_HOME"]) / "models" / "whisper-base").symlink_to(
+        whisper_home / "models" / "whisper-base")
+    monkeypatch.setenv("COPILOT_EMBEDDER", "hash")
+    monkeypatch.setenv("COPILOT_VECTOR_STORE", "memory")
+    code = run(["analyze", str(EXAMPLE), "--manager", "Claire", "--report", "Julien",
+                "--date", "2026-03-02", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    analysis = json.loads(out)
+    talk = analysis["talk"]
+    assert talk["basis"] == "time" and analysis["source_format"] == "audio"
+    assert [s["speaker"] for s in talk["speakers"]] == ["SPEAKER_00", "SPEAKER_01"]
+    assert all(s["seconds"] > 5 and 0 < s["share"] < 1 for s in talk["speakers"])
+    # "Alors Julien, ..." said by SPEAKER_00: SPEAKER_00 is Claire.
+    assert talk["roles_source"] == "names" and talk["speakers"][0]["role"] == "manager"
+    actions = " | ".join(n["action"] for n in analysis["next_steps"])
+    assert "plan de relance" in actions and "budget" in actions
+    assert all(u["start"] is not None and u["speaker"] for u in analysis["utterances"])

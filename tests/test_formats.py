@@ -343,11 +343,12 @@ def test_read_too_big_file(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["call.mp3", "call.M4A", "rec.wav", "meet.mp4", "x.webm"])
-def test_audio_files_are_not_supported_yet(tmp_path, name):
+def test_recordings_are_not_parsed_as_text(tmp_path, name):
+    # The pipeline sends them to the transcriber (tests/test_audio_pipeline.py).
     path = tmp_path / name
     path.write_bytes(b"\x00" * 16)
     assert is_audio_path(path)
-    with pytest.raises(UnsupportedFormat, match="audio files are not supported yet"):
+    with pytest.raises(UnsupportedFormat, match="is a recording, not a text transcript"):
         read_file(path)
 
 

@@ -296,3 +296,25 @@ def test_get_extractor_builds_each_engine_from_settings(monkeypatch):
     assert isinstance(pipeline.get_extractor(get_settings(engine="llm", llm_fallback=True)),
                       FallbackExtractor)
     assert pipeline.get_extractor(get_settings()).name == "rules"
+
+
+def test_the_eval_comparison_sums_cost_and_scores_per_engine():
+    from rich.console import Console
+
+    from eval.compare import side_by_side, summarise
+    from eval.scoring import PRF
+
+    rows = [{"seconds": 2.0, "usage": {"calls": 2, "retries": 1, "prompt_tokens": 900,
+                                       "completion_tokens": 300}, "dropped": {"facts.text": 1},
+             "model": "m", "prompt_version": "extract/v1.fr"},
+            {"seconds": 4.0, "error": "EngineError: boom", "usage": {"calls": 1,
+             "prompt_tokens": 100, "completion_tokens": 50}}]
+    s = summarise(rows, [{"next_steps": PRF(1, 1, 0)}, {"next_steps": PRF(0, 0, 2)}])
+    assert (s["failed"], s["seconds_mean"], s["calls"], s["retries"]) == (1, 3.0, 3, 1)
+    assert (s["prompt_tokens"], s["completion_tokens"], s["dropped"]) == (1000, 350,
+                                                                         {"facts.text": 1})
+    assert s["scores"]["next_steps"]["tp"] == 1 and s["prompt_version"] == ["extract/v1.fr"]
+    console = Console(width=120, record=True)
+    console.print(side_by_side({"rules": summarise([{"seconds": 0.1}], [{}]), "llm": s}))
+    out = console.export_text()
+    assert "llm (m)" in out and "3 (1)" in out and "1,000" in out

@@ -61,7 +61,12 @@ _MULTIPART_SCHEMA = {
     "required": ["file", "manager", "report"],
     "properties": {
         "file": {"type": "string", "format": "binary",
-                 "description": "Transcript or notes file: .txt, .vtt, .srt, .json."},
+                 "description": "Transcript or notes file (.txt, .vtt, .srt, .json): 201 with "
+                 "the analysis; or a recording (.wav .mp3 .m4a .ogg .opus .webm .flac .mp4): "
+                 "202 with a job to poll."},
+        "manager_voice": {"type": "string", "format": "binary",
+                          "description": "Recordings only: 10-30 s of the manager alone, "
+                          "enrolled as their voiceprint."},
         "manager": {"type": "string"},
         "report": {"type": "string"},
         "date": {"type": "string", "description": "YYYY-MM-DD; default today."},
@@ -118,10 +123,13 @@ async def _read_json(request: Request, limit: int) -> tuple[MeetingFields, str, 
     return body, body.transcript, body.filename
 
 
-async def _read_multipart(request: Request, limit: int) -> tuple[MeetingFields, str, str | None]:
-    from copilot.ingest.formats import decode_text, is_audio_path
+async def _read_multipart(request: Request, limit: int
+                          ) -> tuple[MeetingFields, str | Response, str | None]:
+    from api.routes.audio import accept_audio, is_audio_upload
+    from copilot.ingest.formats import decode_text
 
-    form = await request.form(max_files=1, max_fields=10)
+    # max_files=2: a recording may come with a sample of the manager's voice (audio, issue 3).
+    form = await request.form(max_files=2, max_fields=10)
     try:
         upload = form.get("file")
         fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
@@ -135,11 +143,10 @@ async def _read_multipart(request: Request, limit: int) -> tuple[MeetingFields, 
                 [{"loc": ("body", "file"), "msg": "Field required (a file upload)",
                   "type": "missing"}]
             )
-        if upload.filename and is_audio_path(upload.filename):
-            raise UnsupportedFormat(
-                f"audio files are not supported yet ({upload.filename})",
-                "upload a transcript (.vtt, .srt, .txt) exported from your meeting tool",
-            )
+        if await is_audio_upload(upload):  # audio (issue 3): a background job, 202
+            voice = form.get("manager_voice")
+            voice = voice if isinstance(voice, UploadFile) else None
+            return meta, await accept_audio(request, meta, upload, voice), upload.filename
         data = await upload.read(limit + 1)
         if len(data) > limit:
             raise _too_large(len(data) if upload.size is None else upload.size, limit)
@@ -173,23 +180,32 @@ def _analyze_and_save(
     status_code=201,
     response_model=Analysis,
     openapi_extra={"requestBody": _REQUEST_BODY},
-    responses=responses(400, 413, 415, 422, 502, 503),
+    responses={**responses(400, 413, 415, 422, 502, 503), 202: {
+        "description": "An audio recording, accepted: poll `status_url` (GET /v1/jobs/{id}).",
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["job_id", "status_url"],
+            "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}}}}}}},
 )
 async def create_meeting(
     request: Request, settings: SettingsDep, store: StoreDep, extractor: ExtractorDep
 ) -> Analysis:
-    """Analyse a transcript or notes and store the result.
+    """Analyse a transcript or notes and store the result (201); a recording is accepted as
+    a background job instead (202 with `job_id` and `status_url`).
 
     Send either `multipart/form-data` (a `file` plus `manager`, `report`, optional `date`,
     `lang`) or `application/json` (`transcript` text plus the same fields, optional `filename`).
     """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.max_input_bytes
-    _check_length(request, limit)
+    # A multipart body may be a recording: its own, larger limit (checked again per file).
+    _check_length(request, max(limit, settings.max_audio_bytes)
+                  if media == "multipart/form-data" else limit)
     if media == "application/json":
         meta, text, filename = await _read_json(request, limit)
     elif media == "multipart/form-data":
         meta, text, filename = await _read_multipart(request, limit)
+        if isinstance(text, Response):  # audio: accepted as a job (202)
+            return text
     else:
         raise UnsupportedFormat(
             f"cannot read a {media or 'missing'} content type",

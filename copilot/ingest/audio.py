@@ -100,49 +100,13 @@ def looks_like_media_bytes(head: bytes) -> bool:
 
 def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
     """Decode `path` to 16 kHz mono float32; raise InputError with a one-line hint if unusable."""
-    import av  # PyAV comes with faster-whisper; imported here so text-only use never loads it
-
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        raise InputError(f"{name}: no such file", "Check the path")
-    if path.stat().st_size == 0:
-        raise InputError(f"{name} is empty (0 bytes)", "Record or export the meeting again")
-    try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
-    except (av.error.InvalidDataError, av.error.EOFError) as exc:
-        if looks_like_media(path):
-            # Right header, unreadable body: a copy cut short (an m4a or ogg whose index or
-            # pages are missing) rather than a wrong file type.
-            raise InputError(
-                f"{name} is corrupt or truncated ({_reason(exc)})", "Copy or export the file again"
-            ) from exc
-        raise UnsupportedFormat(
-            f"{name} is not an audio file ({_reason(exc)})",
-            "Upload a wav, mp3, m4a, ogg/opus, webm, flac or mp4 recording",
-        ) from exc
-    except av.error.FFmpegError as exc:
-        raise InputError(f"{name} could not be opened ({_reason(exc)})", _CONVERT_HINT) from exc
+    container, stream, declared = _open_checked(path, max_seconds)
     with container:
-        if not container.streams.audio:
-            raise UnsupportedFormat(
-                f"{name} contains no audio track", "Upload the recording with its sound"
-            )
-        stream = container.streams.audio[0]
         rate = int(stream.codec_context.sample_rate or stream.rate or 0)
         channels = int(stream.codec_context.channels or 0)
         codec = stream.codec_context.name
-        if rate and not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
-            raise InputError(
-                f"{name} is sampled at {rate} Hz; recordings from 8 kHz to 48 kHz are supported",
-                _CONVERT_HINT,
-            )
-        declared = _declared_seconds(container, stream)
-        if declared is not None and declared > max_seconds:
-            raise InputError(
-                f"{name} lasts {_hms(declared)}, longer than the {_hms(max_seconds)} limit",
-                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
-            )
         samples, energy, source_channels = _decode(container, stream, name, max_seconds, declared)
     source_channels = channels or source_channels
     info = AudioInfo(
@@ -165,6 +129,64 @@ def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) ->
     if info.is_silent:
         log.warning("%s contains only silence", name)
     return info
+
+
+def probe_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> float | None:
+    """The checks `load_audio` makes before decoding (a media file with an audio track, a
+    supported rate, not too long), in milliseconds: the API answers a bad upload at once
+    instead of failing its job later. Returns the declared duration, if any."""
+    container, _stream, declared = _open_checked(Path(path), max_seconds)
+    container.close()
+    return declared
+
+
+def _open_checked(path: Path, max_seconds: float):
+    """Open `path` with PyAV and check it from its headers: (container, audio stream,
+    declared seconds). The caller closes the container."""
+    import av  # PyAV comes with faster-whisper; imported here so text-only use never loads it
+
+    name = path.name
+    if not path.is_file():
+        raise InputError(f"{name}: no such file", "Check the path")
+    if path.stat().st_size == 0:
+        raise InputError(f"{name} is empty (0 bytes)", "Record or export the meeting again")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        if looks_like_media(path):
+            # Right header, unreadable body: a copy cut short (an m4a or ogg whose index or
+            # pages are missing) rather than a wrong file type.
+            raise InputError(
+                f"{name} is corrupt or truncated ({_reason(exc)})", "Copy or export the file again"
+            ) from exc
+        raise UnsupportedFormat(
+            f"{name} is not an audio file ({_reason(exc)})",
+            "Upload a wav, mp3, m4a, ogg/opus, webm, flac or mp4 recording",
+        ) from exc
+    except av.error.FFmpegError as exc:
+        raise InputError(f"{name} could not be opened ({_reason(exc)})", _CONVERT_HINT) from exc
+    try:
+        if not container.streams.audio:
+            raise UnsupportedFormat(
+                f"{name} contains no audio track", "Upload the recording with its sound"
+            )
+        stream = container.streams.audio[0]
+        rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+        if rate and not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+            raise InputError(
+                f"{name} is sampled at {rate} Hz; recordings from 8 kHz to 48 kHz are supported",
+                _CONVERT_HINT,
+            )
+        declared = _declared_seconds(container, stream)
+        if declared is not None and declared > max_seconds:
+            raise InputError(
+                f"{name} lasts {_hms(declared)}, longer than the {_hms(max_seconds)} limit",
+                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
+            )
+    except BaseException:
+        container.close()
+        raise
+    return container, stream, declared
 
 
 def _decode(container, stream, name: str, max_seconds: float, declared: float | None):

@@ -149,9 +149,10 @@ def read_file(path: Path, *, lang: str = "auto", max_bytes: int = 20_000_000) ->
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a file", hint="give the path of one file")
     if is_audio_path(path):
+        # Recordings go to copilot.ingest.speech (copilot.pipeline routes them there).
         raise UnsupportedFormat(
-            f"audio files are not supported yet ({path.name})",
-            hint="export a transcript (.vtt, .srt, .txt) from your meeting tool",
+            f"{path.name} is a recording, not a text transcript",
+            hint="analyse it with `copilot analyze` or POST /v1/meetings, which transcribe audio",
         )
     if path.suffix.lower() in _BINARY_EXTENSIONS:
         raise UnsupportedFormat(
@@ -171,8 +172,8 @@ def read_file(path: Path, *, lang: str = "auto", max_bytes: int = 20_000_000) ->
         ) from exc
     if data.startswith(_AUDIO_MAGIC) or data[4:8] == b"ftyp":
         raise UnsupportedFormat(
-            f"{path.name} looks like an audio/video file, which is not supported yet",
-            hint=SUPPORTED_HINT,
+            f"{path.name} looks like an audio/video file, not a text transcript",
+            hint="analyse it with `copilot analyze` or POST /v1/meetings, which transcribe audio",
         )
     if data.startswith(_BINARY_MAGIC):
         raise UnsupportedFormat(f"{path.name} is a binary document, not text", hint=SUPPORTED_HINT)

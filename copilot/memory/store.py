@@ -211,11 +211,13 @@ class Store:
             blocker_window_days=self.settings.blocker_window_days,
         )
 
-    def save(self, analysis: Analysis) -> None:
+    def save(self, analysis: Analysis, *, replace: bool = False) -> None:
         """Store a whole analysis in one transaction: everything is written, or nothing.
 
         Also closes or updates the earlier commitments this meeting reports on, and indexes its
-        vectors (see the module docstring for how the two stores stay in step).
+        vectors (see the module docstring for how the two stores stay in step). `replace`: the
+        meeting is stored already and is rewritten in the same transaction (audio, issue 3:
+        roles assigned after the fact change owners, metrics and critique).
         """
         for name in (analysis.manager, analysis.report):
             if not name.strip() or len(name) > _NAME_MAX:
@@ -232,7 +234,16 @@ class Store:
         indexed = False
         try:
             with self._session(write=True) as s:
+                if replace:
+                    created = s.get(Meeting, analysis.id)
+                    created = created.created_at if created is not None else None
+                    self.delete_in(s, analysis.id)
+                    s.flush()
+                    s.expunge_all()  # the deleted rows must not shadow the new ones
+                    index.remove_meeting(self.vectors, self.embedder, analysis.id)
                 self._write(s, analysis, found, embed)
+                if replace and created is not None:  # keeps its place in listings
+                    s.get(Meeting, analysis.id).created_at = created
                 indexed = True
         except BaseException:
             if indexed:  # the commit itself failed: take the vectors back out

@@ -177,3 +177,7 @@ class TopicRow(Base):
     )
     covered_evidence: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Audio tables (issue 3, migration 0003), registered on Base here so Base.metadata is complete.
+from copilot import audio_tables as _audio_tables  # noqa: E402,F401

@@ -1,0 +1,155 @@
+"""Audio over HTTP: recordings become background jobs; roles can be set after the fact.
+
+`POST /v1/meetings` (api/routes/meetings.py) hands an audio upload to `accept_audio`, which
+writes it under COPILOT_HOME/uploads, records the job and answers 202 before any decoding; the
+worker thread (copilot/jobs.py) does the rest. `GET /v1/jobs/{id}` reports the stage and
+percent, then the meeting id. `POST /v1/meetings/{id}/roles` fixes who the manager is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import ExtractorDep, SettingsDep, StoreDep
+from api.errors import responses
+from copilot.errors import InputError, TooLarge
+from copilot.ingest.audio import (
+    AUDIO_EXTENSIONS,
+    is_audio_path,
+    looks_like_media_bytes,
+    probe_audio,
+)
+from copilot.jobs import create_job, get_job, new_job_id, upload_dir
+from copilot.models import Analysis, Job
+from copilot.pipeline import check_people, parse_date
+
+router = APIRouter(tags=["audio"])
+_CHUNK = 1024 * 1024
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status_url: str = Field(description="Poll it: GET gives the stage, percent, then meeting_id.")
+
+
+class RolesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    manager: str = Field(description="Speaker label of the manager.", examples=["SPEAKER_00"])
+    report: str | None = Field(default=None, description="Speaker label of the report; "
+                               "default: the other of two speakers.")
+
+
+async def is_audio_upload(upload: UploadFile) -> bool:
+    """By extension, or by content for a recording sent under another name."""
+    if upload.filename and is_audio_path(upload.filename):
+        return True
+    head = await upload.read(12)
+    await upload.seek(0)
+    return looks_like_media_bytes(head)
+
+
+async def _save(upload: UploadFile, target: Path, limit: int) -> None:
+    """Copy the (spooled) upload to `target`, durably, refusing more than `limit` bytes."""
+    partial = target.with_suffix(target.suffix + ".part")
+    size = 0
+    try:
+        with partial.open("wb") as out:
+            while chunk := await upload.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"the recording is too big (over {limit:,} bytes)",
+                                   "cut it into parts, or raise COPILOT_MAX_AUDIO_BYTES")
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the 202: a crash right after loses nothing
+        if size == 0:
+            raise InputError(f"{upload.filename or 'the recording'} is empty (0 bytes)",
+                             "record or export the meeting again")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+async def _probe(path: Path, filename: str | None, max_seconds: float) -> None:
+    try:
+        await run_in_threadpool(probe_audio, path, max_seconds=max_seconds)
+    except InputError as exc:  # name the file as the user sent it, not as stored
+        raise type(exc)(exc.message.replace(path.name, filename or "the recording"),
+                        exc.hint) from exc
+
+
+def _suffix(filename: str | None, default: str = ".audio") -> str:
+    suffix = Path(filename or "").suffix.lower()
+    return suffix if suffix in AUDIO_EXTENSIONS else default
+
+
+async def accept_audio(request: Request, meta, upload: UploadFile,
+                       voice: UploadFile | None) -> JSONResponse:
+    """Store the recording (and voice sample), record the job, queue it, answer 202."""
+    state = request.app.state
+    settings = state.settings
+    check_people(meta.manager, meta.report)  # cheap checks before anything is written
+    parse_date(meta.date)
+    store = await run_in_threadpool(_store, request)
+    job_id = new_job_id()
+    folder = upload_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{job_id}{_suffix(upload.filename)}"
+    voice_target = folder / f"{job_id}.voice{_suffix(voice.filename, '.wav')}" if voice else None
+    try:
+        await _save(upload, target, settings.max_audio_bytes)
+        # Not audio, no sound track, cut-off header, too long: a 4xx now, not a failed job.
+        await _probe(target, upload.filename, settings.max_audio_seconds)
+        if voice is not None and voice_target is not None:
+            await _save(voice, voice_target, settings.max_audio_bytes)
+            await _probe(voice_target, voice.filename, 600.0)
+        params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
+                  "lang": meta.lang, "engine": meta.engine}
+        home = Path(settings.home)
+        await run_in_threadpool(
+            create_job, store, job_id, upload=str(target.relative_to(home)),
+            voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
+            filename=upload.filename, params=params)
+    except BaseException:
+        target.unlink(missing_ok=True)  # no job row: nothing would ever clean these up
+        if voice_target is not None:
+            voice_target.unlink(missing_ok=True)
+        raise
+    state.jobs.submit(job_id)
+    status_url = str(request.url_for("get_job_status", job_id=job_id).path)
+    return JSONResponse(JobAccepted(job_id=job_id, status_url=status_url).model_dump(),
+                        status_code=202, headers={"Location": status_url})
+
+
+def _store(request: Request):
+    from api.deps import get_store
+
+    return get_store(request)
+
+
+@router.get("/jobs/{job_id}", response_model=Job, name="get_job_status",
+            responses=responses(404, 503))
+def get_job_status(job_id: str, store: StoreDep) -> Job:
+    """Stage (queued, decoding, transcribing, diarizing, analysing, done, failed), percent,
+    the error when it failed, and the meeting id when done."""
+    return get_job(store, job_id)
+
+
+@router.post("/meetings/{meeting_id}/roles", response_model=Analysis,
+             responses=responses(400, 404, 422, 502, 503))
+def assign_meeting_roles(meeting_id: str, body: RolesIn, settings: SettingsDep,
+                         store: StoreDep, extractor: ExtractorDep) -> Analysis:
+    """Say which speaker is the manager (and the report); metrics, next-step owners and the
+    critique are recomputed and the stored meeting is updated in one transaction."""
+    from copilot.reassign import assign_roles
+
+    return assign_roles(store, meeting_id, body.manager, report=body.report, settings=settings,
+                        extractor=extractor)

@@ -1,0 +1,278 @@
+"""Background analysis of recordings: the job table and an in-process worker thread.
+
+The API answers an audio upload at once (202) and the worker transcribes it. The `jobs` table
+is the truth, not the worker's memory: the upload is on disk under COPILOT_HOME/uploads before
+the job row exists, every stage change is written, and a server that restarts resumes the jobs
+a dead process left behind (or fails them clearly when their upload is gone). One worker thread
+per process: transcription already uses every core, two at once would only share them. To
+scale out, the same table and functions sit behind an established queue (Celery on Redis),
+never a home-made one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from copilot.analyze.base import Extractor
+from copilot.audio_tables import JobRow
+from copilot.errors import CopilotError, InputError, NotFoundError
+from copilot.memory.store import Store
+from copilot.memory.tables import utcnow
+from copilot.models import Job, JobError
+from copilot.settings import Settings
+
+log = logging.getLogger("copilot.jobs")
+
+ACTIVE = ("queued", "decoding", "transcribing", "diarizing", "analysing")
+# Share of the progress bar each stage ends at: transcription is most of the time (measured).
+STAGE_END = {"queued": 0.0, "decoding": 5.0, "transcribing": 70.0, "diarizing": 90.0,
+             "analysing": 100.0}
+_STAGE_START = {"decoding": 0.0, "transcribing": 5.0, "diarizing": 70.0, "analysing": 90.0}
+MAX_ATTEMPTS = 3  # a recording that killed the server this often is failed, not retried again
+STALE_AFTER = 600.0  # seconds without news from another host's worker before it counts as dead
+UPLOADS = "uploads"
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(worker: str | None) -> bool:
+    """Whether the process that holds a job still runs (same host: by pid)."""
+    if not worker:
+        return False
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname():
+        return True  # another machine: judged by how fresh the job row is (STALE_AFTER)
+    if pid == str(os.getpid()):
+        return False  # a row with our pid at startup is from an earlier process with that pid
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def upload_dir(settings: Settings) -> Path:
+    return Path(settings.home) / UPLOADS
+
+
+def new_job_id() -> str:
+    # Also the id of the meeting it produces: uploads named after it are deleted with it.
+    return uuid.uuid4().hex[:12]
+
+
+def to_model(row: JobRow) -> Job:
+    return Job(job_id=row.id, stage=row.stage, percent=round(row.percent, 1),  # type: ignore[arg-type]
+               error=JobError(**row.error) if row.error else None, meeting_id=row.meeting_id,
+               filename=row.filename, attempts=row.attempts, created_at=row.created_at,
+               updated_at=row.updated_at)
+
+
+def create_job(store: Store, job_id: str, *, upload: str, filename: str | None, params: dict,
+               voice_upload: str | None = None) -> Job:
+    with store._session(write=True) as s:
+        row = JobRow(id=job_id, kind="audio", stage="queued", percent=0.0, upload=upload,
+                     voice_upload=voice_upload, filename=filename, params=params,
+                     worker=worker_id(), attempts=0)
+        s.add(row)
+        s.flush()
+        return to_model(row)
+
+
+def get_job(store: Store, job_id: str) -> Job:
+    with store._session() as s:
+        row = s.get(JobRow, job_id)
+        if row is None:
+            raise NotFoundError(f"no job with id {job_id!r}", "use the job_id POST returned")
+        return to_model(row)
+
+
+def _update(store: Store, job_id: str, **values) -> None:
+    with store._session(write=True) as s:
+        row = s.get(JobRow, job_id)
+        if row is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+
+
+def error_dict(exc: BaseException, stored: str | None = None, sent: str | None = None) -> dict:
+    """The job's error JSON; `stored` (the upload's file name on disk) reads as `sent`."""
+    if isinstance(exc, CopilotError):
+        found = exc.to_dict()
+        if stored and sent:
+            found["message"] = found["message"].replace(stored, sent)
+        return found
+    return {"code": "internal_error", "message": f"internal error ({type(exc).__name__})",
+            "hint": "see the server log"}
+
+
+class JobRunner:
+    """One daemon thread running queued jobs in order; `submit` after the row is committed."""
+
+    def __init__(self, get_store: Callable[[], Store], settings: Settings, *,
+                 extractor: Extractor | None = None, audio=None) -> None:
+        self.get_store = get_store
+        self.settings = settings
+        self.extractor = extractor
+        self.audio = audio  # AudioEngines, or None for the real ones (built on first job)
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def start(self, recover: bool = True) -> None:
+        self._thread = threading.Thread(target=self._loop, args=(recover,), daemon=True,
+                                        name="copilot-jobs")
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop after the current job; a job cut short is resumed at the next
+        start (its row says so), so not waiting longer loses nothing."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def submit(self, job_id: str) -> None:
+        self._queue.put(job_id)
+
+    def _loop(self, recover: bool) -> None:
+        if recover:
+            try:
+                for job_id in self.recover():
+                    self._queue.put(job_id)
+            except CopilotError as exc:  # a broken database: jobs wait for the next start
+                log.error("could not recover jobs: %s", exc.one_line())
+        while (job_id := self._queue.get()) is not None:
+            try:
+                self.run(job_id)
+            except Exception:  # noqa: BLE001 - the thread must survive any one job
+                log.exception("job %s crashed the runner", job_id)
+
+    def recover(self) -> list[str]:
+        """Jobs left queued or running by a dead process: resumed when their upload is still
+        there, failed when it is not (or after MAX_ATTEMPTS starts). Returns the resumed ids."""
+        store, resumed = self.get_store(), []
+        with store._session(write=True) as s:
+            rows = s.scalars(select(JobRow).where(JobRow.stage.in_(ACTIVE))
+                             .order_by(JobRow.created_at)).all()
+            for row in rows:
+                fresh = (utcnow() - _aware(row.updated_at)).total_seconds() < STALE_AFTER
+                if _alive(row.worker) and (fresh or row.worker.startswith(socket.gethostname())):
+                    continue  # another live server owns it
+                row.updated_at, row.worker = utcnow(), worker_id()
+                if not (Path(self.settings.home) / row.upload).is_file():
+                    row.stage, row.finished_at = "failed", utcnow()
+                    row.error = {"code": "upload_lost", "message": "the server stopped while "
+                                 "this job ran and its upload is gone",
+                                 "hint": "upload the recording again"}
+                elif row.attempts >= MAX_ATTEMPTS:
+                    row.stage, row.finished_at = "failed", utcnow()
+                    row.error = {"code": "job_interrupted", "message": f"the server stopped "
+                                 f"{row.attempts} times while analysing this recording",
+                                 "hint": "check the server log (memory?) and upload it again"}
+                else:
+                    row.stage, row.percent = "queued", 0.0
+                    resumed.append(row.id)
+        if resumed:
+            log.info("resuming %d interrupted job(s): %s", len(resumed), ", ".join(resumed))
+        return resumed
+
+    def run(self, job_id: str) -> None:
+        """Run one job to done or failed; never raises for the job's own errors."""
+        store = self.get_store()
+        with store._session(write=True) as s:
+            row = s.get(JobRow, job_id)
+            if row is None or row.stage not in ACTIVE:
+                return
+            row.attempts += 1
+            row.worker, row.updated_at = worker_id(), utcnow()
+            upload, voice, params = row.upload, row.voice_upload, dict(row.params)
+            params["filename"] = row.filename
+        home = Path(self.settings.home)
+        try:
+            meeting_id = self._analyse(store, job_id, home / upload,
+                                       home / voice if voice else None, params)
+        except Exception as exc:  # noqa: BLE001 - every failure is written to the job
+            if not isinstance(exc, CopilotError):
+                log.exception("job %s failed", job_id)
+            _update(store, job_id, stage="failed", finished_at=utcnow(),
+                    error=error_dict(exc, Path(upload).name, params.get("filename")))
+            if isinstance(exc, InputError):  # an unusable file: nothing to retry it with
+                for rel in (upload, voice):
+                    if rel:
+                        (home / rel).unlink(missing_ok=True)
+            return
+        _update(store, job_id, stage="done", percent=100.0, meeting_id=meeting_id,
+                finished_at=utcnow(), error=None)
+        if voice:
+            (home / voice).unlink(missing_ok=True)  # enrolled: the sample itself is not kept
+
+    def _analyse(self, store: Store, job_id: str, path: Path, voice: Path | None,
+                 params: dict) -> str:
+        from copilot.audio_store import load_voiceprint, save_voiceprint
+        from copilot.ingest.speech import AudioEngines
+        from copilot.ingest.voiceprint import enroll
+        from copilot.pipeline import analyze_path, parse_date
+
+        settings = self.settings
+        if params.get("engine") and params["engine"] != settings.engine:
+            settings = settings.model_copy(update={"engine": params["engine"]})
+        engines = self.audio or AudioEngines.from_settings(settings)
+        manager, report = params["manager"], params["report"]
+        progress = _Progress(store, job_id)
+        progress("decoding", 0.0)
+        voiceprint = None
+        if voice is not None and engines.encoder is not None:
+            voiceprint = enroll(voice, engines.encoder, max_seconds=settings.max_audio_seconds)
+        elif engines.encoder is not None:
+            voiceprint = load_voiceprint(store, manager, engines.encoder.name)
+        analysis = analyze_path(
+            path, manager=manager, report=report, date=params.get("date"),
+            lang=params.get("lang") or "auto", settings=settings, extractor=self.extractor,
+            progress=progress, audio=engines, voiceprint=voiceprint,
+            previous=store.open_next_steps(report, manager, before=parse_date(params.get("date"))),
+        )
+        analysis = analysis.model_copy(update={"id": job_id, "source": params.get("filename")
+                                               or analysis.source})
+        store.save(analysis)
+        if voice is not None and voiceprint is not None:
+            save_voiceprint(store, manager, voiceprint, source=voice.name)
+        return analysis.id
+
+
+class _Progress:
+    """Writes stage changes at once and percent at most twice a second."""
+
+    def __init__(self, store: Store, job_id: str) -> None:
+        self.store, self.job_id = store, job_id
+        self.stage, self.last = "", 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage not in _STAGE_START:
+            return
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < 0.5 and fraction < 1.0:
+            return
+        self.stage, self.last = stage, now
+        start, end = _STAGE_START[stage], STAGE_END[stage]
+        percent = start + (end - start) * min(max(fraction, 0.0), 1.0)
+        _update(self.store, self.job_id, stage=stage, percent=round(min(percent, 99.0), 1))
+
+
+def _aware(when):
+    """SQLite returns naive datetimes for timezone-aware columns: they were written in UTC."""
+    import datetime as dt
+
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
