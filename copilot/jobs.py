@@ -157,7 +157,7 @@ class JobRunner:
         while (job_id := self._queue.get()) is not None:
             try:
                 self.run(job_id)
-            except Exception:  # noqa: BLE001 - the thread must survive any one job
+            except Exception:
                 log.exception("job %s crashed the runner", job_id)
 
     def recover(self) -> list[str]:
@@ -204,7 +204,7 @@ class JobRunner:
         try:
             meeting_id = self._analyse(store, job_id, home / upload,
                                        home / voice if voice else None, params)
-        except Exception as exc:  # noqa: BLE001 - every failure is written to the job
+        except Exception as exc:
             if not isinstance(exc, CopilotError):
                 log.exception("job %s failed", job_id)
             _update(store, job_id, stage="failed", finished_at=utcnow(),

@@ -219,7 +219,12 @@ def voiceprints(shared: Path, home: Path) -> dict[str, Any]:
     half of everyone's. Same voice vs other voices, and the 2-speaker decisions at the
     configured threshold and margin."""
     from copilot.ingest.audio import load_audio
-    from copilot.ingest.voiceprint import ResemblyzerEncoder, Voiceprint, match_voice, speaker_voices
+    from copilot.ingest.voiceprint import (
+        ResemblyzerEncoder,
+        Voiceprint,
+        match_voice,
+        speaker_voices,
+    )
     from copilot.settings import get_settings
 
     settings, encoder = get_settings(home=home), ResemblyzerEncoder()

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a file from anywhere: eval/ is not installed
 
-from eval import synth  # noqa: E402
+from eval import synth
 
 NAME = "walking_meeting_fr"
 SNR_DB = 22.0  # audible wind, still clean enough for Whisper base

@@ -390,9 +390,9 @@ def test_numpy_mel_matches_librosa_filterbank():
 # ------------------------------------------------------------ voiceprints and the CLI, real
 
 def test_resemblyzer_voiceprint_tells_the_manager_in_the_example(tmp_path):
-    from copilot.ingest.voiceprint import ResemblyzerEncoder, enroll, match_voice, speaker_voices
-
     import soundfile
+
+    from copilot.ingest.voiceprint import ResemblyzerEncoder, enroll, match_voice, speaker_voices
 
     samples = load_audio(EXAMPLE).samples
     claire = [t for t in TRUTH_TURNS if t.speaker == "Claire"]
@@ -432,3 +432,11 @@ def test_cli_analyses_the_example_recording(capsys, monkeypatch, whisper_home):
     actions = " | ".join(n["action"] for n in analysis["next_steps"])
     assert "plan de relance" in actions and "budget" in actions
     assert all(u["start"] is not None and u["speaker"] for u in analysis["utterances"])
+
+
+def test_windows_of_nearly_equal_length_are_batched_by_frame_count():
+    # 1.2349 s and 1.2251 s both round to 1.23 s but give 123 and 122 mel frames: batched
+    # together they crashed np.stack on a 60-minute recording.
+    samples = clip((0.0, 4.0))
+    emb = diarize.ResemblyzerDiarizer()._embed(samples, [(0.0, 1.2349), (2.0, 3.2251)], None)
+    assert emb.shape == (2, 256) and np.all(np.abs(np.linalg.norm(emb, axis=1) - 1) < 1e-3)

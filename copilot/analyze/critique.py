@@ -90,6 +90,10 @@ def _roles_unknown(transcript: Transcript, manager: str, report: str) -> Warning
         message=f"No speaker label matches the manager {manager!r} or the report {report!r}, "
         f"so the listening ratio cannot be attributed. Speakers: {quotes}",
         evidence=[u.id for _, u in samples],
+        # audio (issue 3): how to fix it.
+        suggestion="Say which speaker is the manager: `copilot meetings assign-roles <meeting "
+        "id> --manager SPEAKER_00` (or POST /v1/meetings/{id}/roles); for recordings, "
+        "--manager-voice enrols the manager's voice for next time.",
     )
 
 

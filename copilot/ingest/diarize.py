@@ -104,10 +104,13 @@ class ResemblyzerDiarizer:
 
         encoder = _encoder()
         out = np.zeros((len(windows), 256), dtype=np.float32)
-        # Same-length windows go through the LSTM together; the few short ones alone.
+        # Windows with the same number of mel frames go through the LSTM together. Counted
+        # exactly as _window_mel counts them: grouping by rounded seconds put 1.2349 s (123
+        # frames) with 1.2251 s (122) and crashed np.stack on a 60-minute recording.
         by_len: dict[int, list[int]] = {}
         for i, (s, e) in enumerate(windows):
-            by_len.setdefault(round((e - s) * 100), []).append(i)
+            frames = (round(e * SAMPLE_RATE) - round(s * SAMPLE_RATE)) // MEL_HOP
+            by_len.setdefault(frames, []).append(i)
         done = 0
         for idx in by_len.values():
             for chunk in (idx[j : j + self.batch] for j in range(0, len(idx), self.batch)):

@@ -30,7 +30,7 @@ EMBEDDED_MODEL = "base"
 PLAUSIBLE_SHARE = 0.5
 LANG_HINT = "Pass --lang fr or --lang en (or set COPILOT_LANGUAGE) if it is one of those"
 DETECT_SPEECH = 90  # seconds of speech the language is detected on (3 Whisper windows)
-DETECT_BLOCK = 600  # seconds of audio searched for speech at a time
+DETECT_BLOCK = 120  # seconds of audio searched for speech at a time (VAD costs ~1 s a 10 min)
 
 
 @dataclass(frozen=True)

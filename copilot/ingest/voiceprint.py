@@ -13,6 +13,7 @@ two tones of different pitch are two "voices").
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,7 @@ class FakeEncoder:
             return None
         power = np.mean(np.abs(np.fft.rfft(voiced * np.hanning(frame), axis=1)) ** 2, axis=0)
         edges = np.unique(np.geomspace(2, len(power) - 1, 25).astype(int))
-        bands = np.array([power[a:b].sum() for a, b in zip(edges[:-1], edges[1:], strict=True)])
+        bands = np.array([power[a:b].sum() for a, b in itertools.pairwise(edges)])
         return _unit(np.sqrt(bands)), seconds
 
 

@@ -180,4 +180,4 @@ class TopicRow(Base):
 
 
 # Audio tables (issue 3, migration 0003), registered on Base here so Base.metadata is complete.
-from copilot import audio_tables as _audio_tables  # noqa: E402,F401
+from copilot import audio_tables as _audio_tables  # noqa: F401
