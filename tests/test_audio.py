@@ -440,3 +440,8 @@ def test_windows_of_nearly_equal_length_are_batched_by_frame_count():
     samples = clip((0.0, 4.0))
     emb = diarize.ResemblyzerDiarizer()._embed(samples, [(0.0, 1.2349), (2.0, 3.2251)], None)
     assert emb.shape == (2, 256) and np.all(np.abs(np.linalg.norm(emb, axis=1) - 1) < 1e-3)
+    # A blip at the very end is widened past it (a 60-minute recording cut mid-word).
+    end = len(samples) / SAMPLE_RATE
+    windows = [(end - 0.4, end + 0.1), (end - 1.0, end - 0.5)]
+    assert diarize._window_mel(samples, *windows[0]).shape == (50, 40)
+    assert diarize.ResemblyzerDiarizer()._embed(samples, windows, None).shape == (2, 256)

@@ -197,6 +197,8 @@ def _window_mel(samples: np.ndarray, start: float, end: float) -> np.ndarray:
     """Resemblyzer's input for one window: (frames, 40) power mel, loudness normalised."""
     a, b = round(start * SAMPLE_RATE), round(end * SAMPLE_RATE)
     wav = samples[a:b].astype(np.float32)
+    if len(wav) < b - a:  # a blip widened past the end of the recording: pad with silence
+        wav = np.pad(wav, (0, b - a - len(wav)))
     rms = float(np.sqrt(np.mean(wav**2))) if len(wav) else 0.0
     if rms > 1e-6:
         # Per window, not per file: a far voice (phone in a pocket) and a near one get the same
