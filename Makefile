@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: install
-	COPILOT_HOME=$(DEMO_HOME) $(BIN)/copilot analyze examples/one_on_one_fr.txt \
-		--manager Claire --report Julien --date 2026-03-02
+	COPILOT_HOME=$(DEMO_HOME) $(BIN)/copilot analyze examples/walking_meeting_fr.ogg \
+		--manager Claire --report Julien --date 2026-03-02 --lang fr
 
 test: install
 	$(BIN)/python -m pytest

@@ -191,15 +191,23 @@ def _polish(cand: Candidate, sentence: str, due: Due | None, speaker: str,
 
 
 def _dedupe(steps: list[NextStep]) -> list[NextStep]:
-    out: dict[tuple[str, str], NextStep] = {}
+    """One item per promise: the same action repeated, or a request and the reply that accepts it
+    ("tu m'envoies le plan vendredi ?" / "je t'envoie le plan vendredi matin") merge."""
+    out: list[NextStep] = []
     for st in steps:
-        key = (fold(st.owner or ""), fold(st.action))
-        if key in out:
-            prev = out[key]
-            out[key] = prev.model_copy(update={
-                "evidence": sorted(set(prev.evidence) | set(st.evidence)),
-                "due": prev.due or st.due, "due_text": prev.due_text or st.due_text,
-            })
+        for i, prev in enumerate(out):
+            same_action = fold(prev.action) == fold(st.action)
+            echo = (
+                fold(prev.action).split()[:1] == fold(st.action).split()[:1]
+                and prev.due == st.due
+                and min(abs(a - b) for a in prev.evidence for b in st.evidence) <= 1
+            )
+            if fold(prev.owner or "") == fold(st.owner or "") and (same_action or echo):
+                out[i] = prev.model_copy(update={
+                    "evidence": sorted(set(prev.evidence) | set(st.evidence)),
+                    "due": prev.due or st.due, "due_text": prev.due_text or st.due_text,
+                })
+                break
         else:
-            out[key] = st
-    return list(out.values())
+            out.append(st)
+    return out
