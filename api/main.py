@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import health, meetings, people
+from api.routes import audio as audio_routes
+from api.routes import coaching, health, meetings, memory, people
 from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
@@ -73,9 +74,6 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     app.state.store = None  # opened on first use, see api.deps.get_store
     errors.install(app)
     app.include_router(health.router)
-    app.include_router(meetings.router, prefix="/v1")
-    app.include_router(people.router, prefix="/v1")
-    app.include_router(__import__("api.routes.memory").routes.memory.router, prefix="/v1")  # issue 4
-    app.include_router(__import__("api.routes.coaching").routes.coaching.router, prefix="/v1")  # issue 5
-    app.include_router(__import__("api.routes.audio").routes.audio.router, prefix="/v1")  # issue 3
+    for module in (meetings, people, memory, coaching, audio_routes):
+        app.include_router(module.router, prefix="/v1")
     return app

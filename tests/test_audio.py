@@ -445,3 +445,15 @@ def test_windows_of_nearly_equal_length_are_batched_by_frame_count():
     windows = [(end - 0.4, end + 0.1), (end - 1.0, end - 0.5)]
     assert diarize._window_mel(samples, *windows[0]).shape == (50, 40)
     assert diarize.ResemblyzerDiarizer()._embed(samples, windows, None).shape == (2, 256)
+
+
+def test_long_recordings_are_transcribed_in_blocks_cut_in_pauses():
+    from copilot.ingest.transcribe import split_blocks
+
+    noise = np.random.default_rng(0).standard_normal(SAMPLE_RATE * 1000).astype(np.float32)
+    noise[SAMPLE_RATE * 290 : SAMPLE_RATE * 291] = 0.0  # a pause 10 s before the boundary
+    blocks = split_blocks(noise, 300)
+    assert blocks[0] == (0, int(290.1 * SAMPLE_RATE))  # cut in the pause
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    assert blocks[-1][1] == len(noise) and len(blocks) == 4
+    assert split_blocks(noise[: SAMPLE_RATE * 320], 300) == [(0, SAMPLE_RATE * 320)]
