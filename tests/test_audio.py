@@ -454,6 +454,6 @@ def test_long_recordings_are_transcribed_in_blocks_cut_in_pauses():
     noise[SAMPLE_RATE * 290 : SAMPLE_RATE * 291] = 0.0  # a pause 10 s before the boundary
     blocks = split_blocks(noise, 300)
     assert blocks[0] == (0, int(290.1 * SAMPLE_RATE))  # cut in the pause
-    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in __import__("itertools").pairwise(blocks))
     assert blocks[-1][1] == len(noise) and len(blocks) == 4
     assert split_blocks(noise[: SAMPLE_RATE * 320], 300) == [(0, SAMPLE_RATE * 320)]

@@ -85,3 +85,10 @@ def test_notes_give_next_steps_without_talk() -> None:
     assert [w.code for w in a.warnings] == ["no_speakers"]
     owners = {(s.owner, s.due) for s in a.next_steps}
     assert owners == {("Julien", dt.date(2026, 3, 6)), ("Claire", None)}
+
+
+def test_due_words_are_cut_from_the_action_at_word_boundaries() -> None:
+    a = analyze_text("Claire: Je demande le budget à la direction cette semaine.\nJulien: Merci.\n",
+                     manager="Claire", report="Julien", date="2026-03-02")
+    assert [(s.action, s.due) for s in a.next_steps] == [
+        ("demander le budget à la direction", dt.date(2026, 3, 6))]

@@ -171,7 +171,7 @@ def _polish(cand: Candidate, sentence: str, due: Due | None, speaker: str,
             addressee: str | None, lang: str) -> str:
     action = cand.action
     if due is not None:
-        action = re.sub(_DUE_PREP + re.escape(due.text), "", action, flags=re.IGNORECASE)
+        action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action, flags=re.IGNORECASE)
     folded = fold(sentence)
     before = folded[: cand.verb_start]
     if lang == "fr":

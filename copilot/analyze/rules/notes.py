@@ -92,7 +92,7 @@ class NotesReader:
             role = "manager" if owner == self.ctx.manager else "report" if owner == self.ctx.report else "both" if "&" in owner else None
         action = cand.action if cand is not None and owner is None else rest
         if due is not None:
-            action = re.sub(_DUE_PREP + re.escape(due.text) + r"\)?", "", action, flags=re.IGNORECASE)
+            action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text) + r"\)?", "", action, flags=re.IGNORECASE)
         action = " ".join(action.strip(" ,.;:!?-–—()").split())
         if len(action.split()) < 2:
             return None
