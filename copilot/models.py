@@ -3,12 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 Role = Literal["manager", "report"]
 Language = Literal["fr", "en"]
+
+
+class WarningCode(StrEnum):
+    """Every warning code the copilot emits; code compares and serialises as its string."""
+
+    # one meeting: who spoke, what was asked, what was said
+    NO_SPEAKERS = "no_speakers"
+    NO_SPEECH = "no_speech"
+    ROLES_UNKNOWN = "roles_unknown"
+    VOICEPRINT_NO_MATCH = "voiceprint_no_match"
+    MANAGER_DOMINATED_TALK = "manager_dominated_talk"
+    FEW_OPEN_QUESTIONS = "few_open_questions"
+    LEADING_QUESTIONS = "leading_questions"
+    STATUS_REVIEW_ONLY = "status_review_only"
+    REPORT_NOT_FIRST = "report_not_first"
+    PERSONAL_FEEDBACK = "personal_feedback"
+    CRITICISM_WITHOUT_FACTS = "criticism_without_facts"
+    CRITICISM_BEFORE_PRAISE = "criticism_before_praise"
+    FEEDBACK_BALANCE = "feedback_balance"
+    NO_NEXT_STEPS = "no_next_steps"
+    UNCLEAR_NEXT_STEPS = "unclear_next_steps"
+    COMMITMENTS_NOT_REVISITED = "commitments_not_revisited"
+    # the engines
+    LLM_FALLBACK = "llm_fallback"
+    UNGROUNDED_ITEMS_DROPPED = "ungrounded_items_dropped"
+    # across meetings (the coaching report)
+    LOW_LISTENING_RATIO = "low_listening_ratio"
+    LISTENING_RATIO_WORSE = "listening_ratio_worse"
+    OPEN_SHARE_WORSE = "open_share_worse"
+    PERSON_FEEDBACK_WORSE = "person_feedback_worse"
+    LONGEST_MONOLOGUE_WORDS_WORSE = "longest_monologue_words_worse"
+    PERSONAL_FEEDBACK_REPEATED = "personal_feedback_repeated"
+    MANAGER_COMMITMENTS_SLIPPING = "manager_commitments_slipping"
+    IRREGULAR_CADENCE = "irregular_cadence"
+    ONE_ON_ONE_OVERDUE = "one_on_one_overdue"
+    RECURRING_WARNING = "recurring_warning"
 
 
 class Utterance(BaseModel):
