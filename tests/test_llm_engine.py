@@ -6,7 +6,7 @@ import datetime as dt
 
 import httpx
 import pytest
-from llm_fakes import FakeEndpoint, completion, reply, step
+from copilot.analyze.llm.fake import FakeEndpoint, completion, reply, step
 
 from copilot.analyze.base import FakeExtractor, MeetingContext
 from copilot.analyze.llm import HybridExtractor, LLMExtractor, LLMOptions

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from llm_fakes import FakeEndpoint, reply, step
+from copilot.analyze.llm.fake import FakeEndpoint, reply, step
 
 from copilot import pipeline
 from copilot.analyze.base import FakeExtractor, MeetingContext

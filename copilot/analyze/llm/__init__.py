@@ -4,6 +4,7 @@
     LLMExtractor(chat, options)        every item + an abstractive summary from the model
     HybridExtractor(chat, rules, ...)  rules find the items; the model summarises, rewrites steps
     chat_from_client(openai_client)    a langchain ChatOpenAI over a client you built
+    fake.FakeEndpoint                  a scripted endpoint on httpx.MockTransport (tests)
 
 Modules: client (settings -> ChatOpenAI, errors), call (validated calls with re-asks), prompts
 (versioned files, delimited transcript), wire (the JSON the model returns), grounding (drop what

@@ -1,8 +1,9 @@
-"""A scripted OpenAI-compatible endpoint on httpx.MockTransport, for the LLM engine's tests.
+"""The LLM engine's fake: a scripted OpenAI-compatible endpoint on httpx.MockTransport.
 
-The engine under test is the real one (langchain ChatOpenAI over a real openai client); only
-the HTTP transport is replaced, so requests, headers, JSON bodies and SDK error handling are
-exercised as they would be against a server.
+It sits in the package beside the other engines' fakes (FakeExtractor, FakeTranscriber, ...) so
+tests, eval smoke runs and API tests share it. The engine driven through it is the real one
+(langchain ChatOpenAI over a real openai client); only the HTTP transport is replaced, so
+requests, headers, JSON bodies and SDK error handling are exercised as against a server.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import httpx
 import openai
 
-from copilot.analyze.llm import chat_from_client
+from copilot.analyze.llm.client import chat_from_client
 
 Reply = str | dict[str, Any] | httpx.Response | Exception | Callable[[dict[str, Any]], Any]
 
