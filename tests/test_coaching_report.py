@@ -15,7 +15,7 @@ from copilot.memory.store import Store
 from copilot.models import CoachingReport, Commitment
 from copilot.reports.coaching import assemble, build_report, follow_through, load_report, trend
 from copilot.reports.render import write_report
-from copilot.settings import get_settings
+from copilot.settings import Settings, get_settings
 from eval.bench_coaching import MANAGER, REPORTS, generate
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -94,7 +94,7 @@ def test_manager_slipping_and_trend_worse_are_warned(settings) -> None:
     metas = [MeetingCoaching(meeting_id=f"m{i}", date=dt.date(2026, 1, 1) + dt.timedelta(7 * i),
                              report="Julien", language="fr", listening_ratio=0.7 - 0.1 * i)
              for i in range(6)]
-    t = trend("listening_ratio", metas, 3)
+    t = trend("listening_ratio", metas, Settings(trend_min_meetings=3))
     assert (t.first, t.last, t.direction) == (0.65, 0.25, "worse")
     rows = [_commitment("manager", "open", dt.date(2026, 1, 2), 1),
             _commitment("report", "done", dt.date(2026, 1, 2), 2)]
