@@ -112,7 +112,7 @@ def test_manager_slipping_and_trend_worse_are_warned(settings) -> None:
             _commitment("report", "done", dt.date(2026, 1, 2), 2)]
     report = assemble([], rows, manager="Claire", since=None, as_of=dt.date(2026, 3, 1),
                       settings=settings)
-    assert [w.code for w in report.warnings] == ["manager_commitments_slipping"]
+    assert [w.code for w in report.warnings] == [WarningCode.MANAGER_COMMITMENTS_SLIPPING]
     assert report.warnings[0].evidence[0].meeting_id == "m1"
 
 
