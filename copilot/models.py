@@ -131,7 +131,9 @@ class Talk(BaseModel):
     manager_share: float | None = Field(
         default=None, description="Null when no speaker could be matched to the manager."
     )
-    report_share: float | None = None
+    report_share: float | None = Field(
+        default=None, description="The listening ratio: the report's share of talk, computed "
+        "by copilot.analyze.talk.listening_ratio; null when no speaker is the report.")
     speakers: list[SpeakerTalk]
     questions: QuestionCounts
     turns: int
@@ -291,7 +293,8 @@ class MeetingCoaching(BaseModel):
     report: str
     language: Language
     basis: Literal["time", "words"] | None = None
-    listening_ratio: float | None = Field(default=None, description="The report's share of talk.")
+    listening_ratio: float | None = Field(default=None, description="The report's share of "
+                                          "talk: the meeting's `talk.report_share`.")
     manager_share: float | None = None
     longest_monologue_words: int | None = None
     longest_monologue_seconds: float | None = None

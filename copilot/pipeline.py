@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.critique import PriorStep, critique
-from copilot.analyze.roles import apply_roles
-from copilot.analyze.speaker_roles import RoleDecision, decide_roles
+from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.errors import InputError

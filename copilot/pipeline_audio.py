@@ -14,7 +14,7 @@ from pathlib import Path
 
 from copilot.analyze.base import Extractor
 from copilot.analyze.critique import PriorStep
-from copilot.analyze.speaker_roles import RoleDecision, decide_roles
+from copilot.analyze.roles import RoleDecision, decide_roles
 from copilot.ingest.speech import NO_SPEECH_WARNING, AudioEngines, Recording, transcribe_recording
 from copilot.ingest.voiceprint import Voiceprint, match_voice
 from copilot.models import Analysis, Transcript, Warning

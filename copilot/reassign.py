@@ -9,7 +9,7 @@ transaction (Store.save(replace=True)): its commitments, vectors and lifecycle f
 from __future__ import annotations
 
 from copilot.analyze.base import Extractor
-from copilot.analyze.speaker_roles import RoleDecision
+from copilot.analyze.roles import RoleDecision
 from copilot.errors import InputError
 from copilot.memory.store import Store
 from copilot.models import Analysis, Role, Transcript

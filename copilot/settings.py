@@ -27,7 +27,9 @@ class Settings(BaseSettings):
         "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
     language: Literal["auto", "fr", "en"] = "auto"
     # Critique thresholds. Defaults come from ../shared/domain/ONE_ON_ONES.md: a 1:1 belongs to
-    # the report, so a manager above 60% of the talk gets a warning.
+    # the report, so a manager above 60% of the talk gets a warning. The one threshold for "the
+    # manager talks too much": the meeting's `manager_dominated_talk` and, as a listening ratio
+    # below 1 - this, the coaching report's `low_listening_ratio` trend.
     manager_share_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     # Below this share of open questions (among at least `min_questions` asked), warn.
     open_question_share_threshold: float = Field(default=0.34, ge=0.0, le=1.0)
@@ -55,10 +57,8 @@ class Settings(BaseSettings):
     # (7) A previous commitment counts as revisited when this share of its content words
     # comes back in one utterance of the meeting.
     revisit_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
-    # Trends: the report's share of talk a 1:1 aims for (the manager at 30-40%), the gap
-    # between 1:1s that counts as irregular (weekly or fortnightly is the norm), and the
-    # fewest meetings before a trend is stated.
-    listening_ratio_target: float = Field(default=0.6, ge=0.0, le=1.0)
+    # Trends: the gap between 1:1s that counts as irregular (weekly or fortnightly is the
+    # norm), and the fewest meetings before a trend is stated.
     cadence_max_gap_days: int = Field(default=21, ge=1)
     trend_min_meetings: int = Field(default=3, ge=2)
 
@@ -151,6 +151,28 @@ class Settings(BaseSettings):
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'copilot.db'}"
+
+    # --- added by critique
+    # Thresholds of the critique and the coaching report that were inline numbers.
+    # (2) `few_open_questions` also fires when the manager asked no question at all in a meeting
+    # of at least this many utterances (a short exchange may have no room for one).
+    no_question_min_utterances: int = Field(default=6, ge=1)
+    # (6) `no_next_steps`: a meeting of at least this many utterances should end with one.
+    no_next_steps_min_utterances: int = Field(default=4, ge=1)
+    # (5) `report_not_first` is judged from this many manager and report turns.
+    opening_min_turns: int = Field(default=4, ge=2)
+    # Coaching report: person-targeted feedback in this many meetings is a habit
+    # (`personal_feedback_repeated`).
+    personal_feedback_repeated_meetings: int = Field(default=2, ge=1)
+    # `manager_commitments_slipping`: the manager kept fewer than this share of their due
+    # commitments, or `manager_follow_through_gap` less than the reports kept of theirs.
+    manager_follow_through_min: float = Field(default=0.5, ge=0.0, le=1.0)
+    manager_follow_through_gap: float = Field(default=0.2, ge=0.0, le=1.0)
+    # `recurring_warning`: a meeting warning in at least this share of the meetings (and in
+    # `trend_min_meetings` of them).
+    recurring_warning_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    # A trend whose change is smaller than this share of its first value is "stable".
+    trend_stable_change: float = Field(default=0.1, ge=0.0)
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -15,7 +15,7 @@ import pytest
 import soundfile
 
 from copilot.analyze.base import FakeExtractor
-from copilot.analyze.speaker_roles import roles_from_names
+from copilot.analyze.roles import roles_from_names
 from copilot.audio_store import delete_voiceprint, load_voiceprint, save_voiceprint
 from copilot.cli import run
 from copilot.errors import InputError, NotFoundError

@@ -1,21 +1,31 @@
-"""The per-meeting coaching checks (issue 5): pure functions over hand-made utterances, and the
-pipeline with a FakeExtractor. No NLP model is loaded."""
+"""The per-meeting coaching checks of copilot.analyze.critique: pure functions over hand-made
+utterances, and the pipeline with a FakeExtractor. No NLP model is loaded."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import NamedTuple
 
-from copilot.analyze import coaching
 from copilot.analyze.base import FakeExtractor
+from copilot.analyze.critique import feedback, follow_up, next_steps, questions
+from copilot.analyze.critique import talk as talk_checks
 from copilot.analyze.talk import compute_talk
-from copilot.models import Extraction, FeedbackItem, NextStep, Question, Transcript, Utterance
+from copilot.models import (
+    Extraction,
+    FeedbackItem,
+    NextStep,
+    Question,
+    Transcript,
+    Utterance,
+    WarningCode,
+)
 from copilot.pipeline import analyze_transcript
 from copilot.settings import Settings
 
 
 def U(i: int, role: str, text: str) -> Utterance:
-    return Utterance(id=i, speaker="Claire" if role == "manager" else "Julien", role=role, text=text)
+    speaker = "Claire" if role == "manager" else "Julien"
+    return Utterance(id=i, speaker=speaker, role=role, text=text)
 
 
 def T(*utts: Utterance) -> Transcript:
@@ -23,7 +33,8 @@ def T(*utts: Utterance) -> Transcript:
 
 
 def fb(i: int, text: str, polarity: str, target: str = "behavior") -> FeedbackItem:
-    return FeedbackItem(text=text, polarity=polarity, target=target, evidence=[i], given_by="Claire")
+    return FeedbackItem(text=text, polarity=polarity, target=target, evidence=[i],
+                        given_by="Claire")
 
 
 def codes(warnings) -> list[str]:
@@ -37,8 +48,8 @@ def test_criticism_without_facts_is_flagged_with_its_evidence() -> None:
           U(2, "manager", "Le devis est parti avec deux jours de retard."))
     ex = Extraction(feedback=[fb(1, "Ce rapport n'est pas au niveau.", "negative"),
                               fb(2, "Le devis est parti avec deux jours de retard.", "negative")])
-    out = [w for w in coaching.feedback_warnings(t, ex, Settings(), "Claire")
-           if w.code == "criticism_without_facts"]
+    out = [w for w in feedback.feedback_warnings(t, ex, Settings(), "Claire")
+           if w.code == WarningCode.CRITICISM_WITHOUT_FACTS]
     assert [w.evidence for w in out] == [[1]]  # the dated criticism is not flagged
     assert "n'est pas au niveau" in out[0].message and out[0].suggestion
 
@@ -46,7 +57,8 @@ def test_criticism_without_facts_is_flagged_with_its_evidence() -> None:
 def test_a_fact_elsewhere_in_the_same_turn_counts() -> None:
     t = T(U(1, "manager", "Ce n'est pas au niveau : il manquait l'annexe mardi."))
     ex = Extraction(feedback=[fb(1, "Ce n'est pas au niveau.", "negative")])
-    assert "criticism_without_facts" not in codes(coaching.feedback_warnings(t, ex, Settings(), "Claire"))
+    found = codes(feedback.feedback_warnings(t, ex, Settings(), "Claire"))
+    assert WarningCode.CRITICISM_WITHOUT_FACTS not in found
 
 
 def test_balance_and_order_of_praise_and_criticism() -> None:
@@ -54,27 +66,27 @@ def test_balance_and_order_of_praise_and_criticism() -> None:
     praise = fb(5, "Bravo pour la démo de mardi.", "positive")
     t = T(*(U(f.evidence[0], "manager", f.text) for f in [*crit, praise]))
     ex = Extraction(feedback=[*crit, praise])
-    found = {w.code: w for w in coaching.feedback_warnings(t, ex, Settings(), "Claire")}
-    assert set(found) == {"feedback_balance", "criticism_before_praise"}
-    assert found["feedback_balance"].evidence == [1, 2, 3, 4]  # 4 of 5 = 80%
-    assert found["criticism_before_praise"].evidence == [1, 5]
+    found = {w.code: w for w in feedback.feedback_warnings(t, ex, Settings(), "Claire")}
+    assert set(found) == {WarningCode.FEEDBACK_BALANCE, WarningCode.CRITICISM_BEFORE_PRAISE}
+    assert found[WarningCode.FEEDBACK_BALANCE].evidence == [1, 2, 3, 4]  # 4 of 5 = 80%
+    assert found[WarningCode.CRITICISM_BEFORE_PRAISE].evidence == [1, 5]
     # Praise first, then two criticisms (2 of 3 < 80%): neither warning.
     first = fb(1, "Bravo pour la démo de mardi.", "positive")
     later = [fb(i, f"Il manquait l'annexe {i} lundi.", "negative") for i in (2, 3)]
     t2 = T(*(U(f.evidence[0], "manager", f.text) for f in [first, *later]))
-    assert codes(coaching.feedback_warnings(t2, Extraction(feedback=[first, *later]), Settings(),
+    assert codes(feedback.feedback_warnings(t2, Extraction(feedback=[first, *later]), Settings(),
                                             "Claire")) == []
     # The threshold is a setting: at 60%, two of three is too much criticism.
-    assert codes(coaching.feedback_warnings(t2, Extraction(feedback=[first, *later]),
+    assert codes(feedback.feedback_warnings(t2, Extraction(feedback=[first, *later]),
                                             Settings(criticism_share_threshold=0.6), "Claire")) \
-        == ["feedback_balance"]
+        == [WarningCode.FEEDBACK_BALANCE]
 
 
 def test_feedback_from_the_report_is_not_the_managers() -> None:
     t = T(U(1, "report", "Tu ne m'as pas prévenu."))
     item = FeedbackItem(text="Tu ne m'as pas prévenu.", polarity="negative", target="behavior",
                         evidence=[1], given_by="Julien")
-    assert coaching.feedback_warnings(t, Extraction(feedback=[item]), Settings(), "Claire") == []
+    assert feedback.feedback_warnings(t, Extraction(feedback=[item]), Settings(), "Claire") == []
 
 
 # -- questions -------------------------------------------------------------------------------------
@@ -87,13 +99,14 @@ def test_leading_questions_from_the_configured_count() -> None:
     qs = _questions((1, "Tu ne crois pas qu'il faudrait relancer ?", "leading"),
                     (3, "You finished it, right?", "leading"), (5, "Comment ça va ?", "open"))
     t = T(U(1, "manager", qs[0].text), U(3, "manager", qs[1].text), U(5, "manager", qs[2].text))
-    w = next(w for w in coaching.question_warnings(t, Extraction(questions=qs), Settings(), "Claire")
-             if w.code == "leading_questions")
+    found = questions.question_warnings(t, Extraction(questions=qs), Settings(), "Claire")
+    w = next(w for w in found if w.code == WarningCode.LEADING_QUESTIONS)
     assert w.evidence == [1, 3] and "relancer" in w.message
     one = Extraction(questions=qs[:1])
-    assert "leading_questions" not in codes(coaching.question_warnings(t, one, Settings(), "Claire"))
-    assert "leading_questions" in codes(
-        coaching.question_warnings(t, one, Settings(leading_questions_min=1), "Claire"))
+    assert WarningCode.LEADING_QUESTIONS not in codes(
+        questions.question_warnings(t, one, Settings(), "Claire"))
+    assert WarningCode.LEADING_QUESTIONS in codes(
+        questions.question_warnings(t, one, Settings(leading_questions_min=1), "Claire"))
 
 
 def test_status_review_only_unless_the_person_comes_up() -> None:
@@ -101,33 +114,35 @@ def test_status_review_only_unless_the_person_comes_up() -> None:
                     (3, "Tu les as relancés ?", "closed"),
                     (5, "Combien de rendez-vous cette semaine ?", "closed"))
     t = T(*(U(q.evidence[0], "manager", q.text) for q in qs))
-    w = coaching.question_warnings(t, Extraction(questions=qs), Settings(), "Claire")
-    assert [(x.code, x.evidence) for x in w] == [("status_review_only", [1, 3, 5])]
+    w = questions.question_warnings(t, Extraction(questions=qs), Settings(), "Claire")
+    assert [(x.code, x.evidence) for x in w] == [(WarningCode.STATUS_REVIEW_ONLY, [1, 3, 5])]
     personal = T(*t.utterances, U(7, "manager", "Et toi, comment tu te sens en ce moment ?"))
-    assert coaching.question_warnings(personal, Extraction(questions=qs), Settings(), "Claire") == []
+    assert questions.question_warnings(personal, Extraction(questions=qs), Settings(),
+                                       "Claire") == []
 
 
-# -- opening, next steps -----------------------------------------------------------------------------
+# -- opening, next steps ---------------------------------------------------------------------
 
 def test_report_not_first_counts_the_managers_words_before_the_report_talks() -> None:
     long = " ".join(["mot"] * 40)
     t = T(U(1, "manager", long), U(2, "report", "Oui."), U(3, "manager", long),
           U(4, "report", " ".join(["parole"] * 25)), U(5, "manager", long))
-    w = coaching.opening_warning(t, Settings(), "Claire", "Julien")
-    assert w is not None and w.code == "report_not_first" and w.evidence == [1, 3]
+    w = talk_checks.opening_warning(t, Settings(), "Claire", "Julien")
+    assert w is not None and w.code == WarningCode.REPORT_NOT_FIRST and w.evidence == [1, 3]
     assert "80 words" in w.message
     first = T(U(1, "manager", "Comment ça va ?"), U(2, "report", " ".join(["parole"] * 25)),
               U(3, "manager", long), U(4, "report", "ok"))
-    assert coaching.opening_warning(first, Settings(), "Claire", "Julien") is None
+    assert talk_checks.opening_warning(first, Settings(), "Claire", "Julien") is None
 
 
 def test_unclear_next_steps_name_what_is_missing() -> None:
     steps = [NextStep(owner="Julien", action="envoyer le forecast", evidence=[2]),
              NextStep(owner="Claire", action="voir la direction", evidence=[3]),
-             NextStep(owner="Julien", action="appeler Ardent", due=dt.date(2026, 3, 6), evidence=[4])]
-    w = coaching.next_step_warning(Extraction(next_steps=steps), Settings())
+             NextStep(owner="Julien", action="appeler Ardent", due=dt.date(2026, 3, 6),
+                      evidence=[4])]
+    w = next_steps.next_step_warning(Extraction(next_steps=steps), Settings())
     assert w is not None and w.evidence == [2, 3] and "no date" in w.message
-    assert coaching.next_step_warning(Extraction(next_steps=steps[2:]), Settings()) is None
+    assert next_steps.next_step_warning(Extraction(next_steps=steps[2:]), Settings()) is None
 
 
 # -- follow-up of the previous meeting ------------------------------------------------------------
@@ -149,12 +164,12 @@ def test_commitments_of_the_previous_meeting_must_come_back() -> None:
     kept = _prior("envoyer le forecast à jour")
     dropped = _prior("demander le budget formation aux RH", owner="Claire", role="manager")
     older = _prior("réserver la salle du séminaire", day=1, meeting="m0")
-    out = coaching.revisit_warnings(t, [kept, dropped, older], Settings(), "Claire", "Julien")
+    out = follow_up.revisit_warnings(t, [kept, dropped, older], Settings(), "Claire", "Julien")
     assert len(out) == 1  # only the latest earlier meeting counts; the forecast came back
     w = out[0]
-    assert w.code == "commitments_not_revisited" and w.evidence_meeting == "m1"
+    assert w.code == WarningCode.COMMITMENTS_NOT_REVISITED and w.evidence_meeting == "m1"
     assert w.evidence == [9] and "budget formation" in w.message and "manager's own" in w.message
-    assert coaching.revisit_warnings(t, [], Settings(), "Claire", "Julien") == []
+    assert follow_up.revisit_warnings(t, [], Settings(), "Claire", "Julien") == []
 
 
 def test_pipeline_passes_previous_commitments_to_the_critique() -> None:
@@ -166,7 +181,7 @@ def test_pipeline_passes_previous_commitments_to_the_critique() -> None:
     a = analyze_transcript(T(*utts), manager="Claire", report="Julien", date="2026-03-09",
                            settings=Settings(), extractor=FakeExtractor().enqueue(ex),
                            previous=[_prior("envoyer le devis Bertin")])
-    assert codes(a.warnings) == ["commitments_not_revisited"]
+    assert codes(a.warnings) == [WarningCode.COMMITMENTS_NOT_REVISITED]
     # Without `previous` (the old signature) nothing is said about follow-up.
     b = analyze_transcript(T(*utts), manager="Claire", report="Julien", date="2026-03-09",
                            settings=Settings(), extractor=FakeExtractor().enqueue(ex))

@@ -1,4 +1,4 @@
-"""The coaching report (issue 5): built from a real SQLite store of generated meetings, written
+"""The coaching report: built from a real SQLite store of generated meetings, written
 as HTML/Markdown with real PNG plots, and served by the CLI and the API. No NLP model."""
 
 from __future__ import annotations
@@ -11,11 +11,23 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from copilot import cli
+from copilot.analyze.critique import critique
+from copilot.analyze.talk import compute_talk
 from copilot.memory.store import Store
-from copilot.models import CoachingReport, Commitment
+from copilot.models import (
+    Analysis,
+    CoachingReport,
+    Commitment,
+    Extraction,
+    FeedbackItem,
+    Question,
+    Transcript,
+    Utterance,
+    WarningCode,
+)
 from copilot.reports.coaching import assemble, build_report, follow_through, load_report, trend
 from copilot.reports.render import write_report
-from copilot.settings import get_settings
+from copilot.settings import Settings, get_settings
 from eval.bench_coaching import MANAGER, REPORTS, generate
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -94,13 +106,13 @@ def test_manager_slipping_and_trend_worse_are_warned(settings) -> None:
     metas = [MeetingCoaching(meeting_id=f"m{i}", date=dt.date(2026, 1, 1) + dt.timedelta(7 * i),
                              report="Julien", language="fr", listening_ratio=0.7 - 0.1 * i)
              for i in range(6)]
-    t = trend("listening_ratio", metas, 3)
+    t = trend("listening_ratio", metas, Settings(trend_min_meetings=3))
     assert (t.first, t.last, t.direction) == (0.65, 0.25, "worse")
     rows = [_commitment("manager", "open", dt.date(2026, 1, 2), 1),
             _commitment("report", "done", dt.date(2026, 1, 2), 2)]
     report = assemble([], rows, manager="Claire", since=None, as_of=dt.date(2026, 3, 1),
                       settings=settings)
-    assert [w.code for w in report.warnings] == ["manager_commitments_slipping"]
+    assert [w.code for w in report.warnings] == [WarningCode.MANAGER_COMMITMENTS_SLIPPING]
     assert report.warnings[0].evidence[0].meeting_id == "m1"
 
 
@@ -185,3 +197,40 @@ def test_since_keeps_links_to_meetings_left_out_unlinked(stored, settings, tmp_p
     targets = {a or b for a, b in re.findall(r"href=\"#([^\"]+)\"|href='#([^']+)'", html)}
     assert targets <= ids  # an earlier meeting's commitment is named, not linked
     assert "not in this report" in html
+
+
+def _meeting(day: int, person_feedback_at: int | None, settings) -> Analysis:
+    """A meeting analysed by the real talk metrics and critique; with `person_feedback_at`,
+    the manager's criticism of the person at that utterance."""
+    utts = [Utterance(id=i, speaker="Claire" if i % 2 else "Julien",
+                      role="manager" if i % 2 else "report", text="on avance bien sur le salon")
+            for i in range(1, 7)]
+    feedback = [] if person_feedback_at is None else [FeedbackItem(
+        text="Tu es désorganisé.", polarity="negative", target="person",
+        evidence=[person_feedback_at], given_by="Claire")]
+    ex = Extraction(feedback=feedback, questions=[
+        Question(text="Comment ça va ?", kind="open", evidence=[1])])
+    talk = compute_talk(utts, ex.questions)
+    warnings = critique(Transcript(utterances=utts, language="fr"), talk, ex, settings,
+                        "Claire", "Julien")
+    return Analysis(id=f"m{day}", date=dt.date(2026, 1, 5) + dt.timedelta(days=7 * day),
+                    language="fr", manager="Claire", report="Julien", utterances=utts,
+                    talk=talk, questions=ex.questions, feedback=feedback, warnings=warnings)
+
+
+def test_feedback_about_the_person_is_reported_with_its_evidence(settings) -> None:
+    # Two meetings without, then four with criticism of the person, each at its own utterance.
+    cited = {2: 3, 3: 5, 4: 1, 5: 3}
+    analyses = [_meeting(d, cited.get(d), settings) for d in range(6)]
+    report = assemble(analyses, [], manager="Claire", since=None,
+                      as_of=dt.date(2026, 3, 1), settings=settings)
+    assert [m.person_feedback for m in report.meetings] == [0, 0, 1, 1, 1, 1]
+    assert report.averages["person_feedback_per_meeting"] == round(4 / 6, 4)
+    found = {w.code: w for w in report.warnings}
+    repeated = found[WarningCode.PERSONAL_FEEDBACK_REPEATED]
+    assert [(r.meeting_id, r.utterances) for r in repeated.evidence] == [
+        (f"m{d}", [i]) for d, i in cited.items()]
+    trend_ = next(t for t in report.trends if t.metric == "person_feedback")
+    assert (trend_.first, trend_.last, trend_.direction) == (0.0, 1.0, "worse")
+    worse = found[WarningCode.PERSON_FEEDBACK_WORSE]
+    assert [(r.meeting_id, r.utterances) for r in worse.evidence] == [("m4", [1]), ("m5", [3])]

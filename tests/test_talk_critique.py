@@ -1,4 +1,5 @@
-"""Talk metrics and critique are pure functions: tested on hand-made utterances and a fake engine."""
+"""Talk metrics and critique are pure functions: tested on hand-made utterances and a fake
+engine."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from copilot.models import (
     Question,
     Transcript,
     Utterance,
+    WarningCode,
 )
 from copilot.pipeline import analyze_transcript
 from copilot.settings import Settings
@@ -56,41 +58,52 @@ def _transcript(utts):
     return Transcript(utterances=utts, language="fr")
 
 
+def _manager_talks_most():
+    """Eight turns, Claire 30 words each and Julien 5: the manager talks 86% of the words."""
+    return [U(i, "Claire" if i % 2 else "Julien", "mot " * (30 if i % 2 else 5))
+            for i in range(1, 9)]
+
+
 def test_critique_warnings_with_evidence() -> None:
-    utts = [U(i, "Claire" if i % 2 else "Julien", "mot " * (30 if i % 2 else 5)) for i in range(1, 9)]
+    utts = _manager_talks_most()
     fake = FakeExtractor().enqueue(Extraction(
         feedback=[FeedbackItem(text="Tu es désorganisé.", polarity="negative", target="person",
                                evidence=[3], suggestion="SBI", given_by="Claire")],
         questions=[Question(text="Tu as fini ?", kind="closed", evidence=[i]) for i in (1, 5, 7)],
     ))
-    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien", date="2026-03-02",
-                           settings=Settings(), extractor=fake)
+    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien",
+                           date="2026-03-02", settings=Settings(), extractor=fake)
     codes = {w.code: w for w in a.warnings}
-    # The coaching checks of issue 5 add more codes on this status-only, manager-first meeting.
-    assert set(codes) == {"manager_dominated_talk", "personal_feedback", "no_next_steps",
-                          "few_open_questions", "status_review_only", "report_not_first"}
-    assert codes["personal_feedback"].evidence == [3] and codes["personal_feedback"].suggestion == "SBI"
-    assert codes["few_open_questions"].evidence == [1, 5, 7]
-    assert codes["manager_dominated_talk"].evidence  # cites the manager's turns
+    # The coaching checks add more codes on this status-only, manager-first meeting.
+    assert set(codes) == {
+        WarningCode.MANAGER_DOMINATED_TALK, WarningCode.PERSONAL_FEEDBACK,
+        WarningCode.NO_NEXT_STEPS, WarningCode.FEW_OPEN_QUESTIONS,
+        WarningCode.STATUS_REVIEW_ONLY, WarningCode.REPORT_NOT_FIRST}
+    personal = codes[WarningCode.PERSONAL_FEEDBACK]
+    assert personal.evidence == [3] and personal.suggestion == "SBI"
+    assert codes[WarningCode.FEW_OPEN_QUESTIONS].evidence == [1, 5, 7]
+    assert codes[WarningCode.MANAGER_DOMINATED_TALK].evidence  # cites the manager's turns
     assert fake.history[0][1].manager == "Claire"
 
 
 def test_threshold_is_configurable_and_next_steps_silence_warning() -> None:
-    utts = [U(i, "Claire" if i % 2 else "Julien", "mot " * (30 if i % 2 else 5)) for i in range(1, 9)]
+    utts = _manager_talks_most()
     fake = FakeExtractor().enqueue(Extraction(
         next_steps=[NextStep(owner="Julien", action="envoyer le plan", evidence=[2])],
         questions=[Question(text="Comment ?", kind="open", evidence=[1])],
     ))
-    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien", date="2026-03-02",
-                           settings=Settings(manager_share_threshold=0.95, opening_manager_words=500,
-                                             dated_next_steps_share=0.0), extractor=fake)
+    settings = Settings(manager_share_threshold=0.95, opening_manager_words=500,
+                        dated_next_steps_share=0.0)
+    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien",
+                           date="2026-03-02", settings=settings, extractor=fake)
     assert [w.code for w in a.warnings] == []
 
 
 def test_unknown_roles_warns_with_quotes() -> None:
-    utts = [U(1, "Speaker 1", "Bonjour"), U(2, "Speaker 2", "Salut"), U(3, "Speaker 1", "On avance")]
-    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien", date="2026-03-02",
-                           settings=Settings(), extractor=FakeExtractor())
-    w = next(w for w in a.warnings if w.code == "roles_unknown")
+    utts = [U(1, "Speaker 1", "Bonjour"), U(2, "Speaker 2", "Salut"),
+            U(3, "Speaker 1", "On avance")]
+    a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien",
+                           date="2026-03-02", settings=Settings(), extractor=FakeExtractor())
+    w = next(w for w in a.warnings if w.code == WarningCode.ROLES_UNKNOWN)
     assert w.evidence == [1, 2] and "Speaker 1" in w.message
     assert a.talk.manager_share is None

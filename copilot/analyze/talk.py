@@ -1,11 +1,24 @@
-"""Talk metrics: pure functions over utterances (who talked how much, monologues, turns)."""
+"""Talk metrics: pure functions over utterances (who talked how much, monologues, turns).
+
+The listening ratio, the report's share of talk, is `listening_ratio` below.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from copilot.analyze.timing import role_patience, timing
-from copilot.models import Monologue, Question, QuestionCounts, SpeakerTalk, Talk, Utterance
+from copilot.analyze.timing import Timing, role_patience, timing
+from copilot.models import (
+    Monologue,
+    Question,
+    QuestionCounts,
+    Role,
+    SpeakerTalk,
+    Talk,
+    Utterance,
+)
 from copilot.text import count_words
 
 
@@ -35,6 +48,69 @@ def _blocks(utterances: list[Utterance]) -> list[list[Utterance]]:
     return blocks
 
 
+def role_share(speakers: Sequence[SpeakerTalk], role: Role) -> float | None:
+    """The share of talk of the speakers with `role`; None when no speaker has it."""
+    matched = [sp.share for sp in speakers if sp.role == role]
+    return round(sum(matched), 4) if matched else None
+
+
+def listening_ratio(speakers: Sequence[SpeakerTalk]) -> float | None:
+    """The listening ratio: the report's share of talk (of the seconds spoken when every turn is
+    timed, of the words otherwise). Stored as `Talk.report_share` and as the coaching report's
+    `listening_ratio`; None when no speaker is the report."""
+    return role_share(speakers, "report")
+
+
+def manager_share(speakers: Sequence[SpeakerTalk]) -> float | None:
+    """The manager's share of talk: what `manager_share_threshold` is compared with."""
+    return role_share(speakers, "manager")
+
+
+@dataclass
+class _Tally:
+    """Per speaker: words, seconds (timed transcripts only), turns and role."""
+
+    words: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    turns: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    roles: dict[str, Role | None] = field(default_factory=dict)
+
+
+def _tally(spoken: list[Utterance], blocks: list[list[Utterance]], use_time: bool) -> _Tally:
+    tally = _Tally()
+    for u in spoken:
+        speaker = u.speaker or ""
+        tally.words[speaker] += count_words(u.text)
+        if use_time:
+            tally.seconds[speaker] += float(u.end - u.start)  # type: ignore[operator]
+        tally.roles.setdefault(speaker, u.role)
+    for b in blocks:
+        tally.turns[b[0].speaker or ""] += 1
+    return tally
+
+
+def _speakers(tally: _Tally, use_time: bool, timed: Timing | None) -> list[SpeakerTalk]:
+    measure = tally.seconds if use_time else tally.words
+    total = sum(measure.values()) or 1
+    return [
+        SpeakerTalk(
+            speaker=s,
+            role=tally.roles[s],
+            seconds=round(tally.seconds[s], 2) if use_time else None,
+            words=tally.words[s],
+            share=round(measure[s] / total, 4),
+            turns=tally.turns[s],
+            **({} if timed is None else {
+                "words_per_minute": timed.words_per_minute[s],
+                "patience": timed.patience.get(s),
+                "overlaps": timed.overlaps.get(s, 0),
+                "interruptions": sum(i.speaker == s for i in timed.interruptions),
+            }),
+        )
+        for s in tally.words
+    ]
+
+
 def compute_talk(utterances: list[Utterance], questions: list[Question],
                  duration: float | None = None) -> Talk | None:
     """Metrics for a transcript with speakers; None when nobody is identified (notes).
@@ -44,47 +120,14 @@ def compute_talk(utterances: list[Utterance], questions: list[Question],
     if not spoken:
         return None
     use_time = time_basis(spoken)
-    words: dict[str, int] = defaultdict(int)
-    seconds: dict[str, float] = defaultdict(float)
-    roles: dict[str, str | None] = {}
-    for u in spoken:
-        words[u.speaker] += count_words(u.text)
-        if use_time:
-            seconds[u.speaker] += float(u.end - u.start)  # type: ignore[operator]
-        roles.setdefault(u.speaker, u.role)
     blocks = _blocks(spoken)
-    turns: dict[str, int] = defaultdict(int)
-    for b in blocks:
-        turns[b[0].speaker] += 1
-    measure = seconds if use_time else words
-    total = sum(measure.values()) or 1
-    timed = timing(spoken, seconds, words, duration) if use_time else None
-    speakers = [
-        SpeakerTalk(
-            speaker=s,
-            role=roles[s],  # type: ignore[arg-type]
-            seconds=round(seconds[s], 2) if use_time else None,
-            words=words[s],
-            share=round(measure[s] / total, 4),
-            turns=turns[s],
-            **({} if timed is None else {
-                "words_per_minute": timed.words_per_minute[s],
-                "patience": timed.patience.get(s),
-                "overlaps": timed.overlaps.get(s, 0),
-                "interruptions": sum(i.speaker == s for i in timed.interruptions),
-            }),
-        )
-        for s in words
-    ]
-
-    def share_of(role: str) -> float | None:
-        matched = [sp.share for sp in speakers if sp.role == role]
-        return round(sum(matched), 4) if matched else None
-
+    tally = _tally(spoken, blocks, use_time)
+    timed = timing(spoken, tally.seconds, tally.words, duration) if use_time else None
+    speakers = _speakers(tally, use_time, timed)
     return Talk(
         basis="time" if use_time else "words",
-        manager_share=share_of("manager"),
-        report_share=share_of("report"),
+        manager_share=manager_share(speakers),
+        report_share=listening_ratio(speakers),
         speakers=speakers,
         questions=QuestionCounts(
             open=sum(q.kind == "open" for q in questions),

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
+from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.errors import InputError, NotFoundError
 from copilot.models import (
     Analysis,
@@ -25,19 +27,41 @@ from copilot.models import (
     QuestionCounts,
     ReportCadence,
     Trend,
+    WarningCode,
 )
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
-# Per-meeting metrics that trends are computed for, and which direction is better.
-TREND_METRICS: dict[str, tuple[str, bool]] = {
-    "listening_ratio": ("listening ratio (report's share of talk)", True),
-    "open_share": ("share of open questions", True),
-    "person_feedback": ("feedback about the person", False),
-    "longest_monologue_words": ("longest monologue (words)", False),
+
+@dataclass(frozen=True)
+class TrendMetric:
+    """A per-meeting figure that trends are computed for."""
+
+    label: str
+    higher_is_better: bool
+    worse: WarningCode  # the coaching warning when it gets worse
+    evidence: frozenset[str]  # the meeting warnings whose utterances back that warning
+    percent: bool = False  # a share, shown as a percentage
+
+
+_TALKS_TOO_MUCH = frozenset({WarningCode.MANAGER_DOMINATED_TALK})
+TREND_METRICS: dict[str, TrendMetric] = {
+    "listening_ratio": TrendMetric(
+        "listening ratio (report's share of talk)", True, WarningCode.LISTENING_RATIO_WORSE,
+        _TALKS_TOO_MUCH, percent=True),
+    "open_share": TrendMetric(
+        "share of open questions", True, WarningCode.OPEN_SHARE_WORSE,
+        frozenset({WarningCode.FEW_OPEN_QUESTIONS, WarningCode.LEADING_QUESTIONS,
+                   WarningCode.STATUS_REVIEW_ONLY}), percent=True),
+    "person_feedback": TrendMetric(
+        "feedback about the person", False, WarningCode.PERSON_FEEDBACK_WORSE,
+        frozenset({WarningCode.PERSONAL_FEEDBACK})),
+    "longest_monologue_words": TrendMetric(
+        "longest monologue (words)", False, WarningCode.LONGEST_MONOLOGUE_WORDS_WORSE,
+        _TALKS_TOO_MUCH),
 }
-# A change smaller than this share of the first value is "stable", not a trend.
-_STABLE = 0.1
+# Meeting warnings about the input, not the manager: never a habit to report.
+_NOT_HABITS = frozenset({WarningCode.NO_SPEAKERS, WarningCode.ROLES_UNKNOWN})
 
 
 def meeting_coaching(a: Analysis) -> MeetingCoaching:
@@ -71,22 +95,22 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return round(sum(vals) / len(vals), 4) if vals else None
 
 
-def trend(metric: str, meetings: Sequence[MeetingCoaching], min_meetings: int) -> Trend:
+def trend(metric: str, meetings: Sequence[MeetingCoaching], settings: Settings) -> Trend:
     """Mean of the first third against the last third (a single meeting moves a mean of a
-    third far less than it moves a line through every point)."""
+    third far less than it moves a line through every point); from `trend_min_meetings`."""
     values = [getattr(m, metric) for m in meetings if getattr(m, metric) is not None]
     out = Trend(metric=metric, meetings=len(values))
-    if len(values) < min_meetings:
+    if len(values) < settings.trend_min_meetings:
         return out
     third = max(1, len(values) // 3)
     first, last = _mean(values[:third]), _mean(values[-third:])
-    higher_is_better = TREND_METRICS[metric][1]
     delta = (last or 0.0) - (first or 0.0)
     scale = max(abs(first or 0.0), 1e-9)
-    if abs(delta) / scale < _STABLE:
+    if abs(delta) / scale < settings.trend_stable_change:
         direction = "stable"
     else:
-        direction = "better" if (delta > 0) == higher_is_better else "worse"
+        better = (delta > 0) == TREND_METRICS[metric].higher_is_better
+        direction = "better" if better else "worse"
     return out.model_copy(update={"first": first, "last": last, "direction": direction})
 
 
@@ -125,16 +149,7 @@ def _cadence(dates_by_report: dict[str, list[dt.date]], as_of: dt.date,
     return out
 
 
-# The meeting warnings whose utterances back a trend of each metric.
-_METRIC_CODES = {
-    "listening_ratio": {"manager_dominated_talk"},
-    "open_share": {"few_open_questions", "leading_questions", "status_review_only"},
-    "person_feedback": {"personal_feedback"},
-    "longest_monologue_words": {"manager_dominated_talk"},
-}
-
-
-def _refs(metas: Sequence[MeetingCoaching], codes: set[str]) -> list[MeetingRef]:
+def _refs(metas: Sequence[MeetingCoaching], codes: Collection[str]) -> list[MeetingRef]:
     """The meetings, each with the utterances its warnings of `codes` cite (none for a
     cadence gap: there the meeting itself is the evidence)."""
     refs = []
@@ -148,58 +163,96 @@ def _refs(metas: Sequence[MeetingCoaching], codes: set[str]) -> list[MeetingRef]
 
 def trend_warnings(report: CoachingReport, settings: Settings) -> list[CoachingWarning]:
     """Warnings about the manager's habits across meetings, each citing its meetings."""
-    ms, out = report.meetings, []
-    n_min = settings.trend_min_meetings
-    target = settings.listening_ratio_target
+    ms = report.meetings
+    found = [low_listening_warning(ms, settings), *worse_trend_warnings(report),
+             personal_feedback_warning(ms, settings), slipping_warning(report, settings),
+             *cadence_warnings(report, settings), *recurring_warnings(ms, settings)]
+    return [w for w in found if w is not None]
+
+
+def low_listening_warning(ms: Sequence[MeetingCoaching], settings: Settings
+                          ) -> CoachingWarning | None:
+    """`low_listening_ratio`: on average over `trend_min_meetings` or more, the reports spoke
+    less than the listening-ratio floor (the manager more than `manager_share_threshold`)."""
+    floor = listening_ratio_floor(settings)
     rated = [m for m in ms if m.listening_ratio is not None]
     avg = _mean([m.listening_ratio for m in rated])
-    if len(rated) >= n_min and avg is not None and avg < target:
-        low = [m for m in rated if m.listening_ratio < target]  # type: ignore[operator]
-        out.append(CoachingWarning(
-            code="low_listening_ratio",
-            message=f"Over {len(rated)} meetings the reports spoke {avg:.0%} of the time on "
-            f"average (target {target:.0%} or more); {len(low)} meetings were below.",
-            evidence=_refs(low, {"manager_dominated_talk"}),
-            suggestion="Ask one open question, then wait: let the report fill the silence.",
-        ))
+    if len(rated) < settings.trend_min_meetings or avg is None or avg >= floor:
+        return None
+    low = [m for m in rated if m.listening_ratio < floor]  # type: ignore[operator]
+    return CoachingWarning(
+        code=WarningCode.LOW_LISTENING_RATIO,
+        message=f"Over {len(rated)} meetings the reports spoke {avg:.0%} of the time on "
+        f"average (the manager talks too much below {floor:.0%}); {len(low)} meetings were "
+        "below.",
+        evidence=_refs(low, _TALKS_TOO_MUCH),
+        suggestion="Ask one open question, then wait: let the report fill the silence.",
+    )
+
+
+def worse_trend_warnings(report: CoachingReport) -> list[CoachingWarning]:
+    """One `<metric>_worse` per trend that got worse, citing its recent flagged meetings."""
+    ms, out = report.meetings, []
     for t in report.trends:
-        if t.direction == "worse":
-            label = TREND_METRICS[t.metric][0]
-            codes = _METRIC_CODES[t.metric]
-            recent = ms[-max(1, len(ms) // 3):]
-            flagged = [m for m in recent if any(w.code in codes for w in m.warnings)]
-            out.append(CoachingWarning(
-                code=f"{t.metric}_worse",
-                message=f"The {label} got worse: {fmt_metric(t.metric, t.first)} on average over the "
-                f"first third of the meetings, {fmt_metric(t.metric, t.last)} over the last third.",
-                evidence=_refs(flagged or recent, codes),
-            ))
-    with_person = [m for m in ms if m.person_feedback]
-    if len(with_person) >= 2:
+        if t.direction != "worse":
+            continue
+        metric = TREND_METRICS[t.metric]
+        recent = ms[-max(1, len(ms) // 3):]
+        flagged = [m for m in recent if any(w.code in metric.evidence for w in m.warnings)]
         out.append(CoachingWarning(
-            code="personal_feedback_repeated",
-            message=f"Feedback about the person (traits, labels, always/never) came up in "
-            f"{len(with_person)} meetings.",
-            evidence=_refs(with_person, {"personal_feedback"}),
-            suggestion="Recall the facts and their impact instead (Situation-Behaviour-Impact).",
+            code=metric.worse,
+            message=f"The {metric.label} got worse: {fmt_metric(t.metric, t.first)} on average "
+            f"over the first third of the meetings, {fmt_metric(t.metric, t.last)} over the "
+            "last third.",
+            evidence=_refs(flagged or recent, metric.evidence),
         ))
+    return out
+
+
+def personal_feedback_warning(ms: Sequence[MeetingCoaching], settings: Settings
+                              ) -> CoachingWarning | None:
+    """`personal_feedback_repeated`: feedback about the person in several meetings."""
+    with_person = [m for m in ms if m.person_feedback]
+    if len(with_person) < settings.personal_feedback_repeated_meetings:
+        return None
+    return CoachingWarning(
+        code=WarningCode.PERSONAL_FEEDBACK_REPEATED,
+        message=f"Feedback about the person (traits, labels, always/never) came up in "
+        f"{len(with_person)} meetings.",
+        evidence=_refs(with_person, {WarningCode.PERSONAL_FEEDBACK}),
+        suggestion="Recall the facts and their impact instead (Situation-Behaviour-Impact).",
+    )
+
+
+def slipping_warning(report: CoachingReport, settings: Settings) -> CoachingWarning | None:
+    """`manager_commitments_slipping`: the manager keeps too few of their own promises, or
+    clearly fewer than the reports keep of theirs."""
     sides = {f.owner_role: f for f in report.follow_through}
     mgr, rep = sides.get("manager"), sides.get("report")
-    if mgr and mgr.rate is not None and (mgr.rate < 0.5 or (rep and rep.rate is not None
-                                                             and mgr.rate < rep.rate - 0.2)):
-        out.append(CoachingWarning(
-            code="manager_commitments_slipping",
-            message=f"{report.manager} kept {mgr.done} of {mgr.done + mgr.dropped + mgr.overdue} "
-            f"own commitments that were due ({mgr.rate:.0%})"
-            + (f", the reports {rep.rate:.0%} of theirs." if rep and rep.rate is not None else "."),
-            evidence=mgr.evidence,
-            suggestion="Keep your promises visible: bring your own open items first in each 1:1.",
-        ))
+    if mgr is None or mgr.rate is None:
+        return None
+    rep_rate = rep.rate if rep is not None else None
+    behind = rep_rate is not None and mgr.rate < rep_rate - settings.manager_follow_through_gap
+    if mgr.rate >= settings.manager_follow_through_min and not behind:
+        return None
+    theirs = f", the reports {rep_rate:.0%} of theirs." if rep_rate is not None else "."
+    return CoachingWarning(
+        code=WarningCode.MANAGER_COMMITMENTS_SLIPPING,
+        message=f"{report.manager} kept {mgr.done} of {mgr.done + mgr.dropped + mgr.overdue} "
+        f"own commitments that were due ({mgr.rate:.0%}){theirs}",
+        evidence=mgr.evidence,
+        suggestion="Keep your promises visible: bring your own open items first in each 1:1.",
+    )
+
+
+def cadence_warnings(report: CoachingReport, settings: Settings) -> list[CoachingWarning]:
+    """Per report: `irregular_cadence` (a long gap) and `one_on_one_overdue`."""
+    out = []
     for c in report.cadence:
-        theirs = [m for m in ms if name_key(m.report) == name_key(c.report)]
+        theirs = [m for m in report.meetings if name_key(m.report) == name_key(c.report)]
         if c.longest_gap_days and c.longest_gap_days > settings.cadence_max_gap_days:
             out.append(CoachingWarning(
-                code="irregular_cadence",
+                code=WarningCode.IRREGULAR_CADENCE,
                 message=f"1:1s with {c.report}: a gap of {c.longest_gap_days} days (usual "
                 f"{c.cadence.median_interval_days:g}); more than {settings.cadence_max_gap_days} "
                 "days sends the message that the time is not a priority.",
@@ -207,21 +260,31 @@ def trend_warnings(report: CoachingReport, settings: Settings) -> list[CoachingW
             ))
         if c.cadence.overdue:
             out.append(CoachingWarning(
-                code="one_on_one_overdue",
+                code=WarningCode.ONE_ON_ONE_OVERDUE,
                 message=f"The last 1:1 with {c.report} was {c.cadence.days_since_last} days ago; "
                 f"the usual gap is {c.cadence.median_interval_days:g} days.",
                 evidence=_refs(theirs[-1:], set()),
                 suggestion=f"Book the next 1:1 with {c.report}.",
             ))
+    return out
+
+
+def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
+                       ) -> list[CoachingWarning]:
+    """`recurring_warning`: a meeting warning in `trend_min_meetings` meetings or more and in
+    at least `recurring_warning_share` of them."""
     counts = Counter(code for m in ms for code in {w.code for w in m.warnings})
+    out = []
     for code, n in counts.most_common():
-        if n >= n_min and n / len(ms) >= 0.5 and code not in ("no_speakers", "roles_unknown"):
-            hit = [m for m in ms if any(w.code == code for w in m.warnings)]
-            out.append(CoachingWarning(
-                code="recurring_warning",
-                message=f"`{code}` came up in {n} of {len(ms)} meetings.",
-                evidence=_refs(hit, {code}),
-            ))
+        if (n < settings.trend_min_meetings or n / len(ms) < settings.recurring_warning_share
+                or code in _NOT_HABITS):
+            continue
+        hit = [m for m in ms if any(w.code == code for w in m.warnings)]
+        out.append(CoachingWarning(
+            code=WarningCode.RECURRING_WARNING,
+            message=f"`{code}` came up in {n} of {len(ms)} meetings.",
+            evidence=_refs(hit, {code}),
+        ))
     return out
 
 
@@ -236,7 +299,7 @@ def _around_gap(ms: Sequence[MeetingCoaching]) -> list[MeetingCoaching]:
 def fmt_metric(metric: str, value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:.0%}" if metric in ("listening_ratio", "open_share") else f"{value:.1f}"
+    return f"{value:.0%}" if TREND_METRICS[metric].percent else f"{value:.1f}"
 
 
 def build_report(store, manager: str, since: dt.date | None = None,
@@ -287,7 +350,7 @@ def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *,
             "clear_next_steps_share": _mean([m.next_steps_clear / m.next_steps
                                              for m in metas if m.next_steps]),
         },
-        trends=[trend(k, metas, settings.trend_min_meetings) for k in TREND_METRICS],
+        trends=[trend(k, metas, settings) for k in TREND_METRICS],
         follow_through=follow_through(commitments, as_of),
         cadence=_cadence(dates, as_of, settings),
     )

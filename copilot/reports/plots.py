@@ -72,7 +72,8 @@ def timeline(a: Analysis) -> bytes:
 def _trend(meetings: Sequence[MeetingCoaching], attr: str, title: str, ylabel: str,
            line: float, line_label: str, good_above: bool) -> bytes:
     plt = _pyplot()
-    points = [(m.date, getattr(m, attr), m.report) for m in meetings if getattr(m, attr) is not None]
+    points = [(m.date, getattr(m, attr), m.report) for m in meetings
+              if getattr(m, attr) is not None]
     fig, ax = plt.subplots(figsize=(9, 3.4))
     reports = list(dict.fromkeys(r for *_, r in points))
     markers = "osD^vP*X"
@@ -85,8 +86,8 @@ def _trend(meetings: Sequence[MeetingCoaching], attr: str, title: str, ylabel: s
     if len(points) >= 3:  # a rolling mean over all reports shows the manager's habit
         k = 3 if len(points) < 30 else max(3, len(points) // 10)
         ordered = sorted(points, key=lambda p: p[0])
-        roll = [sum(v for _, v, _ in ordered[max(0, j - k + 1): j + 1]) / len(ordered[max(0, j - k + 1): j + 1])
-                for j in range(len(ordered))]
+        windows = [ordered[max(0, j - k + 1): j + 1] for j in range(len(ordered))]
+        roll = [sum(v for _, v, _ in window) / len(window) for window in windows]
         ax.plot([d for d, *_ in ordered], roll, color="black", linewidth=2, label=f"mean of {k}")
     ax.axhline(line, color="#009E73", linestyle="--", linewidth=1.2, label=line_label)
     ax.axhspan(line, 1.05 if good_above else -0.05, color="#009E73", alpha=0.06)
@@ -101,9 +102,11 @@ def _trend(meetings: Sequence[MeetingCoaching], attr: str, title: str, ylabel: s
     return _png(fig)
 
 
-def listening_ratio(meetings: Sequence[MeetingCoaching], target: float) -> bytes:
+def listening_ratio(meetings: Sequence[MeetingCoaching], floor: float) -> bytes:
+    """The listening ratio of each meeting; below `floor` the manager talks too much."""
     return _trend(meetings, "listening_ratio", "Listening ratio: the report's share of talk",
-                  "report's share", target, f"target {target:.0%}", good_above=True)
+                  "report's share", floor, f"manager talks too much below {floor:.0%}",
+                  good_above=True)
 
 
 def open_questions(meetings: Sequence[MeetingCoaching], threshold: float) -> bytes:

@@ -12,6 +12,7 @@ import html
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.models import Analysis, CoachingReport, CoachingWarning, MeetingRef, Warning
 from copilot.reports import plots
 from copilot.reports.coaching import TREND_METRICS, fmt_metric
@@ -27,7 +28,8 @@ PLOTS = {
 def make_plots(report: CoachingReport, analyses: Mapping[str, Analysis],
                settings: Settings) -> dict[str, bytes]:
     out = {
-        "listening_ratio": plots.listening_ratio(report.meetings, settings.listening_ratio_target),
+        "listening_ratio": plots.listening_ratio(report.meetings,
+                                                 listening_ratio_floor(settings)),
         "open_questions": plots.open_questions(report.meetings,
                                                settings.open_question_share_threshold),
     }
@@ -79,7 +81,7 @@ def _summary_rows(r: CoachingReport) -> list[tuple[str, str]]:
         if t.direction:
             change = (f"{fmt_metric(t.metric, t.first)} -> {fmt_metric(t.metric, t.last)} "
                       f"({t.direction}, first vs last third of {t.meetings} meetings)")
-            rows.append((f"trend: {TREND_METRICS[t.metric][0]}", change))
+            rows.append((f"trend: {TREND_METRICS[t.metric].label}", change))
     return rows
 
 
@@ -98,10 +100,11 @@ def _cited(report: CoachingReport, analyses: Mapping[str, Analysis]) -> dict[str
 # -- HTML ------------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.45}h1{margin-bottom:.2em}h2{border-bottom:1px solid #ddd;
-padding-bottom:.2em;margin-top:2em}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid
-#ddd;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f5f5f5}.w{margin:.6em 0;
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;
+margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{margin-bottom:.2em}
+h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.25em .6em;
+text-align:left;vertical-align:top}th{background:#f5f5f5}.w{margin:.6em 0;
 padding:.5em .8em;border-left:4px solid #E69F00;background:#fffaf0}.w code{font-weight:600}
 .s{color:#555;font-style:italic}.q{margin:.2em 0 .2em 1em;color:#333}.q:target{background:#fff3b0}
 .muted{color:#777}img{max-width:100%}a{color:#0072B2}section:target{outline:2px solid #0072B2}

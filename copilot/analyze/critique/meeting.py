@@ -1,0 +1,54 @@
+"""Every check of the critique on one meeting, in the order the warnings are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
+from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
+from copilot.analyze.critique.next_steps import next_step_warning, no_next_steps_warning
+from copilot.analyze.critique.questions import open_question_warning, question_warnings
+from copilot.analyze.critique.talk import (
+    manager_dominated_talk,
+    no_speakers_warning,
+    opening_warning,
+    roles_unknown_warning,
+)
+from copilot.models import Extraction, Talk, Transcript, Warning
+from copilot.settings import Settings
+
+
+def critique(
+    transcript: Transcript,
+    talk: Talk | None,
+    extraction: Extraction,
+    settings: Settings,
+    manager: str,
+    report: str,
+    previous: Sequence[PriorStep] | None = None,
+) -> list[Warning]:
+    """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
+    with this report (None when unknown: nothing is said about follow-up then).
+
+    Talk and question checks need the roles: without them nothing is said about who talked or
+    asked, only that the roles (or the speakers) are unknown.
+    """
+    found: list[Warning | None] = []
+    if not transcript.has_speakers:
+        found.append(no_speakers_warning())
+    elif talk is not None and talk.manager_share is None:
+        found.append(roles_unknown_warning(transcript, manager, report))
+    roles_known = talk is not None and talk.manager_share is not None
+    if roles_known:
+        found.append(manager_dominated_talk(transcript, talk, settings, manager))
+        found.append(open_question_warning(transcript, extraction, settings, manager))
+    found.extend(personal_feedback_warnings(extraction, manager))
+    found.extend(feedback_warnings(transcript, extraction, settings, manager))
+    if roles_known:
+        found.extend(question_warnings(transcript, extraction, settings, manager))
+        found.append(opening_warning(transcript, settings, manager, report))
+    found.append(no_next_steps_warning(transcript, extraction, settings))
+    found.append(next_step_warning(extraction, settings))
+    if previous:
+        found.extend(revisit_warnings(transcript, previous, settings, manager, report))
+    return [w for w in found if w is not None]

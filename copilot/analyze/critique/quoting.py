@@ -1,0 +1,9 @@
+"""How a warning quotes what was said."""
+
+from __future__ import annotations
+
+
+def quote(text: str, limit: int = 90) -> str:
+    """`text` on one line in curly quotes, cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return "\u201c" + (text if len(text) <= limit else text[: limit - 1] + "\u2026") + "\u201d"

@@ -1,0 +1,97 @@
+"""Talk checks (ONE_ON_ONES.md points 1 and 5): whether the speakers are known, whether the
+manager talks too much, and who spoke first.
+
+"The manager talks too much" has one threshold, `Settings.manager_share_threshold`: the meeting
+warning compares the manager's share of talk with it, the coaching report's trend compares the
+listening ratio (the report's share, `copilot.analyze.talk.listening_ratio`) with
+`listening_ratio_floor`, its complement.
+"""
+
+from __future__ import annotations
+
+from copilot.models import Talk, Transcript, Warning, WarningCode
+from copilot.settings import Settings
+from copilot.text import count_words
+
+
+def manager_talks_too_much(manager_share: float | None, settings: Settings) -> bool:
+    """The manager's share of talk is above `manager_share_threshold`."""
+    return manager_share is not None and manager_share > settings.manager_share_threshold
+
+
+def listening_ratio_floor(settings: Settings) -> float:
+    """The listening ratio below which the manager talks too much (in a 1:1 of two people the
+    report's share is 1 - the manager's)."""
+    return round(1.0 - settings.manager_share_threshold, 4)
+
+
+def no_speakers_warning() -> Warning:
+    return Warning(
+        code=WarningCode.NO_SPEAKERS,
+        message="These are notes without speakers: no talk metrics or question analysis; "
+        "facts and next steps only.",
+    )
+
+
+def roles_unknown_warning(transcript: Transcript, manager: str, report: str) -> Warning:
+    """No speaker is the manager: quote each speaker so the user can say who is who."""
+    samples = []
+    for speaker in transcript.speakers[:4]:
+        first = next(u for u in transcript.utterances if u.speaker == speaker)
+        samples.append((speaker, first))
+    quotes = "; ".join(f"{s}: \u201c{u.text[:60]}\u201d" for s, u in samples)
+    return Warning(
+        code=WarningCode.ROLES_UNKNOWN,
+        message=f"No speaker label matches the manager {manager!r} or the report {report!r}, "
+        f"so the listening ratio cannot be attributed. Speakers: {quotes}",
+        evidence=[u.id for _, u in samples],
+        suggestion="Say which speaker is the manager: `copilot meetings assign-roles <meeting "
+        "id> --manager SPEAKER_00` (or POST /v1/meetings/{id}/roles); for recordings, "
+        "--manager-voice enrols the manager's voice for next time.",
+    )
+
+
+def manager_dominated_talk(transcript: Transcript, talk: Talk, settings: Settings,
+                           manager: str) -> Warning | None:
+    """The manager talked more than `manager_share_threshold` of the meeting."""
+    if not manager_talks_too_much(talk.manager_share, settings):
+        return None
+    mono = talk.longest_monologue
+    evidence = mono.evidence if mono and mono.role == "manager" else [
+        u.id for u in transcript.utterances if u.role == "manager"
+    ][:5]
+    return Warning(
+        code=WarningCode.MANAGER_DOMINATED_TALK,
+        message=f"{manager} talked {talk.manager_share:.0%} of the {talk.basis} (threshold "
+        f"{settings.manager_share_threshold:.0%}); a 1:1 belongs to the report.",
+        evidence=evidence,
+        suggestion="Ask an open question and let the report answer without interrupting.",
+    )
+
+
+def opening_warning(transcript: Transcript, settings: Settings, manager: str,
+                    report: str) -> Warning | None:
+    """The manager's words before the report has said `opening_report_words` words."""
+    spoken = [u for u in transcript.utterances if u.role in ("manager", "report")]
+    if len(spoken) < settings.opening_min_turns or not any(u.role == "report" for u in spoken):
+        return None
+    mgr_words = rep_words = 0
+    evidence: list[int] = []
+    for u in spoken:
+        if rep_words >= settings.opening_report_words:
+            break
+        if u.role == "report":
+            rep_words += count_words(u.text)
+        else:
+            mgr_words += count_words(u.text)
+            evidence.append(u.id)
+    if mgr_words <= settings.opening_manager_words:
+        return None
+    return Warning(
+        code=WarningCode.REPORT_NOT_FIRST,
+        message=f"{manager} said {mgr_words} words before {report} had said "
+        f"{settings.opening_report_words}; the first minutes of a 1:1 belong to the report.",
+        evidence=evidence,
+        suggestion="Open with \u201cComment ça va ?\u201d or \u201cWhat would you like to "
+        "talk about?\u201d and let the report set the first topic.",
+    )
