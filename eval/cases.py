@@ -14,23 +14,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from copilot.models import Language, WarningCode
 from copilot.text import count_words, name_key
 
 CASES_DIR = Path(__file__).parent / "data" / "cases"
+# The warnings the cases label and the eval scores (the others are coaching, not gold labels).
 WARNING_CODES = (
-    "manager_dominated_talk",
-    "personal_feedback",
-    "no_next_steps",
-    "few_open_questions",
-    "no_speakers",
+    WarningCode.MANAGER_DOMINATED_TALK,
+    WarningCode.PERSONAL_FEEDBACK,
+    WarningCode.NO_NEXT_STEPS,
+    WarningCode.FEW_OPEN_QUESTIONS,
+    WarningCode.NO_SPEAKERS,
 )
-WarningCode = Literal[
-    "manager_dominated_talk",
-    "personal_feedback",
-    "no_next_steps",
-    "few_open_questions",
-    "no_speakers",
-]
 # Thresholds the gold warnings are derived from; the defaults of copilot.settings.Settings.
 MANAGER_SHARE = 0.6
 OPEN_SHARE = 0.34
@@ -78,7 +73,7 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    language: Literal["fr", "en"]
+    language: Language
     manager: str
     report: str
     date: dt.date
@@ -147,6 +142,9 @@ class Case(BaseModel):
                     raise ValueError(f"questions[{i}]: turn {e} is not the manager's")
         if len(set(self.warnings)) != len(self.warnings):
             raise ValueError("duplicate warning codes")
+        unscored = [w for w in self.warnings if w not in WARNING_CODES]
+        if unscored:
+            raise ValueError(f"warnings {unscored} are not labelled in cases: {WARNING_CODES}")
         return self
 
 
@@ -176,31 +174,31 @@ def manager_word_share(case: Case) -> float | None:
     return words["m"] / (words["all"] or 1)
 
 
-def derived_warnings(case: Case) -> set[str]:
+def derived_warnings(case: Case) -> set[WarningCode]:
     """The warnings the labels imply, by the rules of ../shared/domain/ONE_ON_ONES.md.
 
     The test suite checks each file's `warnings` against this, so a label fix that changes a
     warning cannot go unnoticed.
     """
-    out: set[str] = set()
+    out: set[WarningCode] = set()
     n_utts = len(case.utterances)
     if case.format == "notes":
-        out.add("no_speakers")
+        out.add(WarningCode.NO_SPEAKERS)
     else:
         share = manager_word_share(case) or 0.0
         if share > MANAGER_SHARE:
-            out.add("manager_dominated_talk")
+            out.add(WarningCode.MANAGER_DOMINATED_TALK)
         asked = len(case.questions)
         opened = sum(q.kind == "open" for q in case.questions)
         too_closed = asked >= MIN_QUESTIONS and opened / asked < OPEN_SHARE
         if too_closed or (asked == 0 and n_utts >= 6):
-            out.add("few_open_questions")
+            out.add(WarningCode.FEW_OPEN_QUESTIONS)
     for fb in case.feedback:
         giver = fb.given_by or case.manager
         if fb.target == "person" and name_key(giver) == name_key(case.manager):
-            out.add("personal_feedback")
+            out.add(WarningCode.PERSONAL_FEEDBACK)
     if not case.next_steps and n_utts >= 4:
-        out.add("no_next_steps")
+        out.add(WarningCode.NO_NEXT_STEPS)
     return out
 
 

@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from copilot.models import Language
+
 FEEDBACK_DIR = Path(__file__).parent / "data" / "feedback"
 ACCURACY_TARGET = 0.90
 PERSON_FP_TARGET = 0.05
@@ -34,7 +36,7 @@ class FeedbackSentence(BaseModel):
     facts: bool | None = None
     why: str
     split: Split
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = Language.FR
 
     @model_validator(mode="after")
     def _check(self) -> FeedbackSentence:
@@ -144,7 +146,7 @@ def run_feedback_eval(split: str = "all", folder: Path = FEEDBACK_DIR) -> dict[s
     for name in splits:
         chosen = [i for i in items if i.split == name]
         out[name] = score_feedback(chosen, classify_feedback, states_fact)
-        for lang in ("fr", "en"):
+        for lang in Language:
             sub = score_feedback([i for i in chosen if i.lang == lang], classify_feedback)
             out[name][f"accuracy_{lang}"] = sub["accuracy"]
     return out

@@ -13,54 +13,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from copilot.analyze.rules.sentences import sentences_of
 from copilot.models import Extraction, Transcript
-from copilot.text import fold
+from copilot.text import CLAIM_STEM, claim_stems, content_words
 
 WEIGHTS = {"next_steps": 3.0, "feedback": 2.0, "facts": 1.5}
 MIN_WORDS = 4
 SIMILAR = 0.6  # Jaccard of content words above which a sentence repeats an earlier pick
-
-
-# Function words that say nothing checkable (folded: no accents). Our own short lists: spaCy's
-# import alone costs seconds, for sets of words that do not change.
-_STOP = {
-    "fr": """a afin ai aie aient ainsi alors apres as au aucun aussi autre aux avais avait avant
-        avec avez avions avoir avons bah beaucoup bien bon bref c ca car ce ceci cela celle
-        celles celui cependant certes ces cet cette ceux chacun chaque chez ci comme comment
-        d dans de des deja depuis devant dit doit donc dont du elle elles en encore enfin entre
-        es est et etaient etais etait ete etre eu eux fait faire fais faut fois font hein ici il
-        ils j je jusqu l la le les leur leurs lui m ma mais me meme mes mien moi mon n ne ni non
-        nos notre nous o oh ok on ont ou oui par parce pas peu peut peux plus pour pourquoi pu
-        puis qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai ses si
-        sien soit son sont sous suis sur t ta tant te tes toi ton tous tout toute toutes tres tu
-        un une vais va vers voila vos votre vous vraiment y""",
-    "en": """a about after again all also am an and any are as at be because been before being
-        but by can could did do does doing done for from get got had has have having he her
-        here hers him his how i if in into is it its just let me might more most much must my
-        no nor not now of off ok okay on once only or other our ours out over own please quite
-        really same shall she should so some such than that the their theirs them then there
-        these they this those through to too under until up us very was we well were what
-        when where which while who whom why will with would yeah yes you your yours""",
-}
-
-
-@lru_cache(maxsize=2)
-def _stopwords(lang: str) -> frozenset[str]:
-    return frozenset(_STOP.get(lang, _STOP["en"]).split())
-
-
-def content_words(text: str, lang: str) -> list[str]:
-    """Folded words that are not stop words (numbers count: '80', '2026')."""
-    stops = _stopwords(lang)
-    out = []
-    for w in fold(text).replace("'", " ").replace("-", " ").split():
-        w = w.strip(".,;:!?()[]\"«»“”…%€$")
-        if (len(w) >= 3 or w.isdigit()) and w not in stops:
-            out.append(w)
-    return out
 
 
 @dataclass(frozen=True)
@@ -83,7 +43,7 @@ def extractive_summary(transcript: Transcript, extraction: Extraction,
         for item in getattr(extraction, kind):
             said = getattr(item, "action", None) or getattr(item, "text", "")
             for uid in item.evidence:
-                item_words.setdefault(uid, []).append((weight, _stems(said, lang)))
+                item_words.setdefault(uid, []).append((weight, claim_stems(said, lang)))
     frequency = Counter(w for u in transcript.utterances for w in set(content_words(u.text, lang)))
     candidates: list[_Candidate] = []
     for u in transcript.utterances:
@@ -95,7 +55,7 @@ def extractive_summary(transcript: Transcript, extraction: Extraction,
                 continue
             richness = min(len(set(words)), 12) / 12
             score = 0.5 * richness
-            stems = {w[:4] for w in words}  # "envoies" / "envoyer": the same step
+            stems = {w[:CLAIM_STEM] for w in words}  # "envoies" / "envoyer": the same step
             for weight, said in item_words.get(u.id, []):
                 overlap = len(said & stems) / len(said) if said else 0.0
                 score += weight * (0.25 + overlap)
@@ -118,10 +78,6 @@ def extractive_summary(transcript: Transcript, extraction: Extraction,
     picked.sort(key=lambda c: c.position)
     text = " ".join(f"{c.speaker}: {c.text}" if c.speaker else c.text for c in picked)
     return text, [c.utterance_id for c in picked]
-
-
-def _stems(text: str, lang: str) -> set[str]:
-    return {w[:4] for w in content_words(text, lang)}
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -18,24 +18,18 @@ from copilot.analyze.llm.wire import WireFact, WireFeedback, WireQuestion, WireS
 from copilot.analyze.roles import _matches, person_for
 from copilot.analyze.rules.dates import find_due
 from copilot.analyze.rules.sentences import sentences_of
-from copilot.analyze.summary import content_words
 from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
-from copilot.text import fold, name_key
+from copilot.text import claim_stems, fold, name_key
 
 SUPPORT = 0.34  # share of a claim's content words that the cited text must contain
-_STEM = 4
 _JOINT = {"both", "we", "us", "nous", "on", "les deux", "tous les deux", "ensemble", "together"}
 
 
-def content_stems(text: str, lang: str, ignore: frozenset[str] = frozenset()) -> set[str]:
-    return {w[:_STEM] for w in content_words(text, lang) if w not in ignore}
-
-
 def supported(claim: str, evidence_text: str, lang: str, ignore: frozenset[str]) -> bool:
-    stems = content_stems(claim, lang, ignore)
+    stems = claim_stems(claim, lang, ignore)
     if not stems:
         return False  # nothing but names and small words: says nothing checkable
-    found = stems & content_stems(evidence_text, lang)
+    found = stems & claim_stems(evidence_text, lang)
     return len(found) >= 1 and len(found) / len(stems) >= SUPPORT
 
 

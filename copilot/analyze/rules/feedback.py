@@ -19,8 +19,8 @@ import re
 from typing import Literal
 
 from copilot.analyze.rules import lexicon as lx
-from copilot.analyze.rules.sentences import split_sentences
-from copilot.text import fold
+from copilot.models import Language
+from copilot.text import fold, split_sentences
 
 Polarity = Literal["positive", "negative"]
 Target = Literal["behavior", "person"]
@@ -216,7 +216,7 @@ _EMOTION_AT_YOU = re.compile(
 )
 
 
-def classify_feedback(text: str, lang: str = "fr") -> tuple[Polarity | None, Target | None]:
+def classify_feedback(text: str, lang: str = Language.FR) -> tuple[Polarity | None, Target | None]:
     """(polarity, target) of one sentence, or (None, None) when it is not feedback.
 
     Longer text (a written comment) is read sentence by sentence: it is about the person if
@@ -306,7 +306,7 @@ _FACT = re.compile(
 )
 
 
-def states_fact(text: str, lang: str = "fr") -> bool:
+def states_fact(text: str, lang: str = Language.FR) -> bool:
     """Whether a criticism names something observable (what, when, how many) rather than only
     judging ("ce n'est pas au niveau", "your report is not good enough")."""
     return bool(_FACT.search(fold(text)))
@@ -315,7 +315,7 @@ def states_fact(text: str, lang: str = "fr") -> bool:
 _CLAUSES = re.compile(r"\s*(?:[,;:]|\bet\b|\band\b|\bmais\b|\bbut\b)\s*")
 
 
-def facts_in(sentence: str, lang: str = "fr") -> list[str]:
+def facts_in(sentence: str, lang: str = Language.FR) -> list[str]:
     """The clauses of a sentence that state a fact and judge nobody ("Tu es désorganisée, le
     rapport est arrivé avec deux jours de retard" -> ["le rapport est arrivé ..."])."""
     out = []
@@ -331,7 +331,7 @@ def sbi_suggestion(sentence: str, facts: list[str], polarity: Polarity, lang: st
     """A Situation-Behaviour-Impact rewrite that keeps the facts the manager did say."""
     said = [f.strip().rstrip(".") for f in [*facts_in(sentence, lang), *facts] if f.strip()]
     kept = "; ".join(dict.fromkeys(said))
-    if lang == "fr":
+    if lang == Language.FR:
         if polarity == "positive":
             return ("Nommez ce qui a été fait plutôt qu'un trait : « Sur [situation], tu as "
                     "[action précise] ; l'effet a été [impact]. Continue comme ça. »")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from copilot.analyze.rules.verbs import to_infinitive
+from copilot.models import Language
 from copilot.text import fold
 
 Who = Literal["speaker", "addressee", "both"]
@@ -149,7 +150,7 @@ def _action(sentence: str, folded: str, m: re.Match[str], lang: str) -> str:
         rest = rest[: cut.start()]
     rest = re.sub(r"^(?:-moi|-lui|-leur|-le|-la|-les)\b", "", rest)
     cl = (m.group("cl") or "").strip()
-    if lang == "fr" or re.search(r"[a-z]+(?:er|ir|re)$", original_verb) and lang != "en":
+    if lang == Language.FR or re.search(r"[a-z]+(?:er|ir|re)$", original_verb) and lang != Language.EN:
         verb = to_infinitive(original_verb)
         if m.group("v") in ("occupe", "charge"):
             verb = "s'" + verb
