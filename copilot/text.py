@@ -56,19 +56,20 @@ FUNCTION_WORDS: dict[Language, frozenset[str]] = {
         nos notre nous o oh ok on ont ou oui par parce pas peu peut peux plus pour pourquoi pu puis
         qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai ses si sien soit son
         sont sous suis sur t ta tant te tes toi ton tous tout toute toutes tres tu un une vais va
-        vers voila vos votre vous vraiment y""".split()),
+        vers voila vos votre vous vraiment y""".split()),  # noqa: SIM905
     Language.EN: frozenset("""a about after again all also am an and any are as at be because
         been before being but by can could did do does doing done for from get got had has have
         having he her here hers him his how i if in into is it its just let me might more most much
         must my no nor not now of off ok okay on once only or other our ours out over own please
         quite really same shall she should so some such than that the their theirs them then there
         these they this those through to too under until up us very was we well were what when
-        where which while who whom why will with would yeah yes you your yours""".split()),
+        where which while who whom why will with would yeah yes you your yours""".split()),  # noqa: SIM905
 }
 
 # What a commitment or topic is about never lies in these words, in either language: function
 # words, days and time words ("vendredi" in a plan and in a reply is no sign they match), and
-# the verbs of talking about a topic ("j'aimerais parler de"). Set on eval/data/sequences.
+# the verbs of talking about a topic ("j'aimerais parler de"); set on eval/data/sequences. The
+# last two lines are what stands before an apostrophe ("aujourd'hui", "quelqu'un", "didn't").
 TOPIC_STOP_WORDS = frozenset("""
     avec pour dans sur sous chez mais donc alors comme quand leur leurs nous vous elle elles ils
     cette ceux celle celui tout tous toute toutes plus moins tres bien deja encore aussi meme
@@ -84,7 +85,7 @@ TOPIC_STOP_WORDS = frozenset("""
     wanted bring
     aujourd jusqu lorsqu puisqu quelqu presqu didn doesn hasn haven couldn wouldn shouldn wasn
     weren aren
-""".split())  # the last two lines: what stands before an apostrophe ("aujourd'hui", "didn't")
+""".split())  # noqa: SIM905
 
 
 def function_words(lang: str) -> frozenset[str]:

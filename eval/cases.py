@@ -100,37 +100,9 @@ class Case(BaseModel):
         if len(people) != 2:
             raise ValueError("manager and report must be two different people")
         utts = self.utterances  # raises on malformed lines
-        n = len(utts)
-        for u_speaker, u_text in utts:
-            if self.format == "text" and name_key(u_speaker or "") not in people:
-                raise ValueError(
-                    f"speaker {u_speaker!r} is neither {self.manager} nor {self.report}"
-                )
-            if self.format == "notes" and len(u_text) > NOTES_MAX_LINE:
-                raise ValueError(f"notes line longer than {NOTES_MAX_LINE} chars: {u_text[:40]!r}")
-        groups = {
-            "next_steps": self.next_steps,
-            "feedback": self.feedback,
-            "questions": self.questions,
-            "facts": self.facts,
-        }
-        for kind, items in groups.items():
-            for i, item in enumerate(items, start=1):
-                bad = [e for e in item.evidence if not 1 <= e <= n]
-                if bad:
-                    raise ValueError(f"{kind}[{i}]: evidence {bad} outside 1..{n}")
-        for i, step in enumerate(self.next_steps, start=1):
-            if step.owner is None and self.format == "text":
-                raise ValueError(f"next_steps[{i}]: a transcript always names the owner")
-            if step.owner is not None and name_key(step.owner) not in people:
-                raise ValueError(f"next_steps[{i}]: owner {step.owner!r} is not in this 1:1")
-            if step.due is not None and step.due < self.date:
-                raise ValueError(f"next_steps[{i}]: due {step.due} is before the meeting")
-            if (step.due is None) != (step.due_text is None):
-                raise ValueError(f"next_steps[{i}]: give both due and due_text, or neither")
-            said = " ".join(utts[e - 1][1] for e in step.evidence).casefold()
-            if step.due_text and step.due_text.casefold() not in said:
-                raise ValueError(f"next_steps[{i}]: {step.due_text!r} is not in its evidence")
+        self._check_utterances(utts, people)
+        self._check_evidence(len(utts))
+        self._check_steps(utts, people)
         for i, fb in enumerate(self.feedback, start=1):
             if fb.given_by is not None and name_key(fb.given_by) not in people:
                 raise ValueError(f"feedback[{i}]: given_by {fb.given_by!r} is not in this 1:1")
@@ -146,6 +118,43 @@ class Case(BaseModel):
         if unscored:
             raise ValueError(f"warnings {unscored} are not labelled in cases: {WARNING_CODES}")
         return self
+
+    def _check_utterances(self, utts: list[tuple[str | None, str]],
+                          people: dict[str, str]) -> None:
+        for u_speaker, u_text in utts:
+            if self.format == "text" and name_key(u_speaker or "") not in people:
+                raise ValueError(
+                    f"speaker {u_speaker!r} is neither {self.manager} nor {self.report}"
+                )
+            if self.format == "notes" and len(u_text) > NOTES_MAX_LINE:
+                raise ValueError(f"notes line longer than {NOTES_MAX_LINE} chars: {u_text[:40]!r}")
+
+    def _check_evidence(self, n: int) -> None:
+        groups = {
+            "next_steps": self.next_steps,
+            "feedback": self.feedback,
+            "questions": self.questions,
+            "facts": self.facts,
+        }
+        for kind, items in groups.items():
+            for i, item in enumerate(items, start=1):
+                bad = [e for e in item.evidence if not 1 <= e <= n]
+                if bad:
+                    raise ValueError(f"{kind}[{i}]: evidence {bad} outside 1..{n}")
+
+    def _check_steps(self, utts: list[tuple[str | None, str]], people: dict[str, str]) -> None:
+        for i, step in enumerate(self.next_steps, start=1):
+            if step.owner is None and self.format == "text":
+                raise ValueError(f"next_steps[{i}]: a transcript always names the owner")
+            if step.owner is not None and name_key(step.owner) not in people:
+                raise ValueError(f"next_steps[{i}]: owner {step.owner!r} is not in this 1:1")
+            if step.due is not None and step.due < self.date:
+                raise ValueError(f"next_steps[{i}]: due {step.due} is before the meeting")
+            if (step.due is None) != (step.due_text is None):
+                raise ValueError(f"next_steps[{i}]: give both due and due_text, or neither")
+            said = " ".join(utts[e - 1][1] for e in step.evidence).casefold()
+            if step.due_text and step.due_text.casefold() not in said:
+                raise ValueError(f"next_steps[{i}]: {step.due_text!r} is not in its evidence")
 
 
 def split_utterances(transcript: str, fmt: str) -> list[tuple[str | None, str]]:

@@ -42,9 +42,10 @@ class FeedbackSentence(BaseModel):
     def _check(self) -> FeedbackSentence:
         if (self.polarity == "none") != (self.target == "none"):
             raise ValueError("polarity and target are both 'none' or neither is")
-        if self.facts is not None and not (self.polarity == "negative" and self.target == "behavior"):
+        criticism = self.polarity == "negative" and self.target == "behavior"
+        if self.facts is not None and not criticism:
             raise ValueError("`facts` labels criticism about behaviour only")
-        if self.polarity == "negative" and self.target == "behavior" and self.facts is None:
+        if criticism and self.facts is None:
             raise ValueError("criticism about behaviour needs `facts = true|false`")
         return self
 

@@ -11,7 +11,8 @@ import unicodedata
 TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 TURN = re.compile(
     rf"^(?:[\[(](?P<t1>{TS})[\])]\s*|(?P<t0>\d{{1,2}}:\d{{2}}:\d{{2}})\s+)?"
-    rf"(?P<name>[^\W\d_][\w.'’ \-]{{0,39}}?)\s*(?:[\[(](?P<t2>{TS})[\])]\s*)?:(?![\d/])\s*(?P<text>.*)$"
+    rf"(?P<name>[^\W\d_][\w.'’ \-]{{0,39}}?)\s*(?:[\[(](?P<t2>{TS})[\])]\s*)?:(?![\d/])\s*(?P<text"
+    rf">.*)$"
 )
 # Note headings look like "Name:" but are not people; compared case- and accent-insensitively.
 NOTE_HEADINGS = frozenset(

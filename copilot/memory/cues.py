@@ -89,7 +89,8 @@ DEFERRAL = _rx(
     r"\b(?:pas le temps|plus le temps) (?:aujourd'hui )?(?:d'en parler|pour ça)\b",
     r"\b(?:let's|let us|we'll|we can|can we)\b.{0,40}\b(?:next time|next week|next one|"
     r"another time|later|next 1[:-]1|next one-on-one)\b",
-    r"\bpark (?:that|this|it)\b", r"\btable (?:that|this|it)\b", r"\btake (?:that|this|it) offline\b",
+    r"\bpark (?:that|this|it)\b", r"\btable (?:that|this|it)\b",
+    r"\btake (?:that|this|it) offline\b",
     r"\bcome back to (?:that|this|it)\b", r"\bno time (?:today )?(?:for|to)\b",
 )
 AREAS: dict[Area, re.Pattern[str]] = {

@@ -104,7 +104,8 @@ class FeedbackItem(BaseModel):
 
 
 class NextStep(BaseModel):
-    owner: str | None = Field(description="Person who committed; null only in notes that name nobody.")
+    owner: str | None = Field(
+        description="Person who committed; null only in notes that name nobody.")
     owner_role: Role | Literal["both"] | None = None
     action: str
     due: dt.date | None = None

@@ -3,10 +3,11 @@
 A manager cannot use an invented action item, so every LLM item is checked against the words
 of the utterances it cites: the ids must exist, a next step's owner must be the speaker or the
 person spoken to (the report's requests bind the manager only with the manager's own answer
-among the evidence, so a line such as "approve my raise" is no commitment), its deadline words must be in the cited text (the date is then resolved by
-our own rules, not by the model), and the content words of an action, fact or feedback must
-be found there. Paraphrase is allowed, invention is not: a third of the content words (at
-least one) must match by their first letters, which accepts "envoie"/"envoyer", "slides"/"slide".
+among the evidence, so a line such as "approve my raise" is no commitment), its deadline words
+must be in the cited text (the date is then resolved by our own rules, not by the model), and
+the content words of an action, fact or feedback must be found there. Paraphrase is allowed,
+invention is not: a third of the content words (at least one) must match by their first
+letters (`copilot.text.claim_stems`), which accepts "envoie"/"envoyer", "slides"/"slide".
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ class Grounder:
         cited = self._cited("questions", w.evidence, allowed)
         if cited is None:
             return None
-        if not self.t.has_speakers or (self.roles_known and any(u.role != "manager" for u in cited)):
+        not_managers = self.roles_known and any(u.role != "manager" for u in cited)
+        if not self.t.has_speakers or not_managers:
             self.dropped["questions.speaker"] += 1  # only the manager's questions are coached
             return None
         asked = [s.text for u in cited for s in sentences_of(u.id, u.text) if s.is_question]
