@@ -14,23 +14,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from copilot.models import Language, WarningCode
 from copilot.text import count_words, name_key
 
 CASES_DIR = Path(__file__).parent / "data" / "cases"
+# The warnings the cases label and the eval scores (the others are coaching, not gold labels).
 WARNING_CODES = (
-    "manager_dominated_talk",
-    "personal_feedback",
-    "no_next_steps",
-    "few_open_questions",
-    "no_speakers",
+    WarningCode.MANAGER_DOMINATED_TALK,
+    WarningCode.PERSONAL_FEEDBACK,
+    WarningCode.NO_NEXT_STEPS,
+    WarningCode.FEW_OPEN_QUESTIONS,
+    WarningCode.NO_SPEAKERS,
 )
-WarningCode = Literal[
-    "manager_dominated_talk",
-    "personal_feedback",
-    "no_next_steps",
-    "few_open_questions",
-    "no_speakers",
-]
 # Thresholds the gold warnings are derived from; the defaults of copilot.settings.Settings.
 MANAGER_SHARE = 0.6
 OPEN_SHARE = 0.34
@@ -78,7 +73,7 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    language: Literal["fr", "en"]
+    language: Language
     manager: str
     report: str
     date: dt.date
@@ -105,7 +100,27 @@ class Case(BaseModel):
         if len(people) != 2:
             raise ValueError("manager and report must be two different people")
         utts = self.utterances  # raises on malformed lines
-        n = len(utts)
+        self._check_utterances(utts, people)
+        self._check_evidence(len(utts))
+        self._check_steps(utts, people)
+        for i, fb in enumerate(self.feedback, start=1):
+            if fb.given_by is not None and name_key(fb.given_by) not in people:
+                raise ValueError(f"feedback[{i}]: given_by {fb.given_by!r} is not in this 1:1")
+        if self.format == "notes" and self.questions:
+            raise ValueError("notes have no speakers, so no manager questions to label")
+        for i, q in enumerate(self.questions, start=1):
+            for e in q.evidence:
+                if name_key(self.speaker_of(e) or "") != name_key(self.manager):
+                    raise ValueError(f"questions[{i}]: turn {e} is not the manager's")
+        if len(set(self.warnings)) != len(self.warnings):
+            raise ValueError("duplicate warning codes")
+        unscored = [w for w in self.warnings if w not in WARNING_CODES]
+        if unscored:
+            raise ValueError(f"warnings {unscored} are not labelled in cases: {WARNING_CODES}")
+        return self
+
+    def _check_utterances(self, utts: list[tuple[str | None, str]],
+                          people: dict[str, str]) -> None:
         for u_speaker, u_text in utts:
             if self.format == "text" and name_key(u_speaker or "") not in people:
                 raise ValueError(
@@ -113,6 +128,8 @@ class Case(BaseModel):
                 )
             if self.format == "notes" and len(u_text) > NOTES_MAX_LINE:
                 raise ValueError(f"notes line longer than {NOTES_MAX_LINE} chars: {u_text[:40]!r}")
+
+    def _check_evidence(self, n: int) -> None:
         groups = {
             "next_steps": self.next_steps,
             "feedback": self.feedback,
@@ -124,6 +141,8 @@ class Case(BaseModel):
                 bad = [e for e in item.evidence if not 1 <= e <= n]
                 if bad:
                     raise ValueError(f"{kind}[{i}]: evidence {bad} outside 1..{n}")
+
+    def _check_steps(self, utts: list[tuple[str | None, str]], people: dict[str, str]) -> None:
         for i, step in enumerate(self.next_steps, start=1):
             if step.owner is None and self.format == "text":
                 raise ValueError(f"next_steps[{i}]: a transcript always names the owner")
@@ -136,18 +155,6 @@ class Case(BaseModel):
             said = " ".join(utts[e - 1][1] for e in step.evidence).casefold()
             if step.due_text and step.due_text.casefold() not in said:
                 raise ValueError(f"next_steps[{i}]: {step.due_text!r} is not in its evidence")
-        for i, fb in enumerate(self.feedback, start=1):
-            if fb.given_by is not None and name_key(fb.given_by) not in people:
-                raise ValueError(f"feedback[{i}]: given_by {fb.given_by!r} is not in this 1:1")
-        if self.format == "notes" and self.questions:
-            raise ValueError("notes have no speakers, so no manager questions to label")
-        for i, q in enumerate(self.questions, start=1):
-            for e in q.evidence:
-                if name_key(self.speaker_of(e) or "") != name_key(self.manager):
-                    raise ValueError(f"questions[{i}]: turn {e} is not the manager's")
-        if len(set(self.warnings)) != len(self.warnings):
-            raise ValueError("duplicate warning codes")
-        return self
 
 
 def split_utterances(transcript: str, fmt: str) -> list[tuple[str | None, str]]:
@@ -176,31 +183,31 @@ def manager_word_share(case: Case) -> float | None:
     return words["m"] / (words["all"] or 1)
 
 
-def derived_warnings(case: Case) -> set[str]:
+def derived_warnings(case: Case) -> set[WarningCode]:
     """The warnings the labels imply, by the rules of ../shared/domain/ONE_ON_ONES.md.
 
     The test suite checks each file's `warnings` against this, so a label fix that changes a
     warning cannot go unnoticed.
     """
-    out: set[str] = set()
+    out: set[WarningCode] = set()
     n_utts = len(case.utterances)
     if case.format == "notes":
-        out.add("no_speakers")
+        out.add(WarningCode.NO_SPEAKERS)
     else:
         share = manager_word_share(case) or 0.0
         if share > MANAGER_SHARE:
-            out.add("manager_dominated_talk")
+            out.add(WarningCode.MANAGER_DOMINATED_TALK)
         asked = len(case.questions)
         opened = sum(q.kind == "open" for q in case.questions)
         too_closed = asked >= MIN_QUESTIONS and opened / asked < OPEN_SHARE
         if too_closed or (asked == 0 and n_utts >= 6):
-            out.add("few_open_questions")
+            out.add(WarningCode.FEW_OPEN_QUESTIONS)
     for fb in case.feedback:
         giver = fb.given_by or case.manager
         if fb.target == "person" and name_key(giver) == name_key(case.manager):
-            out.add("personal_feedback")
+            out.add(WarningCode.PERSONAL_FEEDBACK)
     if not case.next_steps and n_utts >= 4:
-        out.add("no_next_steps")
+        out.add(WarningCode.NO_NEXT_STEPS)
     return out
 
 

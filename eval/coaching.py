@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from copilot.models import Language
+
 FEEDBACK_DIR = Path(__file__).parent / "data" / "feedback"
 ACCURACY_TARGET = 0.90
 PERSON_FP_TARGET = 0.05
@@ -34,15 +36,16 @@ class FeedbackSentence(BaseModel):
     facts: bool | None = None
     why: str
     split: Split
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = Language.FR
 
     @model_validator(mode="after")
     def _check(self) -> FeedbackSentence:
         if (self.polarity == "none") != (self.target == "none"):
             raise ValueError("polarity and target are both 'none' or neither is")
-        if self.facts is not None and not (self.polarity == "negative" and self.target == "behavior"):
+        criticism = self.polarity == "negative" and self.target == "behavior"
+        if self.facts is not None and not criticism:
             raise ValueError("`facts` labels criticism about behaviour only")
-        if self.polarity == "negative" and self.target == "behavior" and self.facts is None:
+        if criticism and self.facts is None:
             raise ValueError("criticism about behaviour needs `facts = true|false`")
         return self
 
@@ -144,7 +147,7 @@ def run_feedback_eval(split: str = "all", folder: Path = FEEDBACK_DIR) -> dict[s
     for name in splits:
         chosen = [i for i in items if i.split == name]
         out[name] = score_feedback(chosen, classify_feedback, states_fact)
-        for lang in ("fr", "en"):
+        for lang in Language:
             sub = score_feedback([i for i in chosen if i.lang == lang], classify_feedback)
             out[name][f"accuracy_{lang}"] = sub["accuracy"]
     return out

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from copilot.models import Language
 from eval.scoring import binary, classification
 
 ANNOMI = Path("text/annomi/AnnoMI-full.csv")
@@ -63,7 +64,7 @@ def annomi(path: Path, classify: Callable[[str, str], str]) -> dict[str, Any]:
         split.append(annomi_split(row))
         try:
             # AnnoMI has no "leading" class: a leading question is a closed one.
-            got = classify(text, "en")
+            got = classify(text, Language.EN)
             pred.append("closed" if got == "leading" else got)
         except Exception:  # noqa: BLE001 - a crash on one row is an error, not a skipped set
             pred.append(None)
@@ -91,7 +92,7 @@ def code_review(path: Path, classify: Callable[[str, str], tuple[Any, Any]]) -> 
         gold.append((row.get("Personal attacks") or "").strip() == "1")
         clean.append(all((row.get(t) or "").strip() == "0" for t in TRAITS))
         try:
-            polarity, target = classify(text, "en")
+            polarity, target = classify(text, Language.EN)
         except Exception:  # noqa: BLE001
             polarity = target = None
             errors += 1

@@ -93,6 +93,6 @@ def make_analysis(
             questions=QuestionCounts(open=1, closed=0),
         ),
         facts=extraction.facts, feedback=extraction.feedback, next_steps=extraction.next_steps,
-        warnings=[Warning(code="few_questions", message="Only one question asked.",
+        warnings=[Warning(code="few_open_questions", message="Only one question asked.",
                           evidence=[1], suggestion="Ask what would help.")],
     )

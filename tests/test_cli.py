@@ -210,7 +210,7 @@ def test_meetings_show_json_round_trips(capsys, two_meetings):
     code, out, _ = run(capsys, "meetings", "show", "jan")
     # A talk table, the shares and the longest monologue line all come from Analysis.talk.
     assert code == 0 and "manager share 47%" in out and "1 open, 0 closed" in out
-    assert "few_questions: Only one question asked. [#1]" in out and "[ACME]" in out
+    assert "few_open_questions: Only one question asked. [#1]" in out and "[ACME]" in out
 
 
 def test_unknown_meeting_is_a_one_line_error(capsys, two_meetings):

@@ -54,7 +54,8 @@ def test_past_month_day_rolls_to_next_year() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Je vais le faire", "lundi dernier on a signé", "last Friday", "j'ai 3 clients", "on a 20% de marge"],
+    ["Je vais le faire", "lundi dernier on a signé", "last Friday", "j'ai 3 clients",
+     "on a 20% de marge"],
 )
 def test_no_due_date(text: str) -> None:
     assert find_due(text, MONDAY, "fr") is None

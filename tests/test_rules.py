@@ -7,7 +7,6 @@ import pytest
 from copilot.analyze.rules.feedback import classify_feedback, sbi_suggestion
 from copilot.analyze.rules.nextsteps import detect
 from copilot.analyze.rules.questions import classify_question
-from copilot.analyze.rules.sentences import split_sentences
 from copilot.analyze.rules.verbs import to_infinitive
 
 
@@ -47,7 +46,8 @@ def test_question_kind(text: str, kind: str) -> None:
         ("You're so lazy.", "negative", "person"),
         ("You never listen.", "negative", "person"),
         ("Tu es brillant.", "positive", "person"),
-        ("Le rapport est arrivé avec deux jours de retard, il manquait l'annexe.", "negative", "behavior"),
+        ("Le rapport est arrivé avec deux jours de retard, il manquait l'annexe.", "negative",
+         "behavior"),
         ("The report was two days late and the appendix was missing.", "negative", "behavior"),
         ("Tu es toujours en retard.", "negative", "person"),
         ("Bravo pour la démo client, tu as assuré !", "positive", "behavior"),
@@ -74,7 +74,8 @@ def test_not_feedback(text: str) -> None:
 
 
 def test_sbi_keeps_the_facts_that_were_said() -> None:
-    text = sbi_suggestion("Tu es désorganisé.", ["le rapport est arrivé avec deux jours de retard."], "negative", "fr")
+    text = sbi_suggestion("Tu es désorganisé.",
+                          ["le rapport est arrivé avec deux jours de retard."], "negative", "fr")
     assert "le rapport est arrivé avec deux jours de retard" in text
     assert "prochaine fois" in text
     en = sbi_suggestion("You're lazy.", [], "negative", "en")
@@ -84,14 +85,18 @@ def test_sbi_keeps_the_facts_that_were_said() -> None:
 @pytest.mark.parametrize(
     ("text", "has_due", "who", "action"),
     [
-        ("Tu m'envoies le plan de relance d'ici vendredi ?", True, "addressee", "envoyer le plan de relance d'ici vendredi"),
+        ("Tu m'envoies le plan de relance d'ici vendredi ?", True, "addressee",
+         "envoyer le plan de relance d'ici vendredi"),
         ("Tu peux m'envoyer le compte-rendu ?", False, "addressee", "envoyer le compte-rendu"),
         ("Je vais demander le budget aux RH.", False, "speaker", "demander le budget aux RH"),
         ("Je demande aux RH.", False, "speaker", "demander aux RH"),
         ("Je m'occupe de réserver la salle.", False, "speaker", "s'occuper de réserver la salle"),
-        ("Je te laisse finaliser la présentation pour jeudi.", True, "addressee", "finaliser la présentation pour jeudi"),
-        ("On se refait un point la semaine prochaine.", True, "both", "se refaire un point la semaine prochaine"),
-        ("Can you send me the numbers by Friday?", True, "addressee", "send me the numbers by Friday"),
+        ("Je te laisse finaliser la présentation pour jeudi.", True, "addressee",
+         "finaliser la présentation pour jeudi"),
+        ("On se refait un point la semaine prochaine.", True, "both",
+         "se refaire un point la semaine prochaine"),
+        ("Can you send me the numbers by Friday?", True, "addressee",
+         "send me the numbers by Friday"),
         ("I'll update the roadmap.", False, "speaker", "update the roadmap"),
         ("Let's catch up next week.", True, "both", "catch up next week"),
     ],
@@ -121,9 +126,9 @@ def test_not_next_steps(text: str, has_due: bool) -> None:
     assert detect(text, "fr", has_due=has_due) is None
 
 
-def test_sentences_and_infinitives() -> None:
-    assert split_sentences("Bonjour M. Dupont. Ça va ? Oui, 2.5 jours.") == ["Bonjour M. Dupont.", "Ça va ?", "Oui, 2.5 jours."]
-    assert [to_infinitive(w) for w in ["envoies", "complètes", "enverrai", "prendrai", "finis"]] == [
+def test_infinitives() -> None:
+    words = ["envoies", "complètes", "enverrai", "prendrai", "finis"]
+    assert [to_infinitive(w) for w in words] == [
         "envoyer", "compléter", "envoyer", "prendre", "finir"]
 
 
@@ -177,7 +182,8 @@ def test_open_or_closed_folds_leading_into_closed() -> None:
         ("Are you kidding me?", "negative", "person"),  # a rhetorical attack
         ("Tu es quelqu'un de fiable.", "positive", "person"),
         ("Tu n'es vraiment pas fiable.", "negative", "person"),
-        ("Sans ton relevé, on n'aurait rien vu : zéro erreur dans la clôture.", "positive", "behavior"),
+        ("Sans ton relevé, on n'aurait rien vu : zéro erreur dans la clôture.", "positive",
+         "behavior"),
     ],
 )
 def test_feedback_issue5(text: str, polarity: str, target: str) -> None:

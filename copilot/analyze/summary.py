@@ -13,54 +13,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from copilot.analyze.rules.sentences import sentences_of
 from copilot.models import Extraction, Transcript
-from copilot.text import fold
+from copilot.text import CLAIM_STEM, claim_stems, content_words
 
 WEIGHTS = {"next_steps": 3.0, "feedback": 2.0, "facts": 1.5}
 MIN_WORDS = 4
 SIMILAR = 0.6  # Jaccard of content words above which a sentence repeats an earlier pick
-
-
-# Function words that say nothing checkable (folded: no accents). Our own short lists: spaCy's
-# import alone costs seconds, for sets of words that do not change.
-_STOP = {
-    "fr": """a afin ai aie aient ainsi alors apres as au aucun aussi autre aux avais avait avant
-        avec avez avions avoir avons bah beaucoup bien bon bref c ca car ce ceci cela celle
-        celles celui cependant certes ces cet cette ceux chacun chaque chez ci comme comment
-        d dans de des deja depuis devant dit doit donc dont du elle elles en encore enfin entre
-        es est et etaient etais etait ete etre eu eux fait faire fais faut fois font hein ici il
-        ils j je jusqu l la le les leur leurs lui m ma mais me meme mes mien moi mon n ne ni non
-        nos notre nous o oh ok on ont ou oui par parce pas peu peut peux plus pour pourquoi pu
-        puis qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai ses si
-        sien soit son sont sous suis sur t ta tant te tes toi ton tous tout toute toutes tres tu
-        un une vais va vers voila vos votre vous vraiment y""",
-    "en": """a about after again all also am an and any are as at be because been before being
-        but by can could did do does doing done for from get got had has have having he her
-        here hers him his how i if in into is it its just let me might more most much must my
-        no nor not now of off ok okay on once only or other our ours out over own please quite
-        really same shall she should so some such than that the their theirs them then there
-        these they this those through to too under until up us very was we well were what
-        when where which while who whom why will with would yeah yes you your yours""",
-}
-
-
-@lru_cache(maxsize=2)
-def _stopwords(lang: str) -> frozenset[str]:
-    return frozenset(_STOP.get(lang, _STOP["en"]).split())
-
-
-def content_words(text: str, lang: str) -> list[str]:
-    """Folded words that are not stop words (numbers count: '80', '2026')."""
-    stops = _stopwords(lang)
-    out = []
-    for w in fold(text).replace("'", " ").replace("-", " ").split():
-        w = w.strip(".,;:!?()[]\"«»“”…%€$")
-        if (len(w) >= 3 or w.isdigit()) and w not in stops:
-            out.append(w)
-    return out
 
 
 @dataclass(frozen=True)
@@ -73,38 +33,65 @@ class _Candidate:
     score: float
 
 
+ItemStems = dict[int, list[tuple[float, set[str]]]]  # utterance id -> (weight, item's stems)
+
+
 def extractive_summary(transcript: Transcript, extraction: Extraction,
                        max_sentences: int | None = None) -> tuple[str | None, list[int]]:
     """(summary, utterance ids quoted); (None, []) when there is nothing to say."""
-    lang = transcript.language
     n = max_sentences or min(5, 3 + len(transcript.utterances) // 60)
-    item_words: dict[int, list[tuple[float, set[str]]]] = {}
+    picked = _pick(_candidates(transcript, _item_stems(extraction, transcript.language)), n)
+    if not picked:
+        return None, []
+    text = " ".join(f"{c.speaker}: {c.text}" if c.speaker else c.text for c in picked)
+    return text, [c.utterance_id for c in picked]
+
+
+def _item_stems(extraction: Extraction, lang: str) -> ItemStems:
+    """The stems of every item found, under each utterance the item cites."""
+    stems: ItemStems = {}
     for kind, weight in WEIGHTS.items():
         for item in getattr(extraction, kind):
             said = getattr(item, "action", None) or getattr(item, "text", "")
             for uid in item.evidence:
-                item_words.setdefault(uid, []).append((weight, _stems(said, lang)))
+                stems.setdefault(uid, []).append((weight, claim_stems(said, lang)))
+    return stems
+
+
+def _candidates(transcript: Transcript, items: ItemStems) -> list[_Candidate]:
+    """Every sentence worth quoting, scored; with items found, only the sentences they cite."""
+    lang = transcript.language
     frequency = Counter(w for u in transcript.utterances for w in set(content_words(u.text, lang)))
     candidates: list[_Candidate] = []
     for u in transcript.utterances:
-        if item_words and u.id not in item_words:
+        if items and u.id not in items:
             continue  # with items found, the summary is about them
         for s in sentences_of(u.id, u.text):
             words = content_words(s.text, lang)
             if len(s.text.split()) < MIN_WORDS or not words:
                 continue
-            richness = min(len(set(words)), 12) / 12
-            score = 0.5 * richness
-            stems = {w[:4] for w in words}  # "envoies" / "envoyer": the same step
-            for weight, said in item_words.get(u.id, []):
-                overlap = len(said & stems) / len(said) if said else 0.0
-                score += weight * (0.25 + overlap)
-            if not item_words:  # no item anywhere: the meeting's recurring subjects
+            score = _score(words, items.get(u.id, []))
+            if not items:  # no item anywhere: the meeting's recurring subjects
                 score += sum(frequency[w] > 1 for w in set(words)) / (len(set(words)) + 2)
-            if s.is_question and u.id not in item_words:  # a request that became a step stays
+            if s.is_question and u.id not in items:  # a request that became a step stays
                 score *= 0.3
             candidates.append(_Candidate(len(candidates), u.id, u.speaker, s.text,
                                          frozenset(words), score))
+    return candidates
+
+
+def _score(words: list[str], cited_by: list[tuple[float, set[str]]]) -> float:
+    """Richness in content words, plus each citing item's weight and share of its words."""
+    score = 0.5 * min(len(set(words)), 12) / 12
+    stems = {w[:CLAIM_STEM] for w in words}  # "envoies" / "envoyer": the same step
+    for weight, said in cited_by:
+        overlap = len(said & stems) / len(said) if said else 0.0
+        score += weight * (0.25 + overlap)
+    return score
+
+
+def _pick(candidates: list[_Candidate], n: int) -> list[_Candidate]:
+    """The n best sentences, one per utterance and none repeating another; in meeting order."""
     picked: list[_Candidate] = []
     for c in sorted(candidates, key=lambda c: (-c.score, c.position)):
         if len(picked) == n:
@@ -113,15 +100,7 @@ def extractive_summary(transcript: Transcript, extraction: Extraction,
                for p in picked):
             continue
         picked.append(c)
-    if not picked:
-        return None, []
-    picked.sort(key=lambda c: c.position)
-    text = " ".join(f"{c.speaker}: {c.text}" if c.speaker else c.text for c in picked)
-    return text, [c.utterance_id for c in picked]
-
-
-def _stems(text: str, lang: str) -> set[str]:
-    return {w[:4] for w in content_words(text, lang)}
+    return sorted(picked, key=lambda c: c.position)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

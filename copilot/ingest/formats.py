@@ -6,7 +6,6 @@ Everything a user can get wrong raises `InputError` (or `UnsupportedFormat`) wit
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -15,7 +14,18 @@ from typing import Any
 
 from copilot.errors import InputError, UnsupportedFormat
 from copilot.ingest.language import detect_language
-from copilot.models import Transcript, Utterance
+from copilot.ingest.subtitles import CUE_TIMING, parse_cues
+from copilot.ingest.turns import (
+    NOTE_HEADINGS,
+    TS,
+    TURN,
+    clean,
+    heading_key,
+    is_speaker_name,
+    seconds,
+)
+from copilot.models import Language, Transcript, Utterance
+from copilot.text import split_sentences
 
 SUPPORTED = ".txt, .md, .vtt, .srt, .json"
 SUPPORTED_HINT = f"supported formats are {SUPPORTED} (text transcripts, subtitles or notes)"
@@ -30,45 +40,12 @@ _BINARY_EXTENSIONS = frozenset(
 _AUDIO_MAGIC = (b"RIFF", b"ID3", b"fLaC", b"OggS", b"\x1aE\xdf\xa3")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 
-# A speaker turn says "Name: text" with an optional [hh:mm:ss] / (mm:ss) before or after the
-# name. The colon must not be followed by a digit or "/" so "10:30" and "https://" are not turns.
-_TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_TURN = re.compile(
-    rf"^(?:[\[(](?P<t1>{_TS})[\])]\s*|(?P<t0>\d{{1,2}}:\d{{2}}:\d{{2}})\s+)?"
-    rf"(?P<name>[^\W\d_][\w.'’ \-]{{0,39}}?)\s*(?:[\[(](?P<t2>{_TS})[\])]\s*)?:(?![\d/])\s*(?P<text>.*)$"
-)
-_LEADING_TS = re.compile(rf"^[\[(](?P<t>{_TS})[\])]\s*")
+_LEADING_TS = re.compile(rf"^[\[(](?P<t>{TS})[\])]\s*")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _MD_BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _MD_CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
-# Note headings look like "Name:" but are not people; compared case- and accent-insensitively.
-NOTE_HEADINGS = frozenset(
-    """action|actions|action item|action items|points d'action|todo|to do|to-do|note|notes|decision
-    |decisions|next step|next steps|prochaine etape|prochaines etapes|date|participant|participants
-    |attendees|presents|sujet|objet|re|subject|agenda|ordre du jour|summary|resume|bilan|conclusion
-    |point|points|suivi|follow-up|follow up|remarque|remarques|contexte|context|objectif|objectifs
-    |goal|goals|question|questions|risques|risks|blockers|bloquants|feedback|topic|topics|titre
-    |title|lieu|location|heure|time|duree|duration|ps|nb|fyi|info|important|rappel|reminder|from
-    |to|cc""".replace("\n    ", "").split("|")
-)
-# Lower-case words allowed inside a name ("Marie de La Tour"); other words must be capitalised,
-# which keeps prose such as "Le point clé: ..." from passing for a speaker.
-_PARTICLES = frozenset(
-    "de du des la le d' van von der den da di del ben bin el al y".split()  # noqa: SIM905
-)
-_CUE_TIMING = re.compile(
-    r"(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
-)
-_VOICE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
-_BRACKET_SPEAKER = re.compile(r"^\[([^\]]{1,40})\]\s*(.*)$")
-_MERGE_GAP_S = 1.0
 _WORDS_PER_SECOND = 2.5
-_ABBREVIATIONS = frozenset(
-    "m mme mlle dr mr mrs ms st etc cf p ex vs no n°".split()  # noqa: SIM905
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\dA-ZÀ-ÖØ-Þ])")
 _LONG_LINE = 120
 
 Seg = dict[str, Any]
@@ -111,7 +88,7 @@ def parse_text(text: str, *, filename: str | None = None, lang: str = "auto") ->
     _check_not_empty(text)
     fmt = _sniff(text, filename)
     if fmt == "vtt" or fmt == "srt":
-        segs = _parse_cues(text, fmt)
+        segs = parse_cues(text, fmt)
     elif fmt == "json":
         segs = _parse_json(text)
     else:
@@ -193,39 +170,14 @@ def _check_not_empty(text: str) -> None:
         raise InputError("the input is empty", hint="give a transcript or notes with some text")
 
 
-def _check_lang(lang: str) -> str | None:
+def _check_lang(lang: str) -> Language | None:
     """Return the forced language, or None for automatic detection."""
     value = (lang or "").strip().lower()
     if value == "auto":
         return None
-    if value in ("fr", "en"):
-        return value
+    if value in {code.value for code in Language}:
+        return Language(value)
     raise InputError(f"unknown language {lang!r}", hint="use 'fr', 'en' or 'auto'")
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _seconds(value: str) -> float:
-    """'hh:mm:ss.mmm', 'mm:ss', 'mm:ss,mmm' -> seconds."""
-    seconds = 0.0
-    for part in value.replace(",", ".").split(":"):
-        seconds = seconds * 60 + float(part)
-    return round(seconds, 3)
-
-
-def _fold(name: str) -> str:
-    """Lower case without accents or trailing dots, to compare with NOTE_HEADINGS."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip(" .").strip()
-
-
-def _is_speaker_name(name: str) -> bool:
-    words = name.split()
-    if not words or len(words) > 4 or len(name) > 40 or _fold(name) in NOTE_HEADINGS:
-        return False
-    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words)
 
 
 def _sniff(text: str, filename: str | None) -> str:
@@ -244,7 +196,7 @@ def _sniff(text: str, filename: str | None) -> str:
             # called .txt/.md is reported as broken JSON.
             if head.startswith("{") and ext not in (".txt", ".md", ".markdown"):
                 return "json"
-    timing = _CUE_TIMING.search(text[:2000])
+    timing = CUE_TIMING.search(text[:2000])
     if timing:
         return "srt" if "," in timing.group("a") else "vtt"
     return "text"
@@ -261,20 +213,20 @@ def _parse_speaker_text(text: str) -> list[Seg] | None:
             continue
         nonempty += 1
         bare = _MD_EMPHASIS.sub("", _MD_HEADING.sub("", line)).strip()
-        match = _TURN.match(bare)
-        if match and _is_speaker_name(match.group("name").strip()):
+        match = TURN.match(bare)
+        if match and is_speaker_name(match.group("name").strip()):
             turn_lines += 1
             body = match.group("text")
             stamp = match.group("t0") or match.group("t1") or match.group("t2")
             if not stamp and (lead := _LEADING_TS.match(body)):
                 stamp, body = lead.group("t"), body[lead.end() :]
             current = {
-                "speaker": _clean(match.group("name")),
-                "start": _seconds(stamp) if stamp else None,
+                "speaker": clean(match.group("name")),
+                "start": seconds(stamp) if stamp else None,
                 "text": [body],
             }
             segs.append(current)
-        elif (match and _fold(match.group("name")) in NOTE_HEADINGS) or current is None:
+        elif (match and heading_key(match.group("name")) in NOTE_HEADINGS) or current is None:
             # "Action: ..." lines and a title above the first turn stand alone, without speaker.
             segs.append({"speaker": None, "start": None, "text": [bare]})
             current = None
@@ -290,7 +242,7 @@ def _parse_speaker_text(text: str) -> list[Seg] | None:
     if len(turns) >= 3 and len(speakers) == len(turns):
         return None
     for seg in segs:
-        seg["text"] = _clean(" ".join(seg["text"]))
+        seg["text"] = clean(" ".join(seg["text"]))
     segs = [s for s in segs if s["text"]]
     _fill_ends(segs)
     return segs
@@ -308,79 +260,6 @@ def _fill_ends(segs: list[Seg]) -> None:
         else:
             seg["end"] = round(start + len(seg["text"].split()) / _WORDS_PER_SECOND, 3)
         next_start = start if start is not None else next_start
-
-
-def _parse_cues(text: str, fmt: str) -> list[Seg]:
-    """Cue files: one block per cue; speakers from voice tags, `Name:`, `[Name]` or `- Name:`."""
-    segs: list[Seg] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [ln.strip() for ln in block.strip().split("\n")]
-        timing_at = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
-        if timing_at is None or lines[0].startswith(("NOTE", "STYLE", "REGION")):
-            continue  # header, comment or style block
-        timing = _CUE_TIMING.search(lines[timing_at])
-        if not timing:
-            continue
-        start, end = _seconds(timing.group("a")), _seconds(timing.group("b"))
-        for speaker, words in _cue_speakers(lines[timing_at + 1 :]):
-            if words:
-                _add_cue(segs, {"speaker": speaker, "start": start, "end": end, "text": [words]})
-    if not segs:
-        label = "WebVTT" if fmt == "vtt" else "SRT"
-        raise InputError(f"no subtitle text found in the {label} input", hint="check the export")
-    for seg in segs:
-        seg["text"] = " ".join(seg["text"])
-    return segs
-
-
-def _cue_speakers(lines: list[str]) -> list[tuple[str | None, str]]:
-    """Split the text lines of one cue into (speaker, text) parts."""
-    parts: list[tuple[str | None, str]] = []
-    for line in lines:
-        voices = list(_VOICE.finditer(line))
-        if voices:
-            if voices[0].start() > 0:
-                parts.append((None, _strip_tags(line[: voices[0].start()])))
-            for j, voice in enumerate(voices):
-                stop = voices[j + 1].start() if j + 1 < len(voices) else len(line)
-                parts.append((_clean(voice.group(1)), _strip_tags(line[voice.end() : stop])))
-            continue
-        plain = _strip_tags(line)
-        dash = plain.startswith("- ")
-        plain = plain[2:] if dash else plain
-        turn = _TURN.match(plain)
-        bracket = _BRACKET_SPEAKER.match(plain)
-        if turn and _is_speaker_name(turn.group("name").strip()):
-            parts.append((_clean(turn.group("name")), _clean(turn.group("text"))))
-        elif bracket and bracket.group(2) and _is_speaker_name(bracket.group(1).strip()):
-            parts.append((_clean(bracket.group(1)), _clean(bracket.group(2))))
-        elif bracket and not bracket.group(2):
-            continue  # "[Music]", "[Applause]": sound descriptions, not speech
-        elif parts and not dash:
-            parts[-1] = (parts[-1][0], _clean(parts[-1][1] + " " + plain))
-        else:
-            parts.append((None, plain))
-    return parts
-
-
-def _strip_tags(text: str) -> str:
-    return _clean(html.unescape(_TAG.sub("", text)))
-
-
-def _add_cue(segs: list[Seg], seg: Seg) -> None:
-    # Teams cuts one sentence into many cues; a same-speaker cue within 1 s continues the turn.
-    # Cues without a speaker are never merged: nothing says they belong to the same turn.
-    last = segs[-1] if segs else None
-    if (
-        last is not None
-        and seg["speaker"] is not None
-        and last["speaker"] == seg["speaker"]
-        and seg["start"] - last["end"] < _MERGE_GAP_S
-    ):
-        last["text"].extend(seg["text"])
-        last["end"] = max(last["end"], seg["end"])
-    else:
-        segs.append(seg)
 
 
 def _parse_json(text: str) -> list[Seg]:
@@ -406,10 +285,10 @@ def _parse_json(text: str) -> list[Seg]:
             raise InputError(f"JSON item {i} has no 'text' string", hint=hint)
         speaker = item.get("speaker", item.get("name"))
         seg = {
-            "speaker": (_clean(str(speaker)) or None) if speaker is not None else None,
+            "speaker": (clean(str(speaker)) or None) if speaker is not None else None,
             "start": _json_time(item.get("start"), i, "start"),
             "end": _json_time(item.get("end"), i, "end"),
-            "text": _clean(item["text"]),
+            "text": clean(item["text"]),
         }
         if seg["text"]:
             segs.append(seg)
@@ -423,7 +302,7 @@ def _json_time(value: Any, index: int, field: str) -> float | None:
         return None
     try:
         if isinstance(value, str):
-            return _seconds(value.strip())
+            return seconds(value.strip())
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
     except ValueError:
@@ -440,22 +319,9 @@ def _parse_notes(text: str) -> list[Seg]:
     for raw in text.split("\n"):
         line = _MD_HEADING.sub("", raw.strip())
         line = _MD_CHECKBOX.sub("", _MD_BULLET.sub("", line))
-        line = _clean(_MD_EMPHASIS.sub("", line))
+        line = clean(_MD_EMPHASIS.sub("", line))
         if not any(ch.isalnum() for ch in line):
             continue  # blank lines, "---" rules, table borders
-        pieces = _sentences(line) if len(line) > _LONG_LINE else [line]
+        pieces = split_sentences(line) if len(line) > _LONG_LINE else [line]
         segs.extend({"speaker": None, "start": None, "end": None, "text": p} for p in pieces)
     return segs
-
-
-def _sentences(line: str) -> list[str]:
-    pieces: list[str] = []
-    begin = 0
-    for match in _SENTENCE_END.finditer(line):
-        last_word = line[begin : match.start()].rsplit(None, 1)[-1].rstrip(".").lower()
-        if last_word in _ABBREVIATIONS or len(last_word) == 1:
-            continue  # "M. Dupont", "Dr. Smith", "J. Doe" do not end a sentence
-        pieces.append(line[begin : match.start()].strip())
-        begin = match.end()
-    pieces.append(line[begin:].strip())
-    return [p for p in pieces if p]

@@ -7,7 +7,8 @@ for one sentence; a statistical model would be slower and no better on two langu
 from __future__ import annotations
 
 import re
-from typing import Literal
+
+from copilot.models import Language
 
 FR_WORDS = frozenset(
     """le la les des du de est et je tu il elle on nous vous ils que qui pas ne une un pour
@@ -32,7 +33,7 @@ _WORD = re.compile(r"[a-zà-öø-ÿœæ]+(?:'[a-zà-öø-ÿœæ]+)?")
 _MAX_CHARS = 200_000
 
 
-def detect_language(text: str) -> Literal["fr", "en"]:
+def detect_language(text: str) -> Language:
     """Return "fr" or "en" for `text`, whichever language's function words dominate.
 
     Words carrying French accents add half a point to French (English text can borrow "café").
@@ -53,4 +54,4 @@ def detect_language(text: str) -> Literal["fr", "en"]:
                 en += 1
         if any(ch in _ACCENTED for ch in word):
             fr += 0.5
-    return "fr" if fr > en else "en"
+    return Language.FR if fr > en else Language.EN

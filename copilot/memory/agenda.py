@@ -32,7 +32,7 @@ from copilot.memory import legal
 from copilot.memory import people as ppl
 from copilot.memory.store import Store
 from copilot.memory.tables import Meeting, Person, SignalRow, TopicRow
-from copilot.models import Agenda, AgendaItem, Commitment
+from copilot.models import Agenda, AgendaItem, Commitment, Language
 from copilot.settings import Settings
 from copilot.text import name_key
 
@@ -223,4 +223,4 @@ def build_agenda(
         person_items, cadence = _person_items(s, person, meetings, day, settings)
         items += person_items
     return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
-                                     "language": lang if meetings else None})
+                                     "language": Language(lang) if meetings else None})

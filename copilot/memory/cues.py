@@ -13,18 +13,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from copilot.models import Analysis, Utterance
-from copilot.text import fold, name_key
+from copilot.text import fold, name_key, split_sentences
 
 Status = Literal["done", "blocked", "postponed"]
 Subject = Literal["speaker", "addressee", "both", "named", "unknown"]
 Area = Literal["wellbeing", "career"]
-
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
-
 
 def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
@@ -96,7 +89,8 @@ DEFERRAL = _rx(
     r"\b(?:pas le temps|plus le temps) (?:aujourd'hui )?(?:d'en parler|pour ça)\b",
     r"\b(?:let's|let us|we'll|we can|can we)\b.{0,40}\b(?:next time|next week|next one|"
     r"another time|later|next 1[:-]1|next one-on-one)\b",
-    r"\bpark (?:that|this|it)\b", r"\btable (?:that|this|it)\b", r"\btake (?:that|this|it) offline\b",
+    r"\bpark (?:that|this|it)\b", r"\btable (?:that|this|it)\b",
+    r"\btake (?:that|this|it) offline\b",
     r"\bcome back to (?:that|this|it)\b", r"\bno time (?:today )?(?:for|to)\b",
 )
 AREAS: dict[Area, re.Pattern[str]] = {
@@ -153,7 +147,7 @@ class Finding:
 
 
 def units(utterances: list[Utterance]) -> list[Unit]:
-    return [Unit(u.id, u.speaker, u.role, s) for u in utterances for s in sentences(u.text)]
+    return [Unit(u.id, u.speaker, u.role, s) for u in utterances for s in split_sentences(u.text)]
 
 
 def status_of(text: str) -> Status | None:
@@ -200,7 +194,7 @@ def findings(analysis: Analysis) -> list[Finding]:
     utts = analysis.utterances
     for pos, u in enumerate(utts):
         low = u.text.lower().replace("’", "'")
-        for sentence in sentences(u.text):
+        for sentence in split_sentences(u.text):
             s_low = sentence.lower().replace("’", "'")
             if BLOCKER.search(s_low) and not DEFERRAL.search(s_low):
                 out.append(Finding("blocker", sentence, (u.id,)))
@@ -224,5 +218,5 @@ def _deferred_topic(utts: list[Utterance], pos: int) -> tuple[int, str] | None:
         return here.id, here.text
     for back in range(pos - 1, max(pos - 3, -1), -1):
         if utts[back].role == "report" or (utts[back].role is None and here.role is None):
-            return utts[back].id, sentences(utts[back].text)[-1]
+            return utts[back].id, split_sentences(utts[back].text)[-1]
     return (here.id, here.text) if len(words) >= 3 else None

@@ -3,8 +3,8 @@
 score = owner factor x (0.55 x meaning + 0.45 x words), each part in [0, 1]:
 - meaning: the cosine of the two embeddings, rescaled between what the embedder gives unrelated
   sentences (floor) and near-paraphrases (ceiling) -- e5's raw cosines sit in 0.75..1.0;
-- words: the share of the commitment's content words (5-letter stems, so "envoyer" and
-  "envoyé" meet) found in the sentence;
+- words: the share of the commitment's content stems (`copilot.text.content_stems`, 5-letter
+  stems, so "envoyer" and "envoyé" meet) found in the sentence;
 - owner: 1 when the sentence's subject is the owner, lower when it cannot be told, 0 when it is
   someone else ("j'ai envoyé le deck" by Claire never closes Julien's "envoyer le deck").
 Every part is kept so the reason of a closure can be shown.
@@ -12,13 +12,12 @@ Every part is kept so the reason of a closure can be shown.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from copilot.memory.cues import Subject
-from copilot.text import fold, name_key
+from copilot.text import content_stems, word_overlap
 
 # Meaning weights; together with close_threshold (settings) they were set on the project's own
 # sequences (eval/data/sequences), never on the ELITR stress test.
@@ -26,41 +25,9 @@ W_MEANING, W_WORDS = 0.55, 0.45
 MIN_WORDS = 0.25  # at least a quarter of the commitment's words: meaning alone never closes
 CALIBRATION = {"e5small": (0.82, 0.95), "hash": (0.15, 0.85)}
 
-_STOP_WORDS = """
-avec pour dans sur sous chez mais donc alors comme quand leur leurs nous vous elle elles ils
-cette ceux celle celui tout tous toute toutes plus moins tres bien deja encore aussi meme
-faire fait faut etre avoir suis sont etait ete avait vais vas va allons allez vont peux peut
-pouvoir dois doit mois semaine semaines prochaine prochain vendredi lundi mardi mercredi
-jeudi samedi dimanche demain aujourd'hui hier matin soir lui quoi quel quelle quels quelles
-point points chose choses truc voila ensuite enfin petit petite with from that this these
-those there their them they have has had will would could should been being about into onto
-over under after before when what which while your yours mine just also still then than some
-more most very really thing things make made next week weeks friday monday tuesday wednesday
-thursday saturday sunday today tomorrow yesterday morning aimerais voudrais souhaiterais
-parler parlons parle discuter discutons aborder abordons revenir talk discuss like want
-wanted bring
-"""
-_STOP = frozenset(_STOP_WORDS.split())  # a word list reads best as text
-_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
-
-
-def content_stems(text: str, names: tuple[str, ...] = ()) -> set[str]:
-    """Stems of the words that carry the topic (no function words, no people's names)."""
-    skip = {name_key(n) for n in names if n}
-    stems = set()
-    for word in _WORD.findall(fold(text)):
-        word = word.split("'")[-1]
-        if len(word) < 4 or word in _STOP or word in skip:
-            continue
-        stems.add(word[:5])
-    return stems
-
-
-def word_overlap(target: str, sentence: str, names: tuple[str, ...] = ()) -> float:
-    want = content_stems(target, names)
-    if not want:
-        return 0.0
-    return len(want & content_stems(sentence, names)) / len(want)
+# content_stems and word_overlap live in copilot.text; handed on for the matcher's callers.
+__all__ = ["CALIBRATION", "Match", "content_stems", "meaning", "owner_factor", "score",
+           "word_overlap"]
 
 
 def meaning(cosine: float, embedder: str) -> float:

@@ -4,14 +4,13 @@ previous 1:1 come up again in this one?"""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from copilot.analyze.critique.quoting import quote
 from copilot.models import NextStep, Transcript, Utterance, Warning, WarningCode
 from copilot.settings import Settings
-from copilot.text import fold, name_key
+from copilot.text import content_stems, name_key
 
 
 class PriorStep(Protocol):
@@ -25,31 +24,14 @@ class PriorStep(Protocol):
     def meeting_date(self) -> dt.date: ...
 
 
-_STOP_WORDS = (
-    "avec pour dans sur sous chez mais donc alors comme quand leur nous vous elle ils cette tout "
-    "tous plus moins tres bien deja encore aussi meme faire fait faut etre avoir suis sont etait "
-    "peux peut dois doit semaine prochaine prochain demain lundi mardi mercredi jeudi vendredi "
-    "with from that this these those there their them they have will would could should been "
-    "about into over after before when what which your just also still then than some more "
-    "next week friday monday tuesday wednesday thursday tomorrow today"
-)
-_STOP = set(_STOP_WORDS.split())
-
-
-def _stems(text: str, names: set[str]) -> set[str]:
-    words = re.findall(r"[a-z0-9][a-z0-9'-]*", fold(text))
-    return {w.split("'")[-1][:5] for w in words
-            if len(w.split("'")[-1]) >= 4 and w not in _STOP and w not in names}
-
-
 def revisited(step: NextStep, utterances: Sequence[Utterance], settings: Settings,
               names: set[str]) -> list[int]:
     """Ids of the utterances that come back to `step` (its content words, by 5-letter stems)."""
-    want = _stems(step.action, names)
+    want = content_stems(step.action, names)
     if not want:
         return []
     need = max(2 if len(want) >= 2 else 1, round(settings.revisit_overlap * len(want) + 1e-9))
-    return [u.id for u in utterances if len(want & _stems(u.text, names)) >= need]
+    return [u.id for u in utterances if len(want & content_stems(u.text, names)) >= need]
 
 
 def revisit_warnings(transcript: Transcript, previous: Sequence[PriorStep], settings: Settings,

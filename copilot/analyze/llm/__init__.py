@@ -20,6 +20,7 @@ from copilot.analyze.base import Extractor
 from copilot.analyze.llm.client import build_chat, chat_from_client, endpoint_of
 from copilot.analyze.llm.engine import HybridExtractor, LLMExtractor, LLMOptions
 from copilot.analyze.llm.fallback import FallbackExtractor
+from copilot.models import Engine
 from copilot.settings import Settings
 
 __all__ = [
@@ -39,7 +40,7 @@ def build_extractor(settings: Settings, rules: Callable[[], Extractor]) -> Extra
     def primary() -> Extractor:
         chat = build_chat(settings)
         options = LLMOptions.from_settings(settings)
-        if settings.engine == "hybrid":
+        if settings.engine == Engine.HYBRID:
             return HybridExtractor(chat, rules(), options, endpoint)
         return LLMExtractor(chat, options, endpoint)
 

@@ -21,7 +21,8 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN) if text else 0
 
 
-def chunk(utterances: list[Utterance], budget: int, overlap: int = OVERLAP) -> list[list[Utterance]]:
+def chunk(utterances: list[Utterance], budget: int,
+          overlap: int = OVERLAP) -> list[list[Utterance]]:
     """Consecutive parts of at most `budget` estimated tokens (a longer single turn stays whole)."""
     cost = [estimate_tokens(u.text) + 8 for u in utterances]  # + "[id] Name (role): "
     if sum(cost) <= budget:

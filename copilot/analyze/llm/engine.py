@@ -25,7 +25,17 @@ from copilot.analyze.llm.grounding import Grounder
 from copilot.analyze.llm.prompts import Prompt, fill, load_prompt, meeting_values, transcript_lines
 from copilot.analyze.llm.redact import Redactor, person_entities
 from copilot.analyze.llm.wire import WireExtraction, WireHybrid, WireStep, bounded, unknown_ids
-from copilot.models import EngineRun, Extraction, NextStep, Privacy, Transcript, Usage, Utterance
+from copilot.models import (
+    Engine,
+    EngineRun,
+    Extraction,
+    NextStep,
+    Privacy,
+    Transcript,
+    Usage,
+    Utterance,
+    WarningCode,
+)
 from copilot.models import Warning as CoachWarning
 from copilot.settings import Settings
 
@@ -53,7 +63,7 @@ class LLMOptions:
 
 
 class _Base:
-    name = "llm"
+    name = Engine.LLM
     task = "extract"
 
     def __init__(self, chat: Any, options: LLMOptions | None = None,
@@ -109,7 +119,7 @@ class _Base:
         if dropped:
             detail = ", ".join(f"{k} {v}" for k, v in dropped.items())
             warnings.append(CoachWarning(
-                code="ungrounded_items_dropped",
+                code=WarningCode.UNGROUNDED_ITEMS_DROPPED,
                 message=f"{sum(dropped.values())} item(s) proposed by the LLM were dropped "
                 f"because the utterances they cite do not support them ({detail}).",
                 suggestion="Check the transcript for anything missing; a larger model drops "
@@ -125,7 +135,7 @@ class _Base:
 class LLMExtractor(_Base):
     """Every item and an abstractive summary from the model, grounded in the transcript."""
 
-    name = "llm"
+    name = Engine.LLM
     task = "extract"
 
     def extract(self, transcript: Transcript, ctx: MeetingContext) -> Extraction:
@@ -149,7 +159,7 @@ class LLMExtractor(_Base):
 class HybridExtractor(_Base):
     """Rules find the items with evidence; the model summarises and rewrites the next steps."""
 
-    name = "hybrid"
+    name = Engine.HYBRID
     task = "summary"
 
     def __init__(self, chat: Any, rules: Extractor, options: LLMOptions | None = None,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.llm.client import Endpoint
 from copilot.errors import ConfigError, EngineError
-from copilot.models import EngineRun, Extraction, Privacy, Transcript
+from copilot.models import Engine, EngineRun, Extraction, Privacy, Transcript, WarningCode
 from copilot.models import Warning as CoachWarning
 
 
@@ -35,7 +35,7 @@ class FallbackExtractor:
             reason = exc.one_line()
         result = self._rules().extract(transcript, ctx)
         warning = CoachWarning(
-            code="llm_fallback",
+            code=WarningCode.LLM_FALLBACK,
             message=f"The {self.name} engine failed, so this analysis comes from the rules "
             f"engine: {reason}",
             suggestion="Fix the LLM settings or endpoint and analyse again, or set "
@@ -46,5 +46,5 @@ class FallbackExtractor:
                           endpoint_host=self.endpoint.host if built else None)
         return result.model_copy(update={
             "warnings": [*result.warnings, warning],
-            "run": EngineRun(engine="rules", privacy=privacy),
+            "run": EngineRun(engine=Engine.RULES, privacy=privacy),
         })

@@ -3,10 +3,11 @@
 A manager cannot use an invented action item, so every LLM item is checked against the words
 of the utterances it cites: the ids must exist, a next step's owner must be the speaker or the
 person spoken to (the report's requests bind the manager only with the manager's own answer
-among the evidence, so a line such as "approve my raise" is no commitment), its deadline words must be in the cited text (the date is then resolved by
-our own rules, not by the model), and the content words of an action, fact or feedback must
-be found there. Paraphrase is allowed, invention is not: a third of the content words (at
-least one) must match by their first letters, which accepts "envoie"/"envoyer", "slides"/"slide".
+among the evidence, so a line such as "approve my raise" is no commitment), its deadline words
+must be in the cited text (the date is then resolved by our own rules, not by the model), and
+the content words of an action, fact or feedback must be found there. Paraphrase is allowed,
+invention is not: a third of the content words (at least one) must match by their first
+letters (`copilot.text.claim_stems`), which accepts "envoie"/"envoyer", "slides"/"slide".
 """
 
 from __future__ import annotations
@@ -18,24 +19,18 @@ from copilot.analyze.llm.wire import WireFact, WireFeedback, WireQuestion, WireS
 from copilot.analyze.roles import _matches, person_for
 from copilot.analyze.rules.dates import find_due
 from copilot.analyze.rules.sentences import sentences_of
-from copilot.analyze.summary import content_words
 from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
-from copilot.text import fold, name_key
+from copilot.text import claim_stems, fold, name_key
 
 SUPPORT = 0.34  # share of a claim's content words that the cited text must contain
-_STEM = 4
 _JOINT = {"both", "we", "us", "nous", "on", "les deux", "tous les deux", "ensemble", "together"}
 
 
-def content_stems(text: str, lang: str, ignore: frozenset[str] = frozenset()) -> set[str]:
-    return {w[:_STEM] for w in content_words(text, lang) if w not in ignore}
-
-
 def supported(claim: str, evidence_text: str, lang: str, ignore: frozenset[str]) -> bool:
-    stems = content_stems(claim, lang, ignore)
+    stems = claim_stems(claim, lang, ignore)
     if not stems:
         return False  # nothing but names and small words: says nothing checkable
-    found = stems & content_stems(evidence_text, lang)
+    found = stems & claim_stems(evidence_text, lang)
     return len(found) >= 1 and len(found) / len(stems) >= SUPPORT
 
 
@@ -175,7 +170,8 @@ class Grounder:
         cited = self._cited("questions", w.evidence, allowed)
         if cited is None:
             return None
-        if not self.t.has_speakers or (self.roles_known and any(u.role != "manager" for u in cited)):
+        not_managers = self.roles_known and any(u.role != "manager" for u in cited)
+        if not self.t.has_speakers or not_managers:
             self.dropped["questions.speaker"] += 1  # only the manager's questions are coached
             return None
         asked = [s.text for u in cited for s in sentences_of(u.id, u.text) if s.is_question]

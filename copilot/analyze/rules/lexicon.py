@@ -16,7 +16,8 @@ def alt(words: str) -> str:
 
 # Character judgements about the listener ("tu es ___", "you're ___").
 NEG_TRAITS = alt(
-    "desorganisee?, paresseu(?:x|se), faineante?, nul(?:le)?, incompetente?, lente?, brouillon(?:ne)?,"
+    "desorganisee?, paresseu(?:x|se), faineante?, nul(?:le)?, incompetente?, lente?, "
+    "brouillon(?:ne)?,"
     "negligente?, irresponsable, penible, arrogante?, egoiste, immature, incapable, bordelique,"
     "distraite?, tetue?, agressi(?:f|ve), susceptible, negati(?:f|ve), passi(?:f|ve), mou, molle,"
     "bete, idiote?, stupide, ingerable, insupportable, lourde?, je-m'en-foutiste, feignante?,"
@@ -79,7 +80,8 @@ AGAIN = alt(
 )
 # Interjections of praise that open a sarcastic sentence.
 PRAISE_OPENERS = alt(
-    "bravo, genial, super, parfait, magnifique, chapeau, felicitations, bien joue, merci, trop bien,"
+    "bravo, genial, super, parfait, magnifique, chapeau, felicitations, bien joue, merci, trop "
+    "bien,"
     "great, nice, wonderful, brilliant, perfect, fantastic, awesome, wow, well done, nice job,"
     "good job, great job, nice one, nice work, thanks, thank you, lovely, terrific, excellent"
 )
@@ -87,7 +89,8 @@ PRAISE_OPENERS = alt(
 WORK = alt(
     "rapport, livrable, presentation, doc, document, code, deck, slides?, release, demo, dossier,"
     "devis, mail, e-mail, email, compte-rendu, compte rendu, chiffres, analyse, annexe, specs?,"
-    "planning, proposition, offre, reporting, tableau, fichier, note, synthese, report, deliverable,"
+    "planning, proposition, offre, reporting, tableau, fichier, note, synthese, report, "
+    "deliverable,"
     "pull request, pr, review, proposal, draft, spreadsheet, numbers, analysis, deadline, delivery,"
     "livraison, reunion, meeting, call, appel, client, prospect, pitch, tests?, recette, forecast,"
     "build, commit, ticket, tickets, plaquette, commande, budget, migration, plan, handover, notes,"

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from copilot.analyze.rules.verbs import to_infinitive
+from copilot.models import Language
 from copilot.text import fold
 
 Who = Literal["speaker", "addressee", "both"]
 
 _CL = r"(?:(?:te|vous|lui|leur|le|la|les|en|y|me|nous|se)\s+|(?:t|l|m|s)'\s*)*"
-_CL_EN = r"(?:also |just |quickly |definitely |then |first |please |make sure to |try to |go ahead and )*"
+_CL_EN = (r"(?:also |just |quickly |definitely |then |first |please |make sure to |try to |"
+          r"go ahead and )*")
 
 _FR_PRESENT_1S = (
     "demande|envoie|renvoie|transmets|prepare|relance|regarde|verifie|organise|planifie|appelle|"
@@ -54,24 +56,53 @@ def _p(who: Who, pattern: str, in_question: bool = False) -> None:
 
 
 # French, the speaker commits.
-_p("speaker", rf"\bje (?:vais|compte|dois|prevois de|m'engage a|promets de|te promets de|vais tacher de|me propose de|peux) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
+_p("speaker", rf"\bje (?:vais|compte|dois|prevois de|m'engage a|promets de|te promets de|vais "
+    rf"tacher de|me "
+    rf"propose de|peux) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
 _p("speaker", r"\bje (?P<cl>m'en |m'|me )(?P<v>occupe|charge)\b(?P<rest>.*)")
 _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>{_FR_PRESENT_1S})\b(?P<rest>.*)")
-_p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|inscris|informe|essaie|essaye|enverrai|appellerai|ecrirai|organiserai|irai)\b(?P<rest>.*)")
+_p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|inscris|informe|"
+    r"essaie|"
+    r"essaye|enverrai|appellerai|ecrirai|organiserai|irai)\b(?P<rest>.*)")
 _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>[a-z]+(?:erai|irai|drai|trai|rai))\b(?P<rest>.*)")
 # French, the listener is asked.
-_p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|pourrais)) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
+_p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|"
+    rf"pourrais)) "
+    rf"(?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
 _p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_PRESENT_2S})\b(?P<rest>.*)", True)
-_p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|j'ai besoin que tu|je voudrais que tu|j'aimerais que tu|je veux que tu|n'oublie pas de|pense a|merci de|tu penses a|tu n'oublies pas de) (?P<cl>{_CL})(?P<v>[a-z-]+)\b(?P<rest>.*)", True)
-_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>[a-z]+)-(?:moi|les|le|la|lui|leur|nous|en)\b(?P<rest>.*)")
-_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>envoie|prepare|regarde|relance|appelle|organise|ecris|contacte|verifie|complete|corrige|ajoute|termine|valide|partage|redige|cale|bloque|reserve|inscris|transmets|finalise)(?:-moi|-lui|-leur|-le|-la|-les)?\b(?P<rest>.*)")
+_p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|"
+    rf"j'ai besoin que "
+    rf"tu|je voudrais que tu|j'aimerais que tu|je veux que tu|n'oublie pas de|pense a|merci de|tu "
+    rf"penses a|tu n'oublies pas de) (?P<cl>{_CL})(?P<v>[a-z-]+)\b(?P<rest>.*)", True)
+_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>[a-z]+)-(?:moi|les|le|"
+    r"la|lui|leur|"
+    r"nous|en)\b(?P<rest>.*)")
+_p("addressee", r"^(?:(?:ok|alors|et|donc|bon|du coup)[ ,]+)?(?P<cl>)(?P<v>envoie|prepare|regarde|"
+    r"relance|"
+    r"appelle|organise|ecris|contacte|verifie|complete|corrige|ajoute|termine|valide|partage|"
+    r"redige|cale|bloque|reserve|inscris|transmets|finalise)(?:-moi|-lui|-leur|-le|-la|"
+    r"-les)?\b(?P<rest>.*)")
 # French, both of them.
-_p("both", r"\bon (?P<cl>se |s'|en )*(?P<v>refait|fait|cale|recale|revoit|reparle|fixe|planifie|organise|voit|retrouve|reprend|programme|bloque|redit|dit|tient)\b(?P<rest>.*)")
+_p("both", r"\bon (?P<cl>se |s'|en )*(?P<v>refait|fait|cale|recale|revoit|reparle|fixe|planifie|"
+    r"organise|"
+    r"voit|retrouve|reprend|programme|bloque|redit|dit|tient)\b(?P<rest>.*)")
 # English.
-_p("speaker", rf"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|let me|i can|i need to|i have to|i promise to|i'll make sure to|i'll try to)\s+(?P<cl>{_CL_EN})(?P<v>[a-z]+)\b(?P<rest>.*)")
-_p("addressee", rf"\b(?:can you|could you|would you|will you|would you mind|i need you to|i'd like you to|i want you to|make sure you|don't forget to|remember to|you'll|you will|you're going to|you are going to|you need to|you have to|please)\s+(?P<cl>{_CL_EN}(?:be able to )?)(?P<v>[a-z]+)\b(?P<rest>.*)", True)
-_p("addressee", r"^(?:(?:ok|so|and|also|alright)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|schedule|update|write|draft|fix|review|finish|call|email|ping|follow up|put together|reach out|loop in|sync)\b(?P<rest>.*)")
-_p("both", r"\b(?:let's|lets|let us|we'll|we will|we're going to)\s+(?P<cl>)(?P<v>meet|sync|catch up|review|revisit|check in|talk|discuss|reconvene|regroup|follow up|circle back|touch base|schedule|plan|go over|pick|look)\b(?P<rest>.*)")
+_p("speaker", rf"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|let me|i can|i need to|i "
+    rf"have to|i "
+    rf"promise to|i'll make sure to|i'll try to)\s+(?P<cl>{_CL_EN})(?P<v>[a-z]+)\b(?P<rest>.*)")
+_p("addressee", rf"\b(?:can you|could you|would you|will you|would you mind|i need you to|i'd "
+    rf"like you to|i "
+    rf"want you to|make sure you|don't forget to|remember to|you'll|you will|you're going to|you "
+    rf"are going to|you need to|you have to|please)\s+(?P<cl>{_CL_EN}(?:be able to "
+    rf")?)(?P<v>[a-z]+)\b(?P<rest>.*)", True)
+_p("addressee", r"^(?:(?:ok|so|and|also|alright)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|"
+    r"schedule|update|"
+    r"write|draft|fix|review|finish|call|email|ping|follow up|put together|reach out|loop in|"
+    r"sync)\b(?P<rest>.*)")
+_p("both", r"\b(?:let's|lets|let us|we'll|we will|we're going to)\s+(?P<cl>)(?P<v>meet|sync|catch "
+    r"up|"
+    r"review|revisit|check in|talk|discuss|reconvene|regroup|follow up|circle back|touch base|"
+    r"schedule|plan|go over|pick|look)\b(?P<rest>.*)")
 
 _NEGATED = re.compile(
     r"\b(?:ne|n') ?(?:\S+ ){0,2}?(?:pas|jamais|plus)\b|\bje (?:vais|peux|dois) pas\b|"
@@ -82,9 +113,11 @@ _HYPOTHETICAL = re.compile(
     r"if i had|on pourrait|we could|i could|je pourrais|peut-etre|maybe|perhaps|"
     r"eventuellement|would have|aurait|aurais|serait)\b"
 )
-_PAST = re.compile(r"\b(?:hier|yesterday|deja|already|la semaine derniere|last week|ce matin|this morning)\b")
+_PAST = re.compile(r"\b(?:hier|yesterday|deja|already|la semaine derniere|last week|ce matin|this "
+    r"morning)\b")
 _CUT = re.compile(
-    r"\s+(?:mais|but|parce que|because|car|comme ca|so that|pour que|, ok|, d'accord|ok \?|ca marche|"
+    r"\s+(?:mais|but|parce que|because|car|comme ca|so that|pour que|, ok|, d'accord|ok \?|ca "
+    r"marche|"
     r"s'il te plait|stp|please|si possible|if possible|et moi je|and i'll|et je)\b|[;:]"
 )
 # Obligations ("je dois", "I have to") are plans, not promises, unless a date makes them one.
@@ -96,9 +129,11 @@ _PRONOUN_ONLY = re.compile(
 # Setting the date of the next 1:1 is the calendar's job, not an action item.
 _SCHEDULING = re.compile(
     r"\b(?:prochain (?:point|1:1|one-to-one|rendez-vous|rdv|entretien)(?: individuel)?|"
-    r"next (?:1:1|one-on-one|one-to-one|check-in)|same time next week|meme heure la semaine prochaine)\b"
+    r"next (?:1:1|one-on-one|one-to-one|check-in)|same time next week|meme heure la semaine "
+    r"prochaine)\b"
 )
-_REQUEST_Q = re.compile(r"\b(?:peux|pourrais|peux-tu|pourrais-tu|can you|could you|would you|will you)\b")
+_REQUEST_Q = re.compile(r"\b(?:peux|pourrais|peux-tu|pourrais-tu|can you|could you|would you|will "
+    r"you)\b")
 
 
 @dataclass(frozen=True)
@@ -149,7 +184,8 @@ def _action(sentence: str, folded: str, m: re.Match[str], lang: str) -> str:
         rest = rest[: cut.start()]
     rest = re.sub(r"^(?:-moi|-lui|-leur|-le|-la|-les)\b", "", rest)
     cl = (m.group("cl") or "").strip()
-    if lang == "fr" or re.search(r"[a-z]+(?:er|ir|re)$", original_verb) and lang != "en":
+    french_verb = re.search(r"[a-z]+(?:er|ir|re)$", original_verb) and lang != Language.EN
+    if lang == Language.FR or french_verb:
         verb = to_infinitive(original_verb)
         if m.group("v") in ("occupe", "charge"):
             verb = "s'" + verb

@@ -25,9 +25,14 @@ _ACTION_HEADING = re.compile(
 )
 _HEADING = re.compile(r"^(?:#+\s*\S.*|[^.!?]{1,40}:)$")
 _MARKER = re.compile(r"^(?:action|todo|to do|a faire|next step|ae|ap)s?\s*[:\-–]\s*")
-_INFINITIVE = re.compile(r"^(?:[a-z]+(?:er|ir|re|oir)|send|share|prepare|book|schedule|update|write|draft|fix|review|finish|call|email|ping|check|ask|organise|organize|set|follow|get|make|plan|talk|reach|contact|present)$")
-_PERFECT = re.compile(r"\b(?:a|ont|avons|avez|as|ai|est|sont|etait|avait|has|have|had|was|were|did)\s+(?:\S+\s+)?\S+(?:e|es|ee|ees|i|is|it|u|us|ed)\b|\b\S+ed\b")
-_DUE_PREP = r"(?:\(|d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|by (?:the )?|before (?:the )?|due |on )?"
+_INFINITIVE = re.compile(r"^(?:[a-z]+(?:er|ir|re|oir)|send|share|prepare|book|schedule|update|"
+    r"write|draft|fix|review|"
+    r"finish|call|email|ping|check|ask|organise|organize|set|follow|get|make|plan|talk|reach|"
+    r"contact|present)$")
+_PERFECT = re.compile(r"\b(?:a|ont|avons|avez|as|ai|est|sont|etait|avait|has|have|had|was|were|"
+    r"did)\s+(?:\S+\s+)?\S+(?:e|es|ee|ees|i|is|it|u|us|ed)\b|\b\S+ed\b")
+_DUE_PREP = (r"(?:\(|d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|by (?:the )?|"
+             r"before (?:the )?|due |on )?")
 
 
 class NotesReader:
@@ -89,10 +94,12 @@ class NotesReader:
         if rest.rstrip().endswith("?"):
             return None
         if owner is not None:
-            role = "manager" if owner == self.ctx.manager else "report" if owner == self.ctx.report else "both" if "&" in owner else None
+            roles = {self.ctx.manager: "manager", self.ctx.report: "report"}
+            role = roles.get(owner) or ("both" if "&" in owner else None)
         action = cand.action if cand is not None and owner is None else rest
         if due is not None:
-            action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text) + r"\)?", "", action, flags=re.IGNORECASE)
+            action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text) + r"\)?", "", action,
+                            flags=re.IGNORECASE)
         action = " ".join(action.strip(" ,.;:!?-–—()").split())
         if len(action.split()) < 2:
             return None

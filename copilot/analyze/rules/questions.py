@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from copilot.analyze.rules.sentences import split_sentences
-from copilot.text import fold
+from copilot.models import Language
+from copilot.text import fold, split_sentences
 
 QuestionKind = Literal["open", "closed", "leading"]
 
@@ -97,7 +97,8 @@ _OPEN_EN_ANY = re.compile(
     r"\b(?:can|could|would|will) you (?:tell|say|describe|explain|share|talk|walk|elaborate|"
     r"expand|give me)(?: me| us)? (?:more|about|a bit|a little|how|what|why|through|on|an? "
     r"example|some examples)"
-    r"|\b(?:tell|talk to|fill) (?:me|us) (?:in |something |a (?:bit|little) )?(?:more|about|what|how|"
+    r"|\b(?:tell|talk to|fill) (?:me|us) (?:in |something |a (?:bit|little) )?(?:more|about|what|"
+    r"how|"
     r"why|on)|\bshar(?:e|ing) (?:with me |with us )?(?:a (?:little )?bit|more|something|"
     r"about|what|how|your (?:thoughts|view|experience))"
     r"|\bsay (?:a bit |a little |something )?more about\b|\bwhat do you (?:think|make) of\b"
@@ -161,7 +162,7 @@ def _kind(q: str) -> QuestionKind | None:
     return None
 
 
-def classify_sentence(question: str, lang: str = "fr") -> QuestionKind:
+def classify_sentence(question: str, lang: str = Language.FR) -> QuestionKind:
     q = _core(question)
     kind = _kind(q)
     if kind != "leading" and _SCALE.search(q):
@@ -186,7 +187,7 @@ def _is_choice(q: str) -> bool:
     return bool(re.search(r"\b(?:or|ou)\b[^,]{1,40}\?\s*$", q)) and len(q.split()) <= 12
 
 
-def classify_question(text: str, lang: str = "fr") -> QuestionKind:
+def classify_question(text: str, lang: str = Language.FR) -> QuestionKind:
     """Kind of the question(s) in `text`.
 
     A turn with several questions is open if any of them is open (the speaker left room to
@@ -223,6 +224,6 @@ def is_invitation(sentence: str) -> bool:
     return bool(_INVITE.search(q) or _OPEN_EN_ANY.search(q) or _OPEN_FR_ANY.search(q))
 
 
-def open_or_closed(text: str, lang: str = "fr") -> Literal["open", "closed"]:
+def open_or_closed(text: str, lang: str = Language.FR) -> Literal["open", "closed"]:
     """Two-way view for sets labelled only open/closed (AnnoMI): leading is a kind of closed."""
     return "open" if classify_question(text, lang) == "open" else "closed"

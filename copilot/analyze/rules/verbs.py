@@ -16,10 +16,12 @@ _IRREGULAR = {
     "fournis": "fournir", "remplis": "remplir", "définis": "définir", "établis": "établir",
     "obtiens": "obtenir", "obtiendrai": "obtenir", "soumets": "soumettre", "permets": "permettre",
     "rejoins": "rejoindre", "joins": "joindre", "rends": "rendre", "rendrai": "rendre",
-    "descends": "descendre", "attends": "attendre", "reprends": "reprendre", "apprends": "apprendre",
+    "descends": "descendre", "attends": "attendre", "reprends": "reprendre",
+    "apprends": "apprendre",
     "suis": "suivre", "fais suivre": "faire suivre", "bats": "battre", "conduis": "conduire",
     "refait": "refaire", "revoit": "revoir", "voit": "voir", "reprend": "reprendre",
-    "tient": "tenir", "redit": "redire", "dit": "dire", "produis": "produire", "traduis": "traduire", "construis": "construire", "relirai": "relire",
+    "tient": "tenir", "redit": "redire", "dit": "dire", "produis": "produire",
+    "traduis": "traduire", "construis": "construire", "relirai": "relire",
 }
 
 
