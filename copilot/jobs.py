@@ -228,7 +228,7 @@ class JobRunner:
         progress("decoding", 0.0)
         request = MeetingRequest(
             manager=params["manager"], report=params["report"], date=params.get("date"),
-            lang=params.get("lang") or "auto", engine=params.get("engine"),
+            lang=params.get("lang") or "auto", engine=params.get("engine") or None,
             source=params.get("filename") or path.name, manager_voice=voice, meeting_id=job_id)
         analysis = remember_meeting(request, path, store=store, settings=self.settings,
                                     progress=progress, extractor=self.extractor, audio=self.audio)
