@@ -1,8 +1,9 @@
 """FastAPI dependencies, as named `Annotated` aliases (SettingsDep, StoreDep, ExtractorDep).
 
 Everything hangs off `app.state`, set by `create_app`: no settings or database at import time.
-The store is opened on first use (not at startup), so /healthz and /docs answer even when the
-database is unusable, and a broken database is a 503 on the routes that need it.
+`open_store` is the one place the app's store is opened: by the lifespan before the first
+request (migrations must not run in two threads at once), else on first use. When the database
+is unusable, /healthz and /docs still answer and the routes that need it answer 503.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 
 from copilot.analyze.base import Extractor
 from copilot.memory.store import Store
@@ -19,18 +20,23 @@ from copilot.settings import Settings
 _store_lock = threading.Lock()
 
 
-def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_store(request: Request) -> Store:
-    # Sync dependency: FastAPI runs it in the threadpool, so several requests may race here.
-    state = request.app.state
+def open_store(app: FastAPI) -> Store:
+    """The app's store, opened once. Several threadpool requests may race here: the lock."""
+    state = app.state
     if state.store is None:
         with _store_lock:
             if state.store is None:
                 state.store = Store.open(state.settings)
     return state.store
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> Store:
+    # Sync dependency: FastAPI runs it in the threadpool.
+    return open_store(request.app)
 
 
 def get_extractor(request: Request) -> Extractor | None:

@@ -13,8 +13,9 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
+from api.deps import open_store
 from api.routes import audio as audio_routes
-from api.routes import coaching, health, meetings, memory, people
+from api.routes import coaching, commitments, health, meetings, people, search
 from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
@@ -25,17 +26,6 @@ if TYPE_CHECKING:
     from copilot.ingest.speech import AudioEngines
 
 
-def _open_store(app: FastAPI):
-    """The app's store, opened once (also by api.deps.get_store, under the same lock)."""
-    from api.deps import _store_lock
-    from copilot.memory.store import Store
-
-    with _store_lock:
-        if app.state.store is None:
-            app.state.store = Store.open(app.state.settings)
-    return app.state.store
-
-
 def create_app(settings: Settings | None = None, extractor: Extractor | None = None,
                audio: AudioEngines | None = None) -> FastAPI:
     """Build the app. Settings come from the environment now (never at import) unless given;
@@ -44,17 +34,17 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # audio (issue 3): the worker thread for recordings, which first resumes the jobs a
-        # dead server left behind. The store is opened here, before any request: migrations
-        # must not run in two threads at once. A broken database is logged, not fatal:
-        # /healthz still answers, the routes that need it answer 503.
+        # The worker thread for recordings, which first resumes the jobs a dead server left
+        # behind. The store is opened here, before any request: migrations must not run in
+        # two threads at once. A broken database is logged, not fatal: /healthz still
+        # answers, the routes that need it answer 503.
         try:
-            await run_in_threadpool(_open_store, app)
+            await run_in_threadpool(open_store, app)
             recover = True
         except CopilotError as exc:
             logging.getLogger("copilot.api").error("store unusable: %s", exc.one_line())
             recover = False
-        app.state.jobs = JobRunner(lambda: _open_store(app), app.state.settings,
+        app.state.jobs = JobRunner(lambda: open_store(app), app.state.settings,
                                    extractor=extractor, audio=audio)
         app.state.jobs.start(recover=recover)
         yield
@@ -71,9 +61,9 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     )
     app.state.settings = settings or get_settings()
     app.state.extractor = extractor
-    app.state.store = None  # opened on first use, see api.deps.get_store
+    app.state.store = None  # opened by the lifespan, or on first use: api.deps.open_store
     errors.install(app)
-    app.include_router(health.router)
-    for module in (meetings, people, memory, coaching, audio_routes):
+    app.include_router(health.router)  # unversioned: probes must not change with the API
+    for module in (meetings, people, search, commitments, coaching, audio_routes):
         app.include_router(module.router, prefix="/v1")
     return app

@@ -221,34 +221,17 @@ class JobRunner:
 
     def _analyse(self, store: Store, job_id: str, path: Path, voice: Path | None,
                  params: dict) -> str:
-        from copilot.audio_store import load_voiceprint, save_voiceprint
-        from copilot.ingest.speech import AudioEngines
-        from copilot.ingest.voiceprint import enroll
-        from copilot.pipeline import analyze_path, parse_date
+        from copilot.request import MeetingRequest
+        from copilot.workflow import remember_meeting
 
-        settings = self.settings
-        if params.get("engine") and params["engine"] != settings.engine:
-            settings = settings.model_copy(update={"engine": params["engine"]})
-        engines = self.audio or AudioEngines.from_settings(settings)
-        manager, report = params["manager"], params["report"]
         progress = _Progress(store, job_id)
         progress("decoding", 0.0)
-        voiceprint = None
-        if voice is not None and engines.encoder is not None:
-            voiceprint = enroll(voice, engines.encoder, max_seconds=settings.max_audio_seconds)
-        elif engines.encoder is not None:
-            voiceprint = load_voiceprint(store, manager, engines.encoder.name)
-        analysis = analyze_path(
-            path, manager=manager, report=report, date=params.get("date"),
-            lang=params.get("lang") or "auto", settings=settings, extractor=self.extractor,
-            progress=progress, audio=engines, voiceprint=voiceprint,
-            previous=store.open_next_steps(report, manager, before=parse_date(params.get("date"))),
-        )
-        analysis = analysis.model_copy(update={"id": job_id, "source": params.get("filename")
-                                               or analysis.source})
-        store.save(analysis)
-        if voice is not None and voiceprint is not None:
-            save_voiceprint(store, manager, voiceprint, source=voice.name)
+        request = MeetingRequest(
+            manager=params["manager"], report=params["report"], date=params.get("date"),
+            lang=params.get("lang") or "auto", engine=params.get("engine") or None,
+            source=params.get("filename") or path.name, manager_voice=voice, meeting_id=job_id)
+        analysis = remember_meeting(request, path, store=store, settings=self.settings,
+                                    progress=progress, extractor=self.extractor, audio=self.audio)
         return analysis.id
 
 

@@ -1,17 +1,28 @@
-"""ingest -> analyze: the one path every front end (CLI, API, eval, bench) goes through.
+"""Pure analysis: a transcript, a text or a file in, an `Analysis` out. Nothing is stored.
 
-Storing is the caller's choice (`copilot.memory.store.Store.save`), so the eval and the bench
-analyse without touching the database.
+The layout of the path from a request to the store, one module per step:
+
+    copilot.validate        check_people, parse_date: the cheap checks
+    copilot.request         MeetingRequest (who, when, language, engine, source, voice sample)
+    copilot.pipeline        analyze(transcript, request) and analyze_source(file or text,
+                            request): pure analysis, for the eval and anything that only reads
+    copilot.pipeline_audio  recording -> transcript and roles (numpy, torch: only for audio)
+    copilot.workflow        remember_meeting(request, ...): open commitments, voiceprint,
+                            analyse, save. Every front end (CLI, API, jobs, reassignment,
+                            bench) goes through it.
+
+`analyze_transcript`, `analyze_text` and `analyze_path` are the same pure analysis with the
+request's fields given as keywords (`manager=`, `report=`, `date=`, `lang=`, `filename=`...),
+for scripts, tests and the eval harnesses.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.critique import PriorStep, critique
@@ -19,15 +30,16 @@ from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.errors import InputError
-from copilot.models import Analysis, EngineRun, Transcript
+from copilot.models import Analysis, EngineRun, Extraction, Talk, Transcript, Warning, WarningCode
+from copilot.request import MeetingRequest
 from copilot.settings import Settings, get_settings
-from copilot.text import name_key
 
 if TYPE_CHECKING:  # audio engines import numpy; text-only use never loads them
     from copilot.ingest.speech import AudioEngines
     from copilot.ingest.voiceprint import Voiceprint
 
 Progress = Callable[[str, float], None]
+MeetingInput = Path | str | Transcript  # a file, the text itself, or a parsed transcript
 
 
 @lru_cache(maxsize=2)
@@ -49,82 +61,69 @@ def get_extractor(settings: Settings) -> Extractor:
     raise InputError(f"unknown engine {settings.engine!r}", "use rules, llm or hybrid")
 
 
-def check_people(manager: str, report: str) -> tuple[str, str]:
-    manager, report = manager.strip(), report.strip()
-    if not manager or not report:
-        raise InputError("both --manager and --report names are needed", "e.g. --manager Claire --report Julien")
-    if name_key(manager) == name_key(report):
-        raise InputError("the manager and the report are the same person", "check --manager and --report")
-    return manager, report
-
-
-def parse_date(value: str | dt.date | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{value!r} is not a date", "use YYYY-MM-DD, e.g. 2026-03-02") from None
-
-
-def analyze_transcript(
+def analyze(
     transcript: Transcript,
+    request: MeetingRequest,
     *,
-    manager: str,
-    report: str,
-    date: str | dt.date | None = None,
     settings: Settings | None = None,
     extractor: Extractor | None = None,
-    source: str | None = None,
     progress: Progress | None = None,
     previous: Sequence[PriorStep] | None = None,
     roles: RoleDecision | None = None,
-    meeting_id: str | None = None,
 ) -> Analysis:
     """`previous`: commitments still open from earlier 1:1s (the store's `open_next_steps`),
-    so the critique can say whether this meeting came back to them. `roles`: decided by the
-    caller (a voiceprint, assign-roles); default: from the labels, else from names said.
-    `meeting_id`: keep this id (re-analysing a stored meeting)."""
-    settings = settings or get_settings()
-    manager, report = check_people(manager, report)
-    day = parse_date(date)
+    so the critique can say whether this meeting came back to them. Roles: the request's, set
+    by hand, else `roles` (a voiceprint's decision), else from the labels or names said."""
+    settings = request.settings_for(settings or get_settings())
     if not transcript.utterances and transcript.source_format == "audio":
-        from copilot.pipeline_audio import silent_analysis  # nothing was heard: warn, not fail
-
-        return silent_analysis(transcript, manager=manager, report=report, day=day,
-                               source=source, meeting_id=meeting_id)
+        return silent_analysis(transcript, request)  # nothing was heard: warn, not fail
     if not transcript.utterances:
         raise InputError("the transcript has no text", "check the file: it holds no utterance")
+    if request.roles is not None:
+        roles = RoleDecision(dict(request.roles), "manual")
     if transcript.has_speakers:
-        roles = roles or decide_roles(transcript, manager, report)
+        roles = roles or decide_roles(transcript, request.manager, request.report)
         transcript = apply_roles(transcript, roles.roles)
     if progress:
         progress("analysing", 0.0)
     engine = extractor or get_extractor(settings)
-    extraction = engine.extract(transcript, MeetingContext(date=day, manager=manager, report=report))
-    talk = (compute_talk(transcript.utterances, extraction.questions, transcript.duration)
-            if transcript.has_speakers else None)
-    if talk is not None and roles is not None and roles.source:
-        talk = talk.model_copy(update={"roles_source": roles.source,
-                                       "roles_evidence": roles.evidence})
-    warnings = critique(transcript, talk, extraction, settings, manager, report, previous=previous)
+    extraction = engine.extract(transcript, MeetingContext(
+        date=request.date, manager=request.manager, report=request.report))
+    talk = _talk(transcript, extraction, roles)
+    warnings = critique(transcript, talk, extraction, settings, request.manager,
+                        request.report, previous=previous)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
-    run = extraction.run or EngineRun(engine=engine.name)
-    summary, summary_evidence = extraction.summary, extraction.summary_evidence
-    if summary is None:  # engines without a model get an extractive summary
-        summary, summary_evidence = extractive_summary(transcript, extraction)
+    if extraction.summary is None:  # engines without a model get an extractive summary
+        summary = extractive_summary(transcript, extraction)
+        extraction = extraction.model_copy(update={"summary": summary[0],
+                                                   "summary_evidence": summary[1]})
     if progress:
         progress("analysing", 1.0)
+    return _analysis(request, transcript, extraction, talk, warnings,
+                     extraction.run or EngineRun(engine=engine.name))
+
+
+def _talk(transcript: Transcript, extraction: Extraction,
+          roles: RoleDecision | None) -> Talk | None:
+    if not transcript.has_speakers:
+        return None
+    talk = compute_talk(transcript.utterances, extraction.questions, transcript.duration)
+    if roles is not None and roles.source:
+        talk = talk.model_copy(update={"roles_source": roles.source,
+                                       "roles_evidence": roles.evidence})
+    return talk
+
+
+def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extraction,
+              talk: Talk | None, warnings: list[Warning], run: EngineRun) -> Analysis:
     return Analysis(
-        id=meeting_id or uuid.uuid4().hex[:12],
-        date=day,
+        id=request.meeting_id or uuid.uuid4().hex[:12],
+        date=request.date,
         language=transcript.language,
-        manager=manager,
-        report=report,
-        source=source,
+        manager=request.manager,
+        report=request.report,
+        source=request.stored_source,
         source_format=transcript.source_format,
         engine=run.engine,
         utterances=transcript.utterances,
@@ -134,8 +133,8 @@ def analyze_transcript(
         feedback=extraction.feedback,
         next_steps=extraction.next_steps,
         warnings=warnings,
-        summary=summary,
-        summary_evidence=summary_evidence,
+        summary=extraction.summary,
+        summary_evidence=extraction.summary_evidence,
         model=run.model,
         prompt_version=run.prompt_version,
         privacy=run.privacy,
@@ -144,34 +143,26 @@ def analyze_transcript(
     )
 
 
-def analyze_text(
-    text: str,
-    *,
-    manager: str,
-    report: str,
-    date: str | dt.date | None = None,
-    lang: str = "auto",
-    filename: str | None = None,
-    settings: Settings | None = None,
-    extractor: Extractor | None = None,
-    previous: Sequence[PriorStep] | None = None,
-) -> Analysis:
-    from copilot.ingest.formats import parse_text
-
-    transcript = parse_text(text, filename=filename, lang=lang)
-    return analyze_transcript(
-        transcript, manager=manager, report=report, date=date, settings=settings,
-        extractor=extractor, source=filename, previous=previous,
+def silent_analysis(transcript: Transcript, request: MeetingRequest) -> Analysis:
+    """A recording in which nothing was said: an empty analysis that says so, not an error."""
+    seconds = f" of {transcript.duration:.0f} s" if transcript.duration else ""
+    return Analysis(
+        id=request.meeting_id or uuid.uuid4().hex[:12], date=request.date,
+        language=transcript.language, manager=request.manager, report=request.report,
+        source=request.stored_source, source_format="audio", engine="none",
+        utterances=[], talk=None,
+        warnings=[Warning(
+            code=WarningCode.NO_SPEECH,
+            message=f"No speech was found in the recording{seconds}: nothing to analyse.",
+            suggestion="Check that the right file was sent and that the microphone was on.",
+        )],
     )
 
 
-def analyze_path(
-    path: Path,
+def analyze_source(
+    meeting: MeetingInput,
+    request: MeetingRequest,
     *,
-    manager: str,
-    report: str,
-    date: str | dt.date | None = None,
-    lang: str = "auto",
     settings: Settings | None = None,
     extractor: Extractor | None = None,
     progress: Progress | None = None,
@@ -179,23 +170,63 @@ def analyze_path(
     audio: AudioEngines | None = None,
     voiceprint: Voiceprint | None = None,
 ) -> Analysis:
-    """A transcript, notes or (by extension or content) a recording. `audio`: the engines
-    (default: the real ones from settings); `voiceprint`: the manager's, to tell their voice."""
+    """A transcript; the text itself (a `str`, parsed by its `request.filename`); or a file
+    (a `Path`): a transcript, notes or, by extension or content, a recording. `audio`: the
+    audio engines (default: the real ones from settings); `voiceprint`: the manager's."""
+    settings = settings or get_settings()
+    roles = None
+    if isinstance(meeting, str):
+        from copilot.ingest.formats import parse_text
+
+        transcript = parse_text(meeting, filename=request.filename, lang=request.lang)
+    elif isinstance(meeting, Transcript):
+        transcript = meeting
+    else:
+        transcript, roles, request = _read_path(Path(meeting), request, settings, audio,
+                                                voiceprint, progress)
+    return analyze(transcript, request, settings=settings, extractor=extractor,
+                   progress=progress, previous=previous, roles=roles)
+
+
+def _read_path(path: Path, request: MeetingRequest, settings: Settings,
+               audio: AudioEngines | None, voiceprint: Voiceprint | None,
+               progress: Progress | None,
+               ) -> tuple[Transcript, RoleDecision | None, MeetingRequest]:
     from copilot.ingest.audio import is_audio_file
     from copilot.ingest.formats import read_file
 
-    settings = settings or get_settings()
-    check_people(manager, report)
-    parse_date(date)  # a wrong date fails before any slow work
-    if is_audio_file(Path(path)):
-        from copilot.pipeline_audio import analyze_recording  # faster-whisper, torch: only here
+    if request.source is None:
+        request = request.model_copy(update={"source": path.name})
+    if is_audio_file(path):
+        from copilot.pipeline_audio import transcribe_meeting  # faster-whisper, torch: only here
 
-        return analyze_recording(
-            Path(path), manager=manager, report=report, date=date, lang=lang, settings=settings,
-            extractor=extractor, progress=progress, previous=previous, audio=audio,
-            voiceprint=voiceprint)
-    transcript = read_file(Path(path), lang=lang, max_bytes=settings.max_input_bytes)
-    return analyze_transcript(
-        transcript, manager=manager, report=report, date=date, settings=settings,
-        extractor=extractor, source=Path(path).name, progress=progress, previous=previous,
-    )
+        transcript, roles = transcribe_meeting(path, request, settings, audio=audio,
+                                               voiceprint=voiceprint, progress=progress)
+        return transcript, roles, request
+    return read_file(path, lang=request.lang, max_bytes=settings.max_input_bytes), None, request
+
+
+# -- the same analysis, the request's fields as keywords (scripts, tests, eval) -------------
+
+
+def analyze_transcript(transcript: Transcript, *, settings: Settings | None = None,
+                       extractor: Extractor | None = None,
+                       previous: Sequence[PriorStep] | None = None, **request: Any) -> Analysis:
+    return analyze(transcript, MeetingRequest(**request), settings=settings,
+                   extractor=extractor, previous=previous)
+
+
+def analyze_text(text: str, *, settings: Settings | None = None,
+                 extractor: Extractor | None = None,
+                 previous: Sequence[PriorStep] | None = None, **request: Any) -> Analysis:
+    return analyze_source(text, MeetingRequest(**request), settings=settings,
+                          extractor=extractor, previous=previous)
+
+
+def analyze_path(path: Path | str, *, settings: Settings | None = None,
+                 extractor: Extractor | None = None, progress: Progress | None = None,
+                 previous: Sequence[PriorStep] | None = None, audio: AudioEngines | None = None,
+                 voiceprint: Voiceprint | None = None, **request: Any) -> Analysis:
+    return analyze_source(Path(path), MeetingRequest(**request), settings=settings,
+                          extractor=extractor, progress=progress, previous=previous,
+                          audio=audio, voiceprint=voiceprint)

@@ -1,24 +1,22 @@
-"""The audio half of the pipeline: recording -> transcript -> roles -> the same analysis as text.
+"""The audio half of the analysis: recording -> transcript and roles, then the same analysis as
+text (copilot.pipeline, which imports this module only for recordings).
 
-Kept apart from copilot.pipeline so that text-only use never imports numpy, torch or
-faster-whisper. Progress stages, in order: decoding, transcribing, diarizing, analysing.
+Kept apart so that text-only use never imports numpy, torch or faster-whisper; it imports
+nothing from copilot.pipeline. Progress stages, in order: decoding, transcribing, diarizing,
+then the pipeline's analysing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import uuid
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from copilot.analyze.base import Extractor
-from copilot.analyze.critique import PriorStep
 from copilot.analyze.roles import RoleDecision, decide_roles
-from copilot.ingest.speech import NO_SPEECH_WARNING, AudioEngines, Recording, transcribe_recording
+from copilot.ingest.speech import AudioEngines, Recording, transcribe_recording
 from copilot.ingest.voiceprint import Voiceprint, match_voice
-from copilot.models import Analysis, Transcript, Warning
-from copilot.pipeline import Progress, analyze_transcript, parse_date
+from copilot.models import Transcript, Warning, WarningCode
+from copilot.request import MeetingRequest
 from copilot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,38 +24,33 @@ log = logging.getLogger(__name__)
 STAGES = ("decoding", "transcribing", "diarizing", "analysing")
 
 
-def analyze_recording(
+def transcribe_meeting(
     path: Path,
-    *,
-    manager: str,
-    report: str,
-    date: str | dt.date | None,
-    lang: str,
+    request: MeetingRequest,
     settings: Settings,
-    extractor: Extractor | None = None,
-    progress: Progress | None = None,
-    previous: Sequence[PriorStep] | None = None,
+    *,
     audio: AudioEngines | None = None,
     voiceprint: Voiceprint | None = None,
-) -> Analysis:
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[Transcript, RoleDecision | None]:
+    """The recording's transcript, and the roles the manager's voiceprint decides (None: let
+    the analysis decide from labels or names said)."""
     engines = audio or AudioEngines.from_settings(settings)
     encoder = engines.encoder if voiceprint is not None else None
     if encoder is not None and voiceprint is not None and voiceprint.encoder != encoder.name:
         log.warning("voiceprint made by %s, engine is %s: not comparable, ignored",
                     voiceprint.encoder, encoder.name)
         encoder = None
-    language = None if lang == "auto" else lang
+    language = None if request.lang == "auto" else request.lang
     if language is None and settings.language != "auto":
         language = settings.language
     recording = transcribe_recording(
         path, home=settings.home, language=language, max_seconds=settings.max_audio_seconds,
         num_speakers=settings.num_speakers, progress=progress, transcriber=engines.transcriber,
         diarizer=engines.diarizer, encoder=encoder)
-    roles = voice_roles(recording, voiceprint, settings, manager, report) if encoder else None
-    return analyze_transcript(
-        recording.transcript, manager=manager, report=report, date=date, settings=settings,
-        extractor=extractor, source=path.name, progress=progress, previous=previous,
-        roles=roles)
+    roles = (voice_roles(recording, voiceprint, settings, request.manager, request.report)
+             if encoder else None)
+    return recording.transcript, roles
 
 
 def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: Settings,
@@ -78,7 +71,7 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
     scores = ", ".join(f"{s} {v:.2f}" for s, v in sorted(match.scores.items()))
     fallback = decide_roles(transcript, manager, report)
     fallback.warnings.append(Warning(
-        code="voiceprint_no_match",
+        code=WarningCode.VOICEPRINT_NO_MATCH,
         message=f"No voice in the recording is clearly {manager}'s enrolled voice (similarity "
         f"{scores}; needs {settings.voiceprint_threshold:.2f} and a lead of "
         f"{settings.voiceprint_margin:.2f}).",
@@ -86,19 +79,3 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
         "set them with `copilot meetings assign-roles`.",
     ))
     return fallback
-
-
-def silent_analysis(transcript: Transcript, *, manager: str, report: str, day: dt.date,
-                    source: str | None, meeting_id: str | None = None) -> Analysis:
-    """A recording in which nothing was said: an empty analysis that says so, not an error."""
-    seconds = f" of {transcript.duration:.0f} s" if transcript.duration else ""
-    return Analysis(
-        id=meeting_id or uuid.uuid4().hex[:12], date=parse_date(day), language=transcript.language,
-        manager=manager, report=report, source=source, source_format="audio", engine="none",
-        utterances=[], talk=None,
-        warnings=[Warning(
-            code=NO_SPEECH_WARNING,
-            message=f"No speech was found in the recording{seconds}: nothing to analyse.",
-            suggestion="Check that the right file was sent and that the microphone was on.",
-        )],
-    )

@@ -9,12 +9,12 @@ transaction (Store.save(replace=True)): its commitments, vectors and lifecycle f
 from __future__ import annotations
 
 from copilot.analyze.base import Extractor
-from copilot.analyze.roles import RoleDecision
 from copilot.errors import InputError
 from copilot.memory.store import Store
 from copilot.models import Analysis, Role, Transcript
-from copilot.pipeline import analyze_transcript
+from copilot.request import ENGINES, MeetingRequest
 from copilot.settings import Settings
+from copilot.workflow import remember_meeting
 
 
 def _label(wanted: str, speakers: list[str], meeting_id: str) -> str:
@@ -23,6 +23,20 @@ def _label(wanted: str, speakers: list[str], meeting_id: str) -> str:
             return speaker
     raise InputError(f"{wanted!r} is not a speaker of meeting {meeting_id}",
                      f"choose one of: {', '.join(speakers)}")
+
+
+def _roles(manager: str, report: str | None, speakers: list[str], meeting_id: str
+           ) -> dict[str, Role]:
+    roles: dict[str, Role] = {_label(manager, speakers, meeting_id): "manager"}
+    if report is not None:
+        report_label = _label(report, speakers, meeting_id)
+        if report_label in roles:
+            raise InputError("the manager and the report are the same speaker",
+                             "give two different speaker labels")
+        roles[report_label] = "report"
+    elif len(speakers) == 2:
+        roles[next(s for s in speakers if s not in roles)] = "report"
+    return roles
 
 
 def assign_roles(store: Store, meeting_id: str, manager: str, *, report: str | None = None,
@@ -34,27 +48,15 @@ def assign_roles(store: Store, meeting_id: str, manager: str, *, report: str | N
     if not speakers:
         raise InputError(f"meeting {meeting_id} has no speakers (notes): no roles to assign",
                          "roles apply to transcripts and recordings")
-    roles: dict[str, Role] = {_label(manager, speakers, meeting_id): "manager"}
-    if report is not None:
-        report_label = _label(report, speakers, meeting_id)
-        if report_label in roles:
-            raise InputError("the manager and the report are the same speaker",
-                             "give two different speaker labels")
-        roles[report_label] = "report"
-    elif len(speakers) == 2:
-        roles[next(s for s in speakers if s not in roles)] = "report"
+    roles = _roles(manager, report, speakers, meeting_id)
     transcript = Transcript(
         utterances=[u.model_copy(update={"role": None}) for u in old.utterances],
         language=old.language, has_speakers=True, source_format=old.source_format,
         duration=old.talk.duration if old.talk else None,
     )
-    if old.engine in ("rules", "llm", "hybrid") and old.engine != settings.engine:
-        settings = settings.model_copy(update={"engine": old.engine})  # same engine as before
-    analysis = analyze_transcript(
-        transcript, manager=old.manager, report=old.report, date=old.date, settings=settings,
-        extractor=extractor, source=old.source, meeting_id=old.id,
-        previous=store.open_next_steps(old.report, old.manager, before=old.date),
-        roles=RoleDecision(roles, "manual"),
-    )
-    store.save(analysis, replace=True)
-    return analysis
+    request = MeetingRequest(
+        manager=old.manager, report=old.report, date=old.date, source=old.source,
+        meeting_id=old.id, roles=roles,
+        engine=old.engine if old.engine in ENGINES else None)  # the same engine as before
+    return remember_meeting(request, transcript, store=store, settings=settings,
+                            extractor=extractor, replace=True)

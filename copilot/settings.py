@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
     voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
 
+    # --- added by workflow
+    # A voice sample is 10-30 s of the manager alone; one cap for the CLI, the API and jobs.
+    voice_sample_max_seconds: float = Field(default=600.0, gt=0, description="Longest voice "
+                                            "sample enrolled as a voiceprint.")
+
     @field_validator("home", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:

@@ -86,7 +86,8 @@ def _match_gold(step, gold: list[dict], made: int) -> dict | None:
 
 
 def run_sequence(seq: dict, embedder: Embedder, end_to_end: bool) -> dict[str, Any]:
-    from copilot.pipeline import analyze_text
+    from copilot.request import MeetingRequest
+    from copilot.workflow import remember_meeting
 
     gold = _gold(seq)
     with tempfile.TemporaryDirectory() as home:
@@ -101,10 +102,10 @@ def run_sequence(seq: dict, embedder: Embedder, end_to_end: bool) -> dict[str, A
                                   action=g["action"], evidence=g["evidence"])
                          for g in gold if g["made"] == k]
                 extractor = FakeExtractor().enqueue(Extraction(next_steps=steps))
-            analysis = analyze_text(m["transcript"].strip(), manager=seq["manager"],
-                                    report=seq["report"], date=m["date"], lang=seq["language"],
-                                    settings=settings, extractor=extractor)
-            store.save(analysis)
+            request = MeetingRequest(manager=seq["manager"], report=seq["report"],
+                                     date=m["date"], lang=seq["language"])
+            analysis = remember_meeting(request, m["transcript"].strip(), store=store,
+                                        settings=settings, extractor=extractor)
             ids[analysis.id] = k
         for c in cm.list_commitments(store, seq["report"], status="all"):
             mapped[c.id] = _match_gold(c, gold, ids[c.meeting_id])

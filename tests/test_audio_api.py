@@ -175,6 +175,16 @@ def test_too_long_and_too_big_recordings(copilot_env, monkeypatch):
     assert not list((copilot_env / "uploads").iterdir())
 
 
+def test_a_voice_sample_over_its_limit_is_refused_before_the_job(copilot_env, monkeypatch):
+    monkeypatch.setenv("COPILOT_VOICE_SAMPLE_MAX_SECONDS", "2")
+    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+        response = post_audio(c, voice=wav(4.0, ((0.0, 4.0, 440.0),)))
+        assert response.status_code == 400, response.text
+        assert "claire.wav lasts 4.0 s, longer than" in response.json()["error"]["message"]
+        assert c.get("/v1/meetings").json() == []
+    assert not list((copilot_env / "uploads").iterdir())
+
+
 def test_an_engine_failure_fails_the_job_with_a_json_error(copilot_env):
     app = create_app(extractor=FakeExtractor(), audio=engines(FailingTranscriber()))
     with TestClient(app) as c:

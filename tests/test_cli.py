@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import make_analysis, make_extraction, step
 
-from copilot import cli, pipeline
+from copilot import cli, pipeline, workflow
 from copilot.analyze.base import FakeExtractor
 from copilot.memory import Store
 from copilot.models import Analysis
@@ -143,7 +143,7 @@ def test_unexpected_exception_is_one_line_internal_error(capsys, transcript, mon
     def broken(*_a, **_k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "analyze_path", broken)
+    monkeypatch.setattr(workflow, "analyze_source", broken)
     code, out, err = run(capsys, "analyze", str(transcript), "--manager", "Claire",
                          "--report", "Julien")
     assert code == 1 and out == ""
@@ -160,7 +160,7 @@ def test_ctrl_c_exits_130_quietly(capsys, transcript, monkeypatch):
     def interrupted(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "analyze_path", interrupted)
+    monkeypatch.setattr(workflow, "analyze_source", interrupted)
     code, out, err = run(capsys, "analyze", str(transcript), "--manager", "Claire",
                          "--report", "Julien")
     assert code == 130 and out == "" and "error" not in err and "Traceback" not in err

@@ -79,8 +79,11 @@ def test_english_meeting(en) -> None:
 
 
 def test_notes_give_next_steps_without_talk() -> None:
-    notes = "# Point Julien\n\n- Signé Dupont : 120 k€\n\n## Prochaines étapes\n- Julien : envoyer le plan de relance avant vendredi\n- Claire : demander le budget aux RH\n"
-    a = analyze_text(notes, manager="Claire", report="Julien", date="2026-03-02", filename="notes.md")
+    notes = ("# Point Julien\n\n- Signé Dupont : 120 k€\n\n## Prochaines étapes\n"
+             "- Julien : envoyer le plan de relance avant vendredi\n"
+             "- Claire : demander le budget aux RH\n")
+    a = analyze_text(notes, manager="Claire", report="Julien", date="2026-03-02",
+                     filename="notes.md")
     assert a.talk is None
     assert [w.code for w in a.warnings] == ["no_speakers"]
     owners = {(s.owner, s.due) for s in a.next_steps}

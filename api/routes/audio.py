@@ -1,9 +1,10 @@
-"""Audio over HTTP: recordings become background jobs; roles can be set after the fact.
+"""Audio over HTTP: recordings become background jobs.
 
 `POST /v1/meetings` (api/routes/meetings.py) hands an audio upload to `accept_audio`, which
 writes it under COPILOT_HOME/uploads, records the job and answers 202 before any decoding; the
-worker thread (copilot/jobs.py) does the rest. `GET /v1/jobs/{id}` reports the stage and
-percent, then the meeting id. `POST /v1/meetings/{id}/roles` fixes who the manager is.
+worker thread (copilot/jobs.py) runs the workflow. `GET /v1/jobs/{id}` reports the stage and
+percent, then the meeting id. Roles are set afterwards with `POST /v1/meetings/{id}/roles`
+(api/routes/meetings.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import ExtractorDep, SettingsDep, StoreDep
+from api.deps import StoreDep, open_store
 from api.errors import responses
 from copilot.errors import InputError, TooLarge
 from copilot.ingest.audio import (
@@ -27,24 +28,16 @@ from copilot.ingest.audio import (
     probe_audio,
 )
 from copilot.jobs import create_job, get_job, new_job_id, upload_dir
-from copilot.models import Analysis, Job
-from copilot.pipeline import check_people, parse_date
+from copilot.models import Job
+from copilot.request import MeetingRequest
 
-router = APIRouter(tags=["audio"])
+router = APIRouter(prefix="/jobs", tags=["audio"])
 _CHUNK = 1024 * 1024
 
 
 class JobAccepted(BaseModel):
     job_id: str
     status_url: str = Field(description="Poll it: GET gives the stage, percent, then meeting_id.")
-
-
-class RolesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    manager: str = Field(description="Speaker label of the manager.", examples=["SPEAKER_00"])
-    report: str | None = Field(default=None, description="Speaker label of the report; "
-                               "default: the other of two speakers.")
 
 
 async def is_audio_upload(upload: UploadFile) -> bool:
@@ -96,9 +89,9 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
     """Store the recording (and voice sample), record the job, queue it, answer 202."""
     state = request.app.state
     settings = state.settings
-    check_people(meta.manager, meta.report)  # cheap checks before anything is written
-    parse_date(meta.date)
-    store = await run_in_threadpool(_store, request)
+    # The cheap checks (people, date) before anything is written; the job builds it again.
+    MeetingRequest(manager=meta.manager, report=meta.report, date=meta.date)
+    store = await run_in_threadpool(open_store, request.app)
     job_id = new_job_id()
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,7 +103,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         await _probe(target, upload.filename, settings.max_audio_seconds)
         if voice is not None and voice_target is not None:
             await _save(voice, voice_target, settings.max_audio_bytes)
-            await _probe(voice_target, voice.filename, 600.0)
+            await _probe(voice_target, voice.filename, settings.voice_sample_max_seconds)
         params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
                   "lang": meta.lang, "engine": meta.engine}
         home = Path(settings.home)
@@ -129,27 +122,9 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
                         status_code=202, headers={"Location": status_url})
 
 
-def _store(request: Request):
-    from api.deps import get_store
-
-    return get_store(request)
-
-
-@router.get("/jobs/{job_id}", response_model=Job, name="get_job_status",
+@router.get("/{job_id}", response_model=Job, name="get_job_status",
             responses=responses(404, 503))
 def get_job_status(job_id: str, store: StoreDep) -> Job:
     """Stage (queued, decoding, transcribing, diarizing, analysing, done, failed), percent,
     the error when it failed, and the meeting id when done."""
     return get_job(store, job_id)
-
-
-@router.post("/meetings/{meeting_id}/roles", response_model=Analysis,
-             responses=responses(400, 404, 422, 502, 503))
-def assign_meeting_roles(meeting_id: str, body: RolesIn, settings: SettingsDep,
-                         store: StoreDep, extractor: ExtractorDep) -> Analysis:
-    """Say which speaker is the manager (and the report); metrics, next-step owners and the
-    critique are recomputed and the stored meeting is updated in one transaction."""
-    from copilot.reassign import assign_roles
-
-    return assign_roles(store, meeting_id, body.manager, report=body.report, settings=settings,
-                        extractor=extractor)

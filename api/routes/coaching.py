@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SettingsDep, StoreDep
 from api.errors import responses
 from copilot.models import CoachingReport
-from copilot.pipeline import parse_date
+from copilot.validate import parse_date
 
 router = APIRouter(prefix="/managers", tags=["coaching"])
 
@@ -25,9 +25,12 @@ async def get_coaching(
     name: str,
     store: StoreDep,
     settings: SettingsDep,
-    since: Annotated[str | None, Query(description="Only meetings on or after, YYYY-MM-DD.")] = None,
-    as_of: Annotated[str | None, Query(description="Date the report is for (default today).")] = None,
-    format: Annotated[Literal["json", "html"], Query(description="json, or the HTML page.")] = "json",
+    since: Annotated[str | None,
+                     Query(description="Only meetings on or after, YYYY-MM-DD.")] = None,
+    as_of: Annotated[str | None,
+                     Query(description="Date the report is for (default today).")] = None,
+    format: Annotated[Literal["json", "html"],
+                      Query(description="json, or the HTML page.")] = "json",
 ):
     """Listening ratio, longest monologue, open questions, feedback about the person,
     follow-through (the manager's promises vs the reports'), cadence and trends; every warning

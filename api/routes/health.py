@@ -4,9 +4,9 @@ from fastapi import APIRouter
 
 from copilot import __version__
 
-router = APIRouter(tags=["health"])
+router = APIRouter(prefix="/healthz", tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("")
 def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}

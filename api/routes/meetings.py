@@ -1,10 +1,11 @@
-"""Meetings: analyse-and-store (POST), list, read, delete.
+"""Meetings: analyse-and-store (POST), list, read, delete, and set the roles by hand.
 
 POST takes either a file upload (multipart/form-data) or the text in JSON, because a browser
 form uploads files while scripts and other services hold text. Both bodies are documented in
 OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for one route.
 """
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,12 +16,13 @@ from starlette.datastructures import UploadFile
 
 from api.deps import ExtractorDep, SettingsDep, StoreDep
 from api.errors import TooLarge, responses
-from copilot.analyze.base import Extractor
+from api.routes.audio import accept_audio, is_audio_upload
 from copilot.errors import UnsupportedFormat
-from copilot.memory.store import Store
+from copilot.ingest.formats import decode_text
 from copilot.models import Analysis, MeetingSummary
-from copilot.pipeline import analyze_transcript, check_people, parse_date
-from copilot.settings import Settings
+from copilot.reassign import assign_roles
+from copilot.request import MeetingRequest
+from copilot.workflow import remember_meeting
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -44,6 +46,14 @@ class MeetingFields(BaseModel):
     engine: Literal["rules", "llm", "hybrid"] | None = Field(
         default=None, description="Extraction engine; default COPILOT_ENGINE. llm and hybrid "
         "send the transcript to the configured COPILOT_LLM_* endpoint.")
+
+
+class RolesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    manager: str = Field(description="Speaker label of the manager.", examples=["SPEAKER_00"])
+    report: str | None = Field(default=None, description="Speaker label of the report; "
+                               "default: the other of two speakers.")
 
 
 class MeetingText(MeetingFields):
@@ -125,10 +135,7 @@ async def _read_json(request: Request, limit: int) -> tuple[MeetingFields, str, 
 
 async def _read_multipart(request: Request, limit: int
                           ) -> tuple[MeetingFields, str | Response, str | None]:
-    from api.routes.audio import accept_audio, is_audio_upload
-    from copilot.ingest.formats import decode_text
-
-    # max_files=2: a recording may come with a sample of the manager's voice (audio, issue 3).
+    # max_files=2: a recording may come with a sample of the manager's voice.
     form = await request.form(max_files=2, max_fields=10)
     try:
         upload = form.get("file")
@@ -143,7 +150,7 @@ async def _read_multipart(request: Request, limit: int
                 [{"loc": ("body", "file"), "msg": "Field required (a file upload)",
                   "type": "missing"}]
             )
-        if await is_audio_upload(upload):  # audio (issue 3): a background job, 202
+        if await is_audio_upload(upload):  # a recording: a background job, 202
             voice = form.get("manager_voice")
             voice = voice if isinstance(voice, UploadFile) else None
             return meta, await accept_audio(request, meta, upload, voice), upload.filename
@@ -155,24 +162,11 @@ async def _read_multipart(request: Request, limit: int
         await form.close()
 
 
-def _analyze_and_save(
-    meta: MeetingFields, text: str, filename: str | None,
-    settings: Settings, store: Store, extractor: Extractor | None,
-) -> Analysis:
-    # Runs in the threadpool: parsing and the NLP engine are CPU-bound.
-    from copilot.ingest.formats import parse_text
-
-    transcript = parse_text(text, filename=filename, lang=meta.lang)
-    if meta.engine is not None and meta.engine != settings.engine:
-        settings = settings.model_copy(update={"engine": meta.engine})
-    analysis = analyze_transcript(
-        transcript, manager=meta.manager, report=meta.report, date=meta.date,
-        settings=settings, extractor=extractor, source=filename or "api",
-        # Open commitments of earlier 1:1s: the critique checks they came back.
-        previous=store.open_next_steps(meta.report, meta.manager, before=parse_date(meta.date)),
-    )
-    store.save(analysis)
-    return analysis
+def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
+    """The workflow's request; building it checks the people and the date (400)."""
+    return MeetingRequest(manager=meta.manager, report=meta.report, date=meta.date,
+                          lang=meta.lang, engine=meta.engine, filename=filename,
+                          source=filename or "api")
 
 
 @router.post(
@@ -211,11 +205,10 @@ async def create_meeting(
             f"cannot read a {media or 'missing'} content type",
             "send multipart/form-data (a file) or application/json (a transcript string)",
         )
-    check_people(meta.manager, meta.report)  # cheap checks before the slow part
-    parse_date(meta.date)
+    # Parsing and the NLP engine are CPU-bound: in the threadpool.
     return await run_in_threadpool(
-        _analyze_and_save, meta, text, filename, settings, store, extractor
-    )
+        partial(remember_meeting, _request(meta, filename), text, store=store,
+                settings=settings, extractor=extractor))
 
 
 @router.get("", response_model=list[MeetingSummary], responses=responses(503))
@@ -240,3 +233,13 @@ def delete_meeting(meeting_id: str, store: StoreDep) -> Response:
     """Delete a meeting with its utterances, analysis and next steps."""
     store.delete(meeting_id)
     return Response(status_code=204)
+
+
+@router.post("/{meeting_id}/roles", response_model=Analysis,
+             responses=responses(400, 404, 422, 502, 503))
+def assign_meeting_roles(meeting_id: str, body: RolesIn, settings: SettingsDep,
+                         store: StoreDep, extractor: ExtractorDep) -> Analysis:
+    """Say which speaker is the manager (and the report); metrics, next-step owners and the
+    critique are recomputed and the stored meeting is updated in one transaction."""
+    return assign_roles(store, meeting_id, body.manager, report=body.report, settings=settings,
+                        extractor=extractor)

@@ -25,7 +25,7 @@ from copilot.models import (
     Topic,
     TopicIn,
 )
-from copilot.pipeline import parse_date
+from copilot.validate import parse_date
 
 router = APIRouter(prefix="/people", tags=["people"])
 

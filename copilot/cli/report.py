@@ -3,8 +3,7 @@
     copilot report --manager Claire [--since 2026-01-01] [--out DIR] [--json]
 
 writes DIR/report.html (self-contained, plots inlined), DIR/report.md and DIR/images/*.png, and
-prints the path of report.html (or, with --json, the report as one JSON document). Errors go
-through `copilot.cli.run`: a user's mistake is one `error:` line and exit 2.
+prints the path of report.html (or, with --json, the report as one JSON document).
 """
 
 # No `from __future__ import annotations`: Typer reads the parameter annotations at runtime.
@@ -16,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from copilot.cli.common import json_option, open_store, optional_date, print_json, settings
 from copilot.errors import InputError
 from copilot.text import name_key
 
@@ -34,36 +34,30 @@ def report(
         "(default: ./coaching-<manager>).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date the report is made for (default today): what is overdue.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON too.")] = False,
+    json_out: json_option("Print the report as JSON too.") = False,
 ) -> None:
     """Coaching report for a manager: trends, follow-through, cadence, plots; every warning
     links to the words it rests on."""
-    from copilot.cli import _open_store, _print_json, _settings
-    from copilot.pipeline import parse_date
     from copilot.reports.coaching import load_report
     from copilot.reports.render import write_report
 
     if not manager.strip():
         raise InputError("--manager is empty", "e.g. --manager Claire")
-    first = parse_date(since) if since else None
-    day = parse_date(as_of) if as_of else dt.date.today()
+    first = optional_date(since) if since else None
+    day = optional_date(as_of) if as_of else dt.date.today()
     folder = out or _default_out(manager)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder} is a file, not a folder", "give --out a folder path")
-    settings = _settings()
-    with _open_store(settings) as store:
-        result, analyses = load_report(store, manager, first, day, settings)
+    config = settings()
+    with open_store(config) as store:
+        result, analyses = load_report(store, manager, first, day, config)
     try:
-        page = write_report(result, analyses, settings, folder)
+        page = write_report(result, analyses, config, folder)
     except OSError as exc:
         raise InputError(f"cannot write the report into {folder} ({exc.strerror or exc})",
                          "choose a writable folder with --out") from exc
     if json_out:
-        _print_json(result.model_dump_json(indent=2))
+        print_json(result.model_dump_json(indent=2))
         sys.stderr.write(f"{page}\n")
     else:
         sys.stdout.write(f"{page}\n")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("report")(report)

@@ -77,7 +77,7 @@ def _talk(talk: Talk) -> Group:
         secs = "" if m.seconds is None else f", {m.seconds:.0f} s"
         lines.append(_line(("longest monologue ", "bold"), f"{m.speaker} ({m.role or '?'}): ",
                            f"{m.words} words{secs} ", (evidence(m.evidence), "dim")))
-    if talk.basis == "time":  # audio (issue 3): timing metrics
+    if talk.basis == "time":  # a recording: timing metrics
         lines.extend(_timing(talk))
     return Group(*lines)
 
@@ -141,20 +141,43 @@ def render_analysis(console: Console, a: Analysis) -> None:
 
 
 def render_agenda(console: Console, agenda: Agenda) -> None:
+    from copilot.memory.markdown import TITLES, where
+
     who = agenda.report + (f" with {agenda.manager}" if agenda.manager else "")
     console.print(Text(f"Agenda for the 1:1 of {who}, {agenda.date.isoformat()}", style="bold"))
+    c = agenda.cadence
+    if c and c.last_meeting:
+        usual = (f", usual interval {c.median_interval_days:g} days"
+                 if c.median_interval_days else "")
+        console.print(Text(f"  last 1:1 {c.last_meeting.isoformat()} ({c.days_since_last} days "
+                           f"ago{usual})", style="dim"))
     if not agenda.items:
         console.print(Text("  Nothing open from earlier meetings.", style="dim"))
         return
     for item in agenda.items:
-        mark = ("OVERDUE ", "bold red") if item.overdue else ""
-        due = f"due {item.due.isoformat()}" if item.due else "no due date"
-        since = item.from_date.isoformat() if item.from_date else "?"
-        console.print(_line(
-            "  - ", mark, (item.owner or "(no owner)", "bold"), ": ", item.text, f"  ({due}; ",
-            f"from {item.from_meeting} on {since}) ",
-            (evidence(item.evidence), "dim"),
-        ))
+        line = Text("  - ")
+        if item.overdue:
+            line.append("OVERDUE ", style="bold red")
+        line.append(f"[{TITLES[item.kind][1].lower()}] ", style="cyan")
+        if item.kind == "open_commitment":
+            line.append(item.owner or "(no owner)", style="bold")
+            if item.manager_promise:
+                line.append(" (your promise)", style="magenta")
+            line.append(": ")
+        line.append(item.text)
+        if item.kind == "open_commitment" or item.due:
+            line.append(f"  (due {item.due.isoformat()})" if item.due else "  (no due date)")
+        source = where(item)
+        if source:
+            line.append(f"  {source}", style="dim")
+        if item.detail and item.kind != "open_commitment":
+            line.append(f"  {item.detail}", style="dim")
+        console.print(line, soft_wrap=True)
+        for e in item.updates:
+            day = e.meeting_date.isoformat() if e.meeting_date else "?"
+            ids = ", ".join(f"#{i}" for i in e.evidence)
+            console.print(Text(f"      {e.kind} on {day} (meeting {e.meeting_id} {ids})",
+                               style="yellow"), soft_wrap=True)
 
 
 def render_meetings(console: Console, meetings: list[MeetingSummary]) -> None:

@@ -1,4 +1,4 @@
-"""Memory across meetings: search, and commitments (list, read, close or reopen by hand)."""
+"""Commitments followed across meetings: list, read, close or reopen by hand."""
 
 from typing import Annotated, Literal
 
@@ -8,27 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import StoreDep
 from api.errors import responses
 from copilot.memory import commitments as cm
-from copilot.memory.search import search as run_search
-from copilot.models import Commitment, SearchResults
-from copilot.pipeline import parse_date
+from copilot.models import Commitment
 
-router = APIRouter(tags=["memory"])
+router = APIRouter(prefix="/commitments", tags=["memory"])
 
 
-@router.get("/search", response_model=SearchResults, responses=responses(400, 503))
-def search(
-    store: StoreDep,
-    q: Annotated[str, Query(description="Words or a question.", max_length=500)],
-    person: Annotated[str | None, Query(description="Only 1:1s with this person.")] = None,
-    since: Annotated[str | None, Query(description="From this date, YYYY-MM-DD.")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> SearchResults:
-    """Semantic plus keyword search over past meetings; each hit has its meeting, date,
-    speaker and utterance id."""
-    return run_search(store, q, person, parse_date(since) if since else None, limit)
-
-
-@router.get("/commitments", response_model=list[Commitment], responses=responses(503))
+@router.get("", response_model=list[Commitment], responses=responses(503))
 def list_commitments(
     store: StoreDep,
     person: Annotated[str | None, Query(description="Someone's (as report or owner).")] = None,
@@ -39,8 +24,7 @@ def list_commitments(
     return cm.list_commitments(store, person, manager=manager, status=status)
 
 
-@router.get("/commitments/{commitment_id}", response_model=Commitment,
-            responses=responses(404, 503))
+@router.get("/{commitment_id}", response_model=Commitment, responses=responses(404, 503))
 def get_commitment(commitment_id: int, store: StoreDep) -> Commitment:
     return cm.get(store, commitment_id)
 
@@ -52,10 +36,9 @@ class CommitmentChange(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="Why.")
 
 
-@router.patch("/commitments/{commitment_id}", response_model=Commitment,
+@router.patch("/{commitment_id}", response_model=Commitment,
               responses=responses(400, 404, 422, 503))
 def change_commitment(commitment_id: int, change: CommitmentChange, store: StoreDep) -> Commitment:
     """Close (done / dropped) or reopen a commitment by hand; kept in its history."""
     action = {"done": "done", "dropped": "drop", "open": "reopen"}[change.status]
     return cm.update(store, commitment_id, action, change.note)  # type: ignore[arg-type]
-

@@ -1,0 +1,5 @@
+"""`python -m copilot.cli`."""
+
+from copilot.cli.application import main
+
+main()

@@ -1,0 +1,41 @@
+"""`copilot agenda`: the suggested agenda for the next 1:1 with a report."""
+
+# No `from __future__ import annotations`: Typer reads the parameter annotations at runtime.
+
+import sys
+from typing import Annotated
+
+import typer
+
+from copilot.cli.common import DateOpt, JsonOpt, open_store, print_json, stdout
+from copilot.errors import InputError
+
+
+def agenda(
+    report: Annotated[str, typer.Option("--report", help="Who the next 1:1 is with.")],
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="Only meetings with this manager.")
+    ] = None,
+    date: DateOpt = None,
+    json_out: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+) -> None:
+    """Suggested agenda for the next 1:1: open commitments of both sides, deferred and submitted
+    topics, recurring blockers, areas not covered, questions, legal deadlines, cadence."""
+    from copilot.cli.render import render_agenda
+    from copilot.memory.agenda import build_agenda
+    from copilot.validate import parse_date
+
+    if json_out and markdown:
+        raise InputError("--json and --markdown exclude each other", "choose one")
+    day = parse_date(date)
+    with open_store() as store:
+        result = build_agenda(store, report, manager, day)
+    if json_out:
+        print_json(result.model_dump_json(indent=2))
+    elif markdown:
+        from copilot.memory.markdown import agenda_markdown
+
+        sys.stdout.write(agenda_markdown(result))
+    else:
+        render_agenda(stdout(), result)

@@ -1,0 +1,76 @@
+"""`MeetingRequest`: what a front end knows about a meeting before it is analysed.
+
+Who (manager, report), when, in which language, with which engine, under which name
+(source), with which sample of the manager's voice, and, when a stored meeting is analysed
+again, its id and the roles set by hand. Building one runs the cheap checks (two different
+people, a real date), so a typo fails before any model loads.
+
+`with_engine` is the one place an engine chosen per request (CLI `--engine`, API `engine`,
+a job's parameters, a stored meeting's engine) replaces the configured one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from copilot.models import Role
+from copilot.settings import Settings
+from copilot.validate import check_people, parse_date
+
+ENGINES = ("rules", "llm", "hybrid")
+
+
+def with_engine(settings: Settings, engine: str | None) -> Settings:
+    """`settings` with `engine` as the extraction engine; None keeps the configured one."""
+    if engine is None or engine == settings.engine:
+        return settings
+    return settings.model_copy(update={"engine": engine})
+
+
+class MeetingRequest(BaseModel):
+    """A meeting to analyse (and remember). Invalid people or dates raise InputError here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manager: str = Field(description="The manager's name.")
+    report: str = Field(description="The report's name.")
+    date: dt.date = Field(description="Meeting date; a YYYY-MM-DD string or None (today) "
+                          "is accepted.")
+    lang: Literal["auto", "fr", "en"] = "auto"
+    engine: Literal["rules", "llm", "hybrid"] | None = Field(
+        default=None, description="Default: the configured engine (COPILOT_ENGINE).")
+    filename: str | None = Field(
+        default=None, description="Text: the original file name, whose extension tells the "
+        "format (else it is sniffed).")
+    source: str | None = Field(
+        default=None, description="Stored as the meeting's source; default: the file name.")
+    manager_voice: Path | None = Field(
+        default=None, description="Recordings: a sample of the manager speaking alone, "
+        "enrolled as their voiceprint.")
+    meeting_id: str | None = Field(
+        default=None, description="Keep this id (a job's, or a stored meeting analysed again).")
+    roles: dict[str, Role] | None = Field(
+        default=None, description="Speaker label -> role, set by hand (assign-roles).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _checked(cls, data: Any) -> Any:
+        # Plain functions, not pydantic errors: the CLI and the API show their one-line
+        # message and hint, exactly as for any other input error.
+        if isinstance(data, dict) and isinstance(data.get("manager"), str) \
+                and isinstance(data.get("report"), str):
+            manager, report = check_people(data["manager"], data["report"])
+            data = {**data, "manager": manager, "report": report,
+                    "date": parse_date(data.get("date"))}
+        return data
+
+    def settings_for(self, settings: Settings) -> Settings:
+        return with_engine(settings, self.engine)
+
+    @property
+    def stored_source(self) -> str | None:
+        return self.source if self.source is not None else self.filename

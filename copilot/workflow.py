@@ -1,0 +1,111 @@
+"""Analyse and remember a meeting: the one workflow behind `copilot analyze`, POST /v1/meetings,
+the audio job runner, role reassignment and the coaching bench.
+
+In order: the request's cheap checks (run when the `MeetingRequest` is built); a recording's
+headers probed (a bad file fails in milliseconds, before anything is enrolled); the manager's
+voiceprint enrolled from the request's sample, else loaded from the store; the open
+commitments of earlier 1:1s fetched, so the critique can say whether they came back; the
+meeting analysed (copilot.pipeline); the analysis saved, then the enrolled voiceprint.
+`store=None` analyses without storing (`--no-save`): nothing is read or written.
+
+Pure analysis without a store stays in copilot.pipeline (`analyze_source`, `analyze_text`...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copilot.analyze.base import Extractor
+from copilot.errors import InputError
+from copilot.models import Analysis
+from copilot.pipeline import MeetingInput, Progress, analyze_source
+from copilot.request import MeetingRequest
+from copilot.settings import Settings
+
+if TYPE_CHECKING:  # numpy and torch only for recordings, SQLAlchemy only when storing
+    from copilot.ingest.speech import AudioEngines
+    from copilot.ingest.voiceprint import Voiceprint
+    from copilot.memory.store import Store
+
+ENROLLING = "enrolling"  # the progress stage of a voice sample being enrolled (before decoding)
+
+
+def remember_meeting(
+    request: MeetingRequest,
+    meeting: MeetingInput,
+    *,
+    store: Store | None,
+    settings: Settings,
+    progress: Progress | None = None,
+    extractor: Extractor | None = None,
+    audio: AudioEngines | None = None,
+    replace: bool = False,
+    on_enrolled: Callable[[Voiceprint], None] | None = None,
+) -> Analysis:
+    """Analyse `meeting` (a file `Path`, the text as a `str`, or a `Transcript`) and save it.
+
+    `audio`: the audio engines (default: the real ones); `replace`: the meeting (the request's
+    `meeting_id`) is stored already and is rewritten in one transaction; `on_enrolled`: called
+    with the voiceprint enrolled from `request.manager_voice` once it is stored."""
+    settings = request.settings_for(settings)
+    engines, voiceprint, enrolled = None, None, False
+    if _is_recording(meeting):
+        from copilot.ingest.audio import probe_audio
+        from copilot.ingest.speech import AudioEngines
+
+        probe_audio(meeting, max_seconds=settings.max_audio_seconds)  # type: ignore[arg-type]
+        engines = audio or AudioEngines.from_settings(settings)
+        voiceprint, enrolled = manager_voiceprint(request, store, engines, settings, progress)
+    elif request.manager_voice is not None:
+        raise InputError("--manager-voice goes with a recording, not a transcript",
+                         "drop --manager-voice, or analyse the audio file")
+    previous = (store.open_next_steps(request.report, request.manager, before=request.date)
+                if store is not None else None)
+    analysis = analyze_source(meeting, request, settings=settings, extractor=extractor,
+                              progress=progress, previous=previous, audio=engines,
+                              voiceprint=voiceprint)
+    if store is None:
+        return analysis
+    store.save(analysis, replace=replace)
+    if enrolled and voiceprint is not None and request.manager_voice is not None:
+        from copilot.audio_store import save_voiceprint
+
+        save_voiceprint(store, request.manager, voiceprint, source=request.manager_voice.name)
+        if on_enrolled is not None:
+            on_enrolled(voiceprint)
+    return analysis
+
+
+def _is_recording(meeting: MeetingInput) -> bool:
+    if not isinstance(meeting, Path):
+        return False
+    from copilot.ingest.audio import is_audio_file
+
+    return is_audio_file(meeting)
+
+
+def manager_voiceprint(request: MeetingRequest, store: Store | None, engines: AudioEngines,
+                       settings: Settings, progress: Progress | None = None,
+                       ) -> tuple[Voiceprint | None, bool]:
+    """The manager's voiceprint and whether it was enrolled just now: from the request's
+    sample (at most `settings.voice_sample_max_seconds`), else the stored one, else None."""
+    encoder = engines.encoder
+    if encoder is None:
+        return None, False
+    if request.manager_voice is not None:
+        from copilot.ingest.voiceprint import enroll
+
+        if progress:
+            progress(ENROLLING, 0.0)
+        voiceprint = enroll(request.manager_voice, encoder,
+                            max_seconds=settings.voice_sample_max_seconds)
+        if progress:
+            progress(ENROLLING, 1.0)
+        return voiceprint, True
+    if store is None:
+        return None, False
+    from copilot.audio_store import load_voiceprint
+
+    return load_voiceprint(store, request.manager, encoder.name), False
