@@ -461,3 +461,53 @@ def test_long_recordings_are_transcribed_in_blocks_cut_in_pauses():
     assert all(a[1] == b[0] for a, b in __import__("itertools").pairwise(blocks))
     assert blocks[-1][1] == len(noise) and len(blocks) == 4
     assert split_blocks(noise[: SAMPLE_RATE * 320], 300) == [(0, SAMPLE_RATE * 320)]
+
+
+# ------------------------------------------------------------------ VAD and diarization settings
+
+def test_transcription_vad_defaults_are_faster_whispers_own():
+    from faster_whisper.vad import VadOptions
+
+    assert VadParams.for_transcription().options() == VadOptions()
+    assert WhisperTranscriber(home=Path(".")).vad == VadParams.for_transcription()
+
+
+def test_vad_and_diarization_settings_reach_the_engines(monkeypatch, tmp_path):
+    from copilot.ingest import speech, voiceprint
+    from copilot.settings import get_settings
+
+    monkeypatch.setenv("COPILOT_DIARIZE_SWITCH_PENALTY", "0.3")
+    settings = get_settings(home=tmp_path, whisper_vad_min_silence_ms=700,
+                            diarize_vad_min_silence_ms=400, diarize_window_seconds=2.0)
+    engines = speech.AudioEngines.from_settings(settings)
+    assert engines.transcriber.vad.min_silence_duration_ms == 700
+    params = engines.diarizer.params
+    assert (params.window, params.hop, params.switch_penalty) == (2.0, 0.5, 0.3)
+    assert params.vad.min_silence_duration_ms == 400 and engines.encoder.vad == params.vad
+
+    # Each engine runs the VAD with its own options.
+    seen = []
+    monkeypatch.setattr(diarize, "speech_regions", lambda s, p: seen.append(p) or [])
+    monkeypatch.setattr(voiceprint, "speech_regions", lambda s, p: seen.append(p) or [])
+    samples = np.zeros(SAMPLE_RATE, np.float32)
+    assert engines.diarizer.diarize(load_audio(encode(
+        tmp_path / "q.wav", samples[None], SAMPLE_RATE, "pcm_s16le"))) == []
+    assert engines.encoder.embed(samples) is None
+    assert seen == [params.vad, params.vad]
+
+    class Model:
+        def transcribe(self, audio, **options):
+            seen.append(options["vad_parameters"])
+            return [], None
+
+    monkeypatch.setattr(engines.transcriber, "_model", lambda: Model())
+    engines.transcriber.transcribe(samples, "fr")
+    assert seen[-1] == engines.transcriber.vad.options()
+    assert seen[-1].min_silence_duration_ms == 700
+
+
+def test_diarization_vad_keeps_short_pauses_as_boundaries():
+    samples = clip((0.0, 20.0))
+    short = speech_regions(samples, VadParams.for_diarization())
+    long = speech_regions(samples, VadParams.for_transcription())
+    assert len(short) > len(long) >= 1
