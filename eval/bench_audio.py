@@ -66,13 +66,16 @@ def child(kind: str, path: Path, home: Path) -> dict:
     started = time.perf_counter()
     if kind == "whisper":
         from copilot.ingest.transcribe import WhisperTranscriber, resolve_model
+        from copilot.ingest.vad import VadParams
 
         model = WhisperTranscriber(home=home)._model()
         loaded = time.perf_counter() - started
         resolve_model("base", home)
         t0 = time.perf_counter()
-        segments, info = model.transcribe(str(path), language=None, beam_size=1, vad_filter=True,
-                                          word_timestamps=True, condition_on_previous_text=False)
+        segments, info = model.transcribe(
+            str(path), language=None, beam_size=1, vad_filter=True,
+            vad_parameters=VadParams.for_transcription(settings).options(),
+            word_timestamps=True, condition_on_previous_text=False)
         words = sum(len(s.words or []) for s in segments)
         return {"kind": kind, "seconds": time.perf_counter() - t0, "load_seconds": loaded,
                 "words": words, "language": info.language, "peak_rss_mb": _rss_mb()}
