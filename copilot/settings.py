@@ -178,6 +178,49 @@ class Settings(BaseSettings):
     recurring_warning_share: float = Field(default=0.5, ge=0.0, le=1.0)
     # A trend whose change is smaller than this share of its first value is "stable".
     trend_stable_change: float = Field(default=0.1, ge=0.0)
+    # --- added by ingest
+    # Silero VAD for transcription (faster-whisper's vad_filter and the speech the language is
+    # detected on). Defaults are faster-whisper's own: long pauses stay inside one chunk.
+    whisper_vad_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Speech probability above which a 32 ms frame is speech (transcription).")
+    whisper_vad_min_speech_ms: int = Field(
+        default=0, ge=0, le=10_000,
+        description="Speech chunks shorter than this are dropped before transcription.")
+    whisper_vad_min_silence_ms: int = Field(
+        default=2000, ge=0, le=60_000,
+        description="Silence that ends a speech chunk before transcription.")
+    whisper_vad_speech_pad_ms: int = Field(
+        default=400, ge=0, le=5_000,
+        description="Audio kept each side of a speech chunk before transcription.")
+    # Silero VAD for diarization and voice embeddings: short pauses are kept as boundaries
+    # (turn changes), and noise between words stays out of the voice embeddings.
+    diarize_vad_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Speech probability above which a 32 ms frame is speech (diarization).")
+    diarize_vad_min_speech_ms: int = Field(
+        default=150, ge=0, le=10_000,
+        description="Speech regions shorter than this are ignored by diarization.")
+    diarize_vad_min_silence_ms: int = Field(
+        default=250, ge=0, le=10_000,
+        description="A pause this long splits speech regions (where turns usually change).")
+    diarize_vad_speech_pad_ms: int = Field(
+        default=50, ge=0, le=2_000, description="Audio kept each side of a speech region.")
+    # Clustering windows: a voice is embedded on `diarize_window_seconds` of speech every
+    # `diarize_hop_seconds`; a region shorter than `diarize_min_window_seconds` (a lone "oui")
+    # is widened to it. Resemblyzer needs about half a second to say anything about a voice.
+    diarize_window_seconds: float = Field(
+        default=1.5, ge=0.5, le=10.0, description="Length of a voice embedding window.")
+    diarize_hop_seconds: float = Field(
+        default=0.5, gt=0.0, le=10.0, description="Step between voice embedding windows.")
+    diarize_min_window_seconds: float = Field(
+        default=0.5, ge=0.2, le=10.0,
+        description="Shortest window; a shorter speech region is widened to it.")
+    # In vote x seconds: a switch inside continuous speech needs that much evidence (0.1 = 0.2 s
+    # where the windows vote 3 to 1); across a pause it costs a fifth of it.
+    diarize_switch_penalty: float = Field(
+        default=0.1, ge=0.0, le=10.0,
+        description="Evidence a speaker change needs; higher = fewer, longer turns.")
 
 
 def get_settings(**overrides: object) -> Settings:

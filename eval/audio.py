@@ -203,7 +203,8 @@ def _timing_errors(got, want, truth, rec, mapping) -> dict[str, Any]:
         return None if a is None or b is None else round(abs(a - b), 3)
 
     return {
-        "roles": got.roles_source or "unknown", "roles_right": bool(got.roles_source and roles_right),
+        "roles": got.roles_source or "unknown",
+        "roles_right": bool(got.roles_source and roles_right),
         "manager_share": round(manager_got, 3), "manager_share_true": want.manager_share,
         "manager_share_error": err(manager_got, want.manager_share),
         "patience_error": err(got.manager_patience, want.manager_patience),
@@ -296,9 +297,9 @@ def tables(result: dict[str, Any]) -> list[Table]:
                 "patience err s", "monologue err s", "silence err", "interrupt. (true)", "s"):
         synth.add_column(col, justify="left" if col in ("dialogue", "roles") else "right")
     for r in result["synthetic"]:
+        wrong = not r["roles_right"] and r["roles"] != "unknown"
         synth.add_row(r["name"], _fmt(r["wer"], True), _fmt(r["der"], True),
-                      _fmt(r["share_error"], True),
-                      f"{r['roles']}{'' if r['roles_right'] or r['roles'] == 'unknown' else ' WRONG'}",
+                      _fmt(r["share_error"], True), f"{r['roles']}{' WRONG' if wrong else ''}",
                       f"{r['manager_share']:.2f} ({_fmt(r['manager_share_true'])})",
                       _fmt(r["patience_error"]), _fmt(r["monologue_error"]),
                       _fmt(r["silence_error"], True),

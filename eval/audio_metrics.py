@@ -1,9 +1,11 @@
-"""Scores for the audio eval: word error rate, diarization error rate, talk-share error, and
-timing truth from labelled turns. Pure functions; `der` is checked against pyannote.metrics.
+"""Scores for the audio eval and the audio tests: word error rate, diarization error rate,
+frame accuracy, talk-share error, and timing truth from labelled turns. Pure functions; `der`
+is checked against pyannote.metrics.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 import warnings
@@ -140,3 +142,29 @@ def main_speakers(turns: Sequence[Turn], k: int = 2) -> list[Turn]:
         seconds[t.speaker] = seconds.get(t.speaker, 0.0) + t.end - t.start
     keep = set(sorted(seconds, key=seconds.__getitem__, reverse=True)[:k])
     return [t for t in turns if t.speaker in keep]
+
+
+def frame_accuracy(predicted: Sequence[Turn], truth: Sequence[Turn], step: float = 0.01, *,
+                   count_missed: bool = True) -> float:
+    """Share of the truth's single-speaker time given the right speaker, under the best
+    one-to-one mapping of predicted to true labels. Missed speech (no predicted speaker, e.g.
+    a pause inside a true turn) counts as wrong unless `count_missed` is False."""
+    if not truth:
+        return 1.0
+    n = int(np.ceil(max(t.end for t in itertools.chain(truth, predicted)) / step)) + 1
+    t_names = sorted({t.speaker for t in truth})
+    p_names = sorted({t.speaker for t in predicted})
+    t_lab, t_cnt = np.full(n, -1), np.zeros(n, dtype=int)
+    for t in truth:
+        sl = slice(round(t.start / step), round(t.end / step))
+        t_lab[sl] = t_names.index(t.speaker)
+        t_cnt[sl] += 1
+    p_lab = np.full(n, -1)
+    for t in predicted:
+        p_lab[round(t.start / step) : round(t.end / step)] = p_names.index(t.speaker)
+    scored = (t_cnt == 1) if count_missed else (t_cnt == 1) & (p_lab >= 0)
+    best = 0
+    for perm in itertools.permutations(range(max(len(p_names), len(t_names))), len(p_names)):
+        mapped = np.where(p_lab >= 0, np.array(perm)[np.maximum(p_lab, 0)], -2)
+        best = max(best, int(np.sum(mapped[scored] == t_lab[scored])))
+    return best / max(1, int(scored.sum()))

@@ -66,13 +66,16 @@ def child(kind: str, path: Path, home: Path) -> dict:
     started = time.perf_counter()
     if kind == "whisper":
         from copilot.ingest.transcribe import WhisperTranscriber, resolve_model
+        from copilot.ingest.vad import VadParams
 
         model = WhisperTranscriber(home=home)._model()
         loaded = time.perf_counter() - started
         resolve_model("base", home)
         t0 = time.perf_counter()
-        segments, info = model.transcribe(str(path), language=None, beam_size=1, vad_filter=True,
-                                          word_timestamps=True, condition_on_previous_text=False)
+        segments, info = model.transcribe(
+            str(path), language=None, beam_size=1, vad_filter=True,
+            vad_parameters=VadParams.for_transcription(settings).options(),
+            word_timestamps=True, condition_on_previous_text=False)
         words = sum(len(s.words or []) for s in segments)
         return {"kind": kind, "seconds": time.perf_counter() - t0, "load_seconds": loaded,
                 "words": words, "language": info.language, "peak_rss_mb": _rss_mb()}
@@ -82,9 +85,9 @@ def child(kind: str, path: Path, home: Path) -> dict:
 
     engines = AudioEngines.from_settings(settings)
     engines.transcriber._model()  # type: ignore[union-attr] - loads Whisper
-    from copilot.ingest.diarize import _encoder
+    from copilot.ingest.speaker_encoder import voice_encoder
 
-    _encoder()
+    voice_encoder()
     extractor = RulesExtractor()
     from copilot.analyze.rules.engine import load_spacy
 
@@ -119,6 +122,42 @@ def run_child(kind: str, path: Path, home: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def measure(minutes: float, kinds: tuple[str, ...], tmp: Path, home: Path, console,
+            table) -> list[dict]:
+    """Build a `minutes` recording and run each of `kinds` on it, a row of `table` each."""
+    path = tmp / f"walk_{minutes:.0f}min.ogg"
+    seconds = build_recording(minutes, path)
+    console.print(f"built {path.name}: {seconds / 60:.0f} min, "
+                  f"{path.stat().st_size / 1e6:.1f} MB")
+    runs = {kind: run_child(kind, path, home) for kind in kinds}
+    for kind, run in runs.items():
+        run.update(minutes=minutes, rtf=run["seconds"] / seconds)
+        if kind == "pipeline" and "whisper" in runs:
+            run["ratio_to_whisper"] = run["seconds"] / runs["whisper"]["seconds"]
+        table.add_row(kind, f"{minutes:.0f}", f"{run['seconds']:.0f}",
+                      f"{run['rtf']:.3f}", f"{run.get('ratio_to_whisper', 0):.2f}"
+                      if "ratio_to_whisper" in run else "-",
+                      f"{run['peak_rss_mb']:.0f}", f"{run['load_seconds']:.1f}",
+                      ", ".join(f"{k} {v:.0f}" for k, v in run.get("stages", {}).items()))
+        console.print(f"  {kind} {minutes:.0f} min: {run['seconds']:.0f} s")
+    return list(runs.values())
+
+
+def goals(runs: list[dict]) -> dict[str, dict]:
+    pipe = next(r for r in runs if r["kind"] == "pipeline")
+    big = [r for r in runs if r["kind"] == "pipeline" and r["minutes"] >= 60]
+    return {
+        "rtf": {"goal": GOALS["rtf"], "measured": round(pipe["rtf"], 3),
+                "met": pipe["rtf"] <= GOALS["rtf"]},
+        "ratio_to_whisper": {"goal": GOALS["ratio"],
+                             "measured": round(pipe.get("ratio_to_whisper", 0), 3),
+                             "met": pipe.get("ratio_to_whisper", 99) <= GOALS["ratio"]},
+        "peak_rss_mb_60min": {"goal": GOALS["rss_mb_60"],
+                              "measured": round(big[0]["peak_rss_mb"]) if big else None,
+                              "met": bool(big) and big[0]["peak_rss_mb"] <= GOALS["rss_mb_60"]},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench_audio",
                                  description=__doc__.splitlines()[0])
@@ -148,40 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     for col in ("run", "audio min", "wall s", "x real time", "vs whisper", "peak RSS MB",
                 "model load s", "stages s"):
         table.add_column(col, justify="left" if col in ("run", "stages s") else "right")
+    plan = [(args.minutes, ("pipeline", "whisper"))]
+    if args.memory_minutes:
+        plan.append((args.memory_minutes, ("pipeline",)))
     with tempfile.TemporaryDirectory() as tmp:
-        plan = [(args.minutes, ("pipeline", "whisper"))]
-        if args.memory_minutes:
-            plan.append((args.memory_minutes, ("pipeline",)))
         for minutes, kinds in plan:
-            path = Path(tmp) / f"walk_{minutes:.0f}min.ogg"
-            seconds = build_recording(minutes, path)
-            console.print(f"built {path.name}: {seconds / 60:.0f} min, "
-                          f"{path.stat().st_size / 1e6:.1f} MB")
-            runs = {kind: run_child(kind, path, home) for kind in kinds}
-            for kind, run in runs.items():
-                run.update(minutes=minutes, rtf=run["seconds"] / seconds)
-                if kind == "pipeline" and "whisper" in runs:
-                    run["ratio_to_whisper"] = run["seconds"] / runs["whisper"]["seconds"]
-                result["runs"].append(run)
-                table.add_row(kind, f"{minutes:.0f}", f"{run['seconds']:.0f}",
-                              f"{run['rtf']:.3f}", f"{run.get('ratio_to_whisper', 0):.2f}"
-                              if "ratio_to_whisper" in run else "-",
-                              f"{run['peak_rss_mb']:.0f}", f"{run['load_seconds']:.1f}",
-                              ", ".join(f"{k} {v:.0f}" for k, v in run.get("stages", {}).items()))
-                console.print(f"  {kind} {minutes:.0f} min: {run['seconds']:.0f} s")
+            result["runs"] += measure(minutes, kinds, Path(tmp), home, console, table)
     result["machine"]["load_after"] = os.getloadavg()
-    pipe = next(r for r in result["runs"] if r["kind"] == "pipeline")
-    big = [r for r in result["runs"] if r["kind"] == "pipeline" and r["minutes"] >= 60]
-    result["goals"] = {
-        "rtf": {"goal": GOALS["rtf"], "measured": round(pipe["rtf"], 3),
-                "met": pipe["rtf"] <= GOALS["rtf"]},
-        "ratio_to_whisper": {"goal": GOALS["ratio"],
-                             "measured": round(pipe.get("ratio_to_whisper", 0), 3),
-                             "met": pipe.get("ratio_to_whisper", 99) <= GOALS["ratio"]},
-        "peak_rss_mb_60min": {"goal": GOALS["rss_mb_60"],
-                              "measured": round(big[0]["peak_rss_mb"]) if big else None,
-                              "met": bool(big) and big[0]["peak_rss_mb"] <= GOALS["rss_mb_60"]},
-    }
+    result["goals"] = goals(result["runs"])
     console.print(table)
     for name, goal in result["goals"].items():
         mark = "[green]met[/green]" if goal["met"] else "[red]missed[/red]"

@@ -31,6 +31,7 @@ import numpy as np
 RATE = 16_000
 LEAD_IN = 0.8  # seconds of street noise before the first word and after the last
 OVERLAP = 0.6  # seconds a `Name~:` turn starts before the previous one ends
+MBROLA_DIRS = ("/usr/share/mbrola", "/usr/share/mbrola/voices")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def tools_missing(language: str) -> list[str]:
         return missing
     for voice in VOICES[language].values():
         name = voice.voice.removeprefix("mb-")
-        if not any(Path(d, name).exists() for d in ("/usr/share/mbrola", "/usr/share/mbrola/voices")):
+        if not any(Path(d, name).exists() for d in MBROLA_DIRS):
             missing.append(f"mbrola-{name}")
     return missing
 

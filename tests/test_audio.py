@@ -16,11 +16,14 @@ import numpy as np
 import pytest
 
 from copilot.errors import ConfigError, InputError, UnsupportedFormat
-from copilot.ingest import assets, audio, diarize
+from copilot.ingest import assets, audio, diarize, speaker_encoder
 from copilot.ingest.audio import SAMPLE_RATE, load_audio
-from copilot.ingest.diarize import FakeDiarizer, Turn, assign_words, frame_accuracy
+from copilot.ingest.diarize import FakeDiarizer, Turn
 from copilot.ingest.speech import transcribe_audio
 from copilot.ingest.transcribe import FakeTranscriber, WhisperTranscriber, Word, choose_language
+from copilot.ingest.vad import VadParams, speech_regions
+from copilot.ingest.word_assignment import assign_words
+from eval.audio_metrics import frame_accuracy
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "walking_meeting_fr.ogg"
@@ -301,11 +304,12 @@ def test_stereo_with_one_speaker_per_channel_is_split_by_channel(tmp_path, monke
     path = tmp_path / "call.wav"
     soundfile.write(path, bleed.T, SAMPLE_RATE)
     info = load_audio(path)
-    monkeypatch.setattr(diarize, "_encoder", lambda: pytest.fail("clustering was used"))
+    monkeypatch.setattr(speaker_encoder, "voice_encoder",
+                        lambda: pytest.fail("clustering was used"))
     turns = diarize.ResemblyzerDiarizer().diarize(info)
     assert frame_accuracy(turns, TRUTH_TURNS, count_missed=False) >= 0.97
     # The same recording as dual mono is not split by channel.
-    regions = diarize.speech_regions(info.samples)
+    regions = speech_regions(info.samples, VadParams.for_diarization())
     same = np.stack([info.channel_energy.mean(axis=0)] * 2)
     assert diarize.channel_split_turns(same, regions) is None
 
@@ -384,7 +388,7 @@ def test_numpy_mel_matches_librosa_filterbank():
     import librosa
 
     reference = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=400, n_mels=40)
-    assert np.allclose(diarize._mel_basis(), reference, atol=1e-6)
+    assert np.allclose(speaker_encoder.mel_basis(), reference, atol=1e-6)
 
 
 # ------------------------------------------------------------ voiceprints and the CLI, real
@@ -438,13 +442,13 @@ def test_windows_of_nearly_equal_length_are_batched_by_frame_count():
     # 1.2349 s and 1.2251 s both round to 1.23 s but give 123 and 122 mel frames: batched
     # together they crashed np.stack on a 60-minute recording.
     samples = clip((0.0, 4.0))
-    emb = diarize.ResemblyzerDiarizer()._embed(samples, [(0.0, 1.2349), (2.0, 3.2251)], None)
+    emb = speaker_encoder.embed_windows(samples, [(0.0, 1.2349), (2.0, 3.2251)])
     assert emb.shape == (2, 256) and np.all(np.abs(np.linalg.norm(emb, axis=1) - 1) < 1e-3)
     # A blip at the very end is widened past it (a 60-minute recording cut mid-word).
     end = len(samples) / SAMPLE_RATE
     windows = [(end - 0.4, end + 0.1), (end - 1.0, end - 0.5)]
-    assert diarize._window_mel(samples, *windows[0]).shape == (50, 40)
-    assert diarize.ResemblyzerDiarizer()._embed(samples, windows, None).shape == (2, 256)
+    assert speaker_encoder.window_mel(samples, *windows[0]).shape == (50, 40)
+    assert speaker_encoder.embed_windows(samples, windows).shape == (2, 256)
 
 
 def test_long_recordings_are_transcribed_in_blocks_cut_in_pauses():
@@ -457,3 +461,53 @@ def test_long_recordings_are_transcribed_in_blocks_cut_in_pauses():
     assert all(a[1] == b[0] for a, b in __import__("itertools").pairwise(blocks))
     assert blocks[-1][1] == len(noise) and len(blocks) == 4
     assert split_blocks(noise[: SAMPLE_RATE * 320], 300) == [(0, SAMPLE_RATE * 320)]
+
+
+# ------------------------------------------------------------------ VAD and diarization settings
+
+def test_transcription_vad_defaults_are_faster_whispers_own():
+    from faster_whisper.vad import VadOptions
+
+    assert VadParams.for_transcription().options() == VadOptions()
+    assert WhisperTranscriber(home=Path(".")).vad == VadParams.for_transcription()
+
+
+def test_vad_and_diarization_settings_reach_the_engines(monkeypatch, tmp_path):
+    from copilot.ingest import speech, voiceprint
+    from copilot.settings import get_settings
+
+    monkeypatch.setenv("COPILOT_DIARIZE_SWITCH_PENALTY", "0.3")
+    settings = get_settings(home=tmp_path, whisper_vad_min_silence_ms=700,
+                            diarize_vad_min_silence_ms=400, diarize_window_seconds=2.0)
+    engines = speech.AudioEngines.from_settings(settings)
+    assert engines.transcriber.vad.min_silence_duration_ms == 700
+    params = engines.diarizer.params
+    assert (params.window, params.hop, params.switch_penalty) == (2.0, 0.5, 0.3)
+    assert params.vad.min_silence_duration_ms == 400 and engines.encoder.vad == params.vad
+
+    # Each engine runs the VAD with its own options.
+    seen = []
+    monkeypatch.setattr(diarize, "speech_regions", lambda s, p: seen.append(p) or [])
+    monkeypatch.setattr(voiceprint, "speech_regions", lambda s, p: seen.append(p) or [])
+    samples = np.zeros(SAMPLE_RATE, np.float32)
+    assert engines.diarizer.diarize(load_audio(encode(
+        tmp_path / "q.wav", samples[None], SAMPLE_RATE, "pcm_s16le"))) == []
+    assert engines.encoder.embed(samples) is None
+    assert seen == [params.vad, params.vad]
+
+    class Model:
+        def transcribe(self, audio, **options):
+            seen.append(options["vad_parameters"])
+            return [], None
+
+    monkeypatch.setattr(engines.transcriber, "_model", lambda: Model())
+    engines.transcriber.transcribe(samples, "fr")
+    assert seen[-1] == engines.transcriber.vad.options()
+    assert seen[-1].min_silence_duration_ms == 700
+
+
+def test_diarization_vad_keeps_short_pauses_as_boundaries():
+    samples = clip((0.0, 20.0))
+    short = speech_regions(samples, VadParams.for_diarization())
+    long = speech_regions(samples, VadParams.for_transcription())
+    assert len(short) > len(long) >= 1

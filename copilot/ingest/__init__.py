@@ -1,1 +1,2 @@
-"""Turn transcript exports and free notes into `copilot.models.Transcript`."""
+"""Inputs to `copilot.models.Transcript`: text exports and notes (formats), recordings (speech:
+decode, transcribe, diarize, assign words), voiceprints. Imports nothing: use the submodules."""

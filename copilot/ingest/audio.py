@@ -197,31 +197,25 @@ def _decode(container, stream, name: str, max_seconds: float, declared: float | 
     resampler = av.AudioResampler(
         format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE
     )
-    limit = math.ceil(max_seconds * SAMPLE_RATE) + SAMPLE_RATE  # 1 s of slack for rounding
-    # One allocation for the expected size (grown if the container lied): no 2x peak from
-    # concatenating a list of chunks at the end.
-    out = np.empty(min(limit, int((declared or 60.0) * SAMPLE_RATE * 1.02) + SAMPLE_RATE),
-                   dtype=np.float32)
-    filled = 0
-    energy = _EnergyMeter() if stereo else None
-    bad_frames = good_frames = 0
+    buffer = _MonoBuffer(name, max_seconds, declared, stereo)
     source_channels = 1
+    for frame in _frames(container, stream, name):
+        source_channels = max(source_channels, len(frame.layout.channels))
+        frame.pts = None  # timestamps of damaged files confuse the resampler; order is enough
+        for block in resampler.resample(frame):
+            buffer.append(block.to_ndarray())
+    for block in resampler.resample(None):  # flush the resampler's delay line
+        buffer.append(block.to_ndarray())
+    samples, energy = buffer.result()
+    return samples, energy, source_channels
 
-    def append(block: np.ndarray) -> None:
-        nonlocal out, filled
-        mono = block[0] if block.shape[0] == 1 else block.mean(axis=0)
-        if filled + len(mono) > len(out):
-            out = np.resize(out, max(filled + len(mono), min(limit, 2 * len(out))))
-        out[filled : filled + len(mono)] = mono
-        filled += len(mono)
-        if energy is not None:
-            energy.feed(block)
-        if filled > limit:
-            raise InputError(
-                f"{name} is longer than the {_hms(max_seconds)} limit",
-                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
-            )
 
+def _frames(container, stream, name: str):
+    """The decoded frames of `stream`. A damaged packet is skipped like players do, but
+    counted to judge the whole file."""
+    import av
+
+    bad_frames = good_frames = 0
     packets = container.demux(stream)
     while True:
         try:
@@ -230,7 +224,6 @@ def _decode(container, stream, name: str, max_seconds: float, declared: float | 
         except StopIteration:
             break
         except (av.error.InvalidDataError, av.error.EOFError, ValueError):
-            # A damaged packet: skip it like players do, but count it to judge the whole file.
             bad_frames += 1
             if bad_frames > 50 and bad_frames > good_frames:
                 raise InputError(f"{name} is corrupt: most of its audio cannot be decoded",
@@ -240,18 +233,48 @@ def _decode(container, stream, name: str, max_seconds: float, declared: float | 
             raise InputError(f"{name} is corrupt ({_reason(exc)})", _CONVERT_HINT) from exc
         for frame in frames:
             good_frames += 1
-            source_channels = max(source_channels, len(frame.layout.channels))
-            frame.pts = None  # timestamps of damaged files confuse the resampler; order is enough
-            for block in resampler.resample(frame):
-                append(block.to_ndarray())
-    for block in resampler.resample(None):  # flush the resampler's delay line
-        append(block.to_ndarray())
+            yield frame
     if good_frames == 0 and bad_frames:
         raise InputError(f"{name} is corrupt: no audio frame could be decoded",
                          "Copy or export the file again")
-    samples = out[:filled]  # a view: copying would double the peak for a 2% saving
-    np.clip(samples, -1.0, 1.0, out=samples)
-    return samples, (energy.result() if energy else None), source_channels
+
+
+class _MonoBuffer:
+    """The 16 kHz mono output, and the stereo energy envelope, filled block by block.
+
+    One allocation for the expected size (grown if the container lied): no 2x peak from
+    concatenating a list of chunks at the end.
+    """
+
+    def __init__(self, name: str, max_seconds: float, declared: float | None,
+                 stereo: bool) -> None:
+        self.name, self.max_seconds = name, max_seconds
+        self.limit = math.ceil(max_seconds * SAMPLE_RATE) + SAMPLE_RATE  # 1 s of slack
+        self.out = np.empty(
+            min(self.limit, int((declared or 60.0) * SAMPLE_RATE * 1.02) + SAMPLE_RATE),
+            dtype=np.float32)
+        self.filled = 0
+        self.energy = _EnergyMeter() if stereo else None
+
+    def append(self, block: np.ndarray) -> None:
+        mono = block[0] if block.shape[0] == 1 else block.mean(axis=0)
+        if self.filled + len(mono) > len(self.out):
+            self.out = np.resize(self.out, max(self.filled + len(mono),
+                                               min(self.limit, 2 * len(self.out))))
+        self.out[self.filled : self.filled + len(mono)] = mono
+        self.filled += len(mono)
+        if self.energy is not None:
+            self.energy.feed(block)
+        if self.filled > self.limit:
+            raise InputError(
+                f"{self.name} is longer than the {_hms(self.max_seconds)} limit",
+                "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
+            )
+
+    def result(self) -> tuple[np.ndarray, np.ndarray | None]:
+        samples = self.out[: self.filled]  # a view: copying would double the peak for 2%
+        np.clip(samples, -1.0, 1.0, out=samples)
+        return samples, (self.energy.result() if self.energy else None)
 
 
 class _EnergyMeter:

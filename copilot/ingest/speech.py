@@ -15,22 +15,24 @@ from pathlib import Path
 import numpy as np
 
 from copilot.errors import InputError
-from copilot.ingest.audio import DEFAULT_MAX_SECONDS, load_audio
-from copilot.ingest.diarize import Diarizer, ResemblyzerDiarizer, assign_words
+from copilot.ingest.audio import DEFAULT_MAX_SECONDS, AudioInfo, load_audio
+from copilot.ingest.diarize import DiarizationParams, Diarizer, ResemblyzerDiarizer
 from copilot.ingest.transcribe import (
     LANG_HINT,
     SUPPORTED_LANGUAGES,
     Transcriber,
     WhisperTranscriber,
 )
+from copilot.ingest.vad import VadParams
 from copilot.ingest.voiceprint import ResemblyzerEncoder, SpeakerEncoder, speaker_voices
-from copilot.models import Transcript
+from copilot.ingest.word_assignment import assign_words
+from copilot.models import Transcript, WarningCode
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 STAGES = ("decoding", "transcribing", "diarizing")
-NO_SPEECH_WARNING = "no_speech"  # Warning.code the pipeline adds when utterances come back empty
+NO_SPEECH_WARNING = WarningCode.NO_SPEECH  # the pipeline warns when utterances come back empty
 
 
 @dataclass
@@ -48,9 +50,10 @@ class AudioEngines:
             transcriber=WhisperTranscriber(
                 home=settings.home, model=settings.whisper_model, device=settings.whisper_device,
                 compute_type=settings.whisper_compute_type,
-                cpu_threads=settings.whisper_cpu_threads, beam_size=settings.whisper_beam_size),
-            diarizer=ResemblyzerDiarizer(),
-            encoder=ResemblyzerEncoder(),
+                cpu_threads=settings.whisper_cpu_threads, beam_size=settings.whisper_beam_size,
+                vad=VadParams.for_transcription(settings)),
+            diarizer=ResemblyzerDiarizer(DiarizationParams.from_settings(settings)),
+            encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
         )
 
 
@@ -99,10 +102,9 @@ def transcribe_recording(
             report(stage, 1.0)
         return Recording(_empty(language, audio.duration), audio.duration)
 
-    transcriber = transcriber or WhisperTranscriber(home=home)
     report("transcribing", 0.0)
-    result = transcriber.transcribe(audio.samples, language,
-                                    lambda f: report("transcribing", f))
+    result = (transcriber or WhisperTranscriber(home=home)).transcribe(
+        audio.samples, language, lambda f: report("transcribing", f))
     report("transcribing", 1.0)
     chosen = language or result.language
     if not result.words:
@@ -113,13 +115,8 @@ def transcribe_recording(
     if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
         raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
                          "are supported", LANG_HINT)
-
-    diarizer = diarizer or ResemblyzerDiarizer()
-    report("diarizing", 0.0)
-    turns = diarizer.diarize(audio, max(1, num_speakers), lambda f: report("diarizing", f))
-    voices = speaker_voices(audio.samples, turns, encoder) if encoder is not None else {}
-    report("diarizing", 1.0)
-
+    turns, voices = _speakers(audio, diarizer or ResemblyzerDiarizer(), num_speakers, encoder,
+                              report)
     transcript = Transcript(
         utterances=assign_words(result.words, turns),
         language=chosen,  # type: ignore[arg-type] - checked against SUPPORTED_LANGUAGES
@@ -129,6 +126,16 @@ def transcribe_recording(
         duration=round(audio.duration, 2),
     )
     return Recording(transcript, audio.duration, voices)
+
+
+def _speakers(audio: AudioInfo, diarizer: Diarizer, num_speakers: int,
+              encoder: SpeakerEncoder | None, report: Progress):
+    """The diarizing stage: turns, and each speaker's voice when an encoder is given."""
+    report("diarizing", 0.0)
+    turns = diarizer.diarize(audio, max(1, num_speakers), lambda f: report("diarizing", f))
+    voices = speaker_voices(audio.samples, turns, encoder) if encoder is not None else {}
+    report("diarizing", 1.0)
+    return turns, voices
 
 
 def _empty(language: str | None, duration: float) -> Transcript:

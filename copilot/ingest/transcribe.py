@@ -18,10 +18,11 @@ import numpy as np
 
 from copilot.errors import ConfigError, EngineError, InputError
 from copilot.ingest.assets import ensure_whisper_model
+from copilot.ingest.audio import SAMPLE_RATE
+from copilot.ingest.vad import VadParams, speech_spans
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 SUPPORTED_LANGUAGES = ("fr", "en")
 EMBEDDED_MODEL = "base"
 # Whisper base often ranks an exotic language first on short or noisy French (Thai at 0.40 on a
@@ -126,6 +127,8 @@ def load_whisper(folder: Path, device: str = "cpu", compute_type: str = "int8",
 class WhisperTranscriber:
     """faster-whisper with Silero VAD, word timestamps and greedy decoding by default.
 
+    `vad` defaults to the transcription VAD settings' defaults (faster-whisper's own).
+
     Greedy (beam 1) is ~2x faster than beam 5 on CPU for a small loss; on noisy audio beam 5 also
     falls back to high temperatures more often, which made it 3-4x slower in measurements.
     """
@@ -139,6 +142,7 @@ class WhisperTranscriber:
         compute_type: str | None = None,
         cpu_threads: int = 0,
         beam_size: int = 1,
+        vad: VadParams | None = None,
     ) -> None:
         self.home = Path(home)
         self.model = model
@@ -146,6 +150,7 @@ class WhisperTranscriber:
         self.compute_type = compute_type or ("int8" if device == "cpu" else "int8_float16")
         self.cpu_threads = cpu_threads
         self.beam_size = beam_size
+        self.vad = vad or VadParams.for_transcription()
 
     def _model(self):
         folder = resolve_model(self.model, self.home)
@@ -157,14 +162,12 @@ class WhisperTranscriber:
         The speech is found block by block so an hour-long file costs one 10-minute VAD pass,
         and noise with no speech is never "detected" as some language.
         """
-        from faster_whisper.vad import get_speech_timestamps
-
         block, wanted = DETECT_BLOCK * SAMPLE_RATE, DETECT_SPEECH * SAMPLE_RATE
         pieces: list[np.ndarray] = []
         for offset in range(0, len(audio), block):
             part = audio[offset : offset + block]
-            for chunk in get_speech_timestamps(part):
-                pieces.append(part[chunk["start"] : chunk["end"]])
+            for start, end in speech_spans(part, self.vad):
+                pieces.append(part[start:end])
                 if sum(map(len, pieces)) >= wanted:
                     break
             if sum(map(len, pieces)) >= wanted:
@@ -182,7 +185,6 @@ class WhisperTranscriber:
         progress: Callable[[float], None] | None = None,
     ) -> Transcription:
         model = self._model()
-        duration = len(audio) / SAMPLE_RATE
         probs: dict[str, float] = {}
         if language is None:
             detected = self.detect(audio)
@@ -195,29 +197,7 @@ class WhisperTranscriber:
         else:
             chosen = language
         try:
-            words: list[Word] = []
-            # Block by block: faster-whisper computes the features of everything it is given at
-            # once (~1 GB a 15 minutes); blocks cut in a pause bound that, nothing else changes
-            # (no text is carried from one 30 s window to the next anyway).
-            for start, end in split_blocks(audio, BLOCK_SECONDS):
-                offset = start / SAMPLE_RATE
-                segments, _info = model.transcribe(
-                    audio[start:end],
-                    language=chosen,
-                    beam_size=self.beam_size,
-                    vad_filter=True,
-                    word_timestamps=True,
-                    # Conditioning on the previous text lets one misheard phrase repeat for
-                    # minutes on noisy audio; each 30 s window decoded on its own is more robust.
-                    condition_on_previous_text=False,
-                )
-                for segment in segments:  # a generator: decoding happens while iterating
-                    for w in segment.words or []:
-                        words.append(Word(round(float(w.start) + offset, 3),
-                                          round(float(w.end) + offset, 3), w.word,
-                                          float(w.probability)))
-                    if progress and duration:
-                        progress(min(1.0, (float(segment.end) + offset) / duration))
+            words = self._words(model, audio, chosen, progress)
         except RuntimeError as exc:  # CTranslate2 reports its failures (OOM, CUDA) this way
             raise EngineError(f"speech recognition failed: {exc}",
                               "Retry, or use a smaller model / COPILOT_WHISPER_DEVICE=cpu") from exc
@@ -230,6 +210,35 @@ class WhisperTranscriber:
             detected=language is None,
             language_probs=dict(sorted(probs.items(), key=lambda kv: -kv[1])[:5]),
         )
+
+    def _words(self, model, audio: np.ndarray, language: str,
+               progress: Callable[[float], None] | None) -> list[Word]:
+        duration = len(audio) / SAMPLE_RATE
+        words: list[Word] = []
+        # Block by block: faster-whisper computes the features of everything it is given at
+        # once (~1 GB a 15 minutes); blocks cut in a pause bound that, nothing else changes
+        # (no text is carried from one 30 s window to the next anyway).
+        for start, end in split_blocks(audio, BLOCK_SECONDS):
+            offset = start / SAMPLE_RATE
+            segments, _info = model.transcribe(
+                audio[start:end],
+                language=language,
+                beam_size=self.beam_size,
+                vad_filter=True,
+                vad_parameters=self.vad.options(),
+                word_timestamps=True,
+                # Conditioning on the previous text lets one misheard phrase repeat for
+                # minutes on noisy audio; each 30 s window decoded on its own is more robust.
+                condition_on_previous_text=False,
+            )
+            for segment in segments:  # a generator: decoding happens while iterating
+                for w in segment.words or []:
+                    words.append(Word(round(float(w.start) + offset, 3),
+                                      round(float(w.end) + offset, 3), w.word,
+                                      float(w.probability)))
+                if progress and duration:
+                    progress(min(1.0, (float(segment.end) + offset) / duration))
+        return words
 
 
 def split_blocks(audio: np.ndarray, seconds: float) -> list[tuple[int, int]]:

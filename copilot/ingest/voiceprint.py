@@ -23,6 +23,8 @@ import numpy as np
 
 from copilot.errors import InputError
 from copilot.ingest.audio import SAMPLE_RATE, load_audio
+from copilot.ingest.speaker_encoder import embed_mels, window_mel
+from copilot.ingest.vad import VadParams, speech_regions
 
 MIN_SAMPLE_SPEECH = 3.0  # seconds of speech a voice sample needs (10-30 s is better)
 MAX_VOICE_SECONDS = 60.0  # of a speaker's turns embedded: more adds time, not accuracy
@@ -48,16 +50,13 @@ class SpeakerEncoder(Protocol):
 class ResemblyzerEncoder:
     name = "resemblyzer"
 
-    def __init__(self, min_speech: float = 1.0) -> None:
+    def __init__(self, min_speech: float = 1.0, vad: VadParams | None = None) -> None:
         self.min_speech = min_speech
+        self.vad = vad or VadParams.for_diarization()
 
     def embed(self, samples: np.ndarray) -> tuple[np.ndarray, float] | None:
-        import torch
-
-        from copilot.ingest.diarize import _encoder, _window_mel, speech_regions
-
         # Only speech: wind and traffic between words would pull every voice to the same place.
-        regions = speech_regions(samples)
+        regions = speech_regions(samples, self.vad)
         speech = np.concatenate([samples[int(s * SAMPLE_RATE) : int(e * SAMPLE_RATE)]
                                  for s, e in regions]) if regions else np.zeros(0, np.float32)
         seconds = len(speech) / SAMPLE_RATE
@@ -66,10 +65,9 @@ class ResemblyzerEncoder:
         span = len(speech) / SAMPLE_RATE
         starts = np.arange(0.0, max(span - WINDOW, 0.0) + 1e-9, HOP)
         windows = [(float(a), float(min(a + WINDOW, span))) for a in starts]
-        mels = [_window_mel(speech, a, b) for a, b in windows]
+        mels = [window_mel(speech, a, b) for a, b in windows]
         width = min(len(m) for m in mels)
-        with torch.no_grad():
-            emb = _encoder()(torch.from_numpy(np.stack([m[:width] for m in mels]))).numpy()
+        emb = embed_mels(np.stack([m[:width] for m in mels]))
         return _unit(emb.mean(axis=0)), seconds
 
 
