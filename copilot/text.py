@@ -28,6 +28,20 @@ def name_key(name: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def name_matches(label: str, full_name: str) -> bool:
+    """Whether a label names the person: 'Claire', 'Claire Martin', 'claire m.' all match
+    'Claire Martin' (same first name, every further part a prefix of one of the name's parts)."""
+    lk, nk = name_key(label), name_key(full_name)
+    if not lk or not nk:
+        return False
+    if lk == nk:
+        return True
+    lparts, nparts = lk.replace(".", "").split(), nk.replace(".", "").split()
+    return lparts[0] == nparts[0] and all(
+        any(n.startswith(p) for n in nparts) for p in lparts[1:]
+    )
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free text for matching rules (keeps length-insensitive regexes simple)."""
     return name_key(text.replace("’", "'"))

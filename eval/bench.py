@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results" / "bench.json")
     args = parser.parse_args(argv)
 
-    from copilot.analyze.rules.engine import load_spacy
+    from copilot.analyze.rules.spacy_models import load_spacy
     from copilot.pipeline import analyze_text
 
     text = build_transcript(args.minutes)

@@ -89,7 +89,7 @@ def child(kind: str, path: Path, home: Path) -> dict:
 
     voice_encoder()
     extractor = RulesExtractor()
-    from copilot.analyze.rules.engine import load_spacy
+    from copilot.analyze.rules.spacy_models import load_spacy
 
     load_spacy("fr")
     loaded = time.perf_counter() - started

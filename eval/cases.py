@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from copilot.models import Language, WarningCode
 from copilot.text import count_words, name_key
+from eval.defaults import gold_thresholds
 
 CASES_DIR = Path(__file__).parent / "data" / "cases"
 # The warnings the cases label and the eval scores (the others are coaching, not gold labels).
@@ -26,10 +27,6 @@ WARNING_CODES = (
     WarningCode.FEW_OPEN_QUESTIONS,
     WarningCode.NO_SPEAKERS,
 )
-# Thresholds the gold warnings are derived from; the defaults of copilot.settings.Settings.
-MANAGER_SHARE = 0.6
-OPEN_SHARE = 0.34
-MIN_QUESTIONS = 3
 # A turn is "Name: text". Our own files only, so a simple pattern is enough; every non-empty
 # line of a "text" case must be a turn, otherwise the 1-based ids would be ambiguous.
 TURN = re.compile(r"^(?P<name>[^\W\d_][\w.'’ \-]{0,40}?)\s*:\s*(?P<text>\S.*)$")
@@ -189,24 +186,25 @@ def derived_warnings(case: Case) -> set[WarningCode]:
     The test suite checks each file's `warnings` against this, so a label fix that changes a
     warning cannot go unnoticed.
     """
+    limits = gold_thresholds()
     out: set[WarningCode] = set()
     n_utts = len(case.utterances)
     if case.format == "notes":
         out.add(WarningCode.NO_SPEAKERS)
     else:
         share = manager_word_share(case) or 0.0
-        if share > MANAGER_SHARE:
+        if share > limits.manager_share:
             out.add(WarningCode.MANAGER_DOMINATED_TALK)
         asked = len(case.questions)
         opened = sum(q.kind == "open" for q in case.questions)
-        too_closed = asked >= MIN_QUESTIONS and opened / asked < OPEN_SHARE
-        if too_closed or (asked == 0 and n_utts >= 6):
+        too_closed = asked >= limits.min_questions and opened / asked < limits.open_share
+        if too_closed or (asked == 0 and n_utts >= limits.no_question_min_utterances):
             out.add(WarningCode.FEW_OPEN_QUESTIONS)
     for fb in case.feedback:
         giver = fb.given_by or case.manager
         if fb.target == "person" and name_key(giver) == name_key(case.manager):
             out.add(WarningCode.PERSONAL_FEEDBACK)
-    if not case.next_steps and n_utts >= 4:
+    if not case.next_steps and n_utts >= limits.no_next_steps_min_utterances:
         out.add(WarningCode.NO_NEXT_STEPS)
     return out
 

@@ -18,9 +18,9 @@ if str(ROOT) not in sys.path:  # `eval` is not an installed package; plain `pyte
     sys.path.insert(0, str(ROOT))
 
 from copilot.models import Analysis, Fact, FeedbackItem, NextStep, Question, Warning
+from copilot.settings import Settings
 from eval import external
 from eval.cases import (
-    MANAGER_SHARE,
     WARNING_CODES,
     CaseError,
     derived_warnings,
@@ -28,6 +28,7 @@ from eval.cases import (
     load_cases,
     manager_word_share,
 )
+from eval.defaults import gold_thresholds
 from eval.scoring import (
     PRF,
     Item,
@@ -314,9 +315,25 @@ def test_case_labels_are_consistent(case):
     assert set(case.warnings) == derived_warnings(case)
     share = manager_word_share(case)
     if share is not None:  # keep clear of the threshold so tokenizer details cannot flip it
-        assert abs(share - MANAGER_SHARE) >= 0.03, share
+        assert abs(share - gold_thresholds().manager_share) >= 0.03, share
     for step in case.next_steps:
         assert step.due is None or step.due.year == case.date.year
+
+
+def test_gold_thresholds_are_the_settings_defaults_whatever_the_environment(monkeypatch):
+    monkeypatch.setenv("COPILOT_MIN_QUESTIONS", "9")
+    monkeypatch.setenv("COPILOT_MANAGER_SHARE_THRESHOLD", "0.9")
+    gold_thresholds.cache_clear()
+    try:
+        limits = gold_thresholds()
+    finally:
+        gold_thresholds.cache_clear()
+    fields = Settings.model_fields
+    assert limits.min_questions == fields["min_questions"].default
+    assert limits.manager_share == fields["manager_share_threshold"].default
+    assert limits.open_share == fields["open_question_share_threshold"].default
+    assert limits.no_question_min_utterances == fields["no_question_min_utterances"].default
+    assert limits.no_next_steps_min_utterances == fields["no_next_steps_min_utterances"].default
 
 
 def test_label_typos_are_caught(tmp_path):

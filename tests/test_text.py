@@ -11,6 +11,7 @@ from copilot.text import (
     claim_stems,
     content_stems,
     content_words,
+    name_matches,
     split_sentences,
     word_overlap,
 )
@@ -57,3 +58,22 @@ def test_claim_stems_drop_function_words_and_ignored_names() -> None:
     assert content_words("On a envoyé 80 % des slides, l'équipe valide.", "fr") == [
         "envoye", "80", "slides", "equipe", "valide"]
     assert claim_stems("Claire sends the slides", "en", frozenset({"claire"})) == {"send", "slid"}
+
+
+@pytest.mark.parametrize(
+    ("label", "full_name", "expected"),
+    [
+        ("Claire", "Claire Martin", True),
+        ("claire m.", "Claire Martin", True),
+        ("CLAIRE MARTIN", "Claire Martin", True),
+        ("Zoé", "zoe", True),
+        ("Claire Dupont", "Claire Martin", False),
+        ("Clair", "Claire Martin", False),
+        ("Speaker 1", "Claire Martin", False),
+        ("", "Claire Martin", False),
+    ],
+)
+def test_name_matches_a_label_to_the_person_it_names(
+    label: str, full_name: str, expected: bool
+) -> None:
+    assert name_matches(label, full_name) is expected

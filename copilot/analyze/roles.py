@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from copilot.models import Role, Transcript, Utterance, Warning
-from copilot.text import fold, name_key
+from copilot.text import fold, name_matches
 
 Source = str  # "labels" | "voiceprint" | "names" | "manual"
 # said[(speaker, role, +1)]: utterances where the speaker says they are that person;
@@ -44,19 +44,6 @@ class RoleDecision:
 
 # -- labels that are the names ----------------------------------------------------------------
 
-def _matches(label: str, name: str) -> bool:
-    """'Claire', 'Claire Martin', 'claire m.' all match the manager 'Claire Martin'."""
-    lk, nk = name_key(label), name_key(name)
-    if not lk or not nk:
-        return False
-    if lk == nk:
-        return True
-    lparts, nparts = lk.replace(".", "").split(), nk.replace(".", "").split()
-    return lparts[0] == nparts[0] and all(
-        any(n.startswith(p) for n in nparts) for p in lparts[1:]
-    )
-
-
 def infer_roles(speakers: list[str], manager: str, report: str) -> dict[str, Role]:
     """Map speaker labels to roles; only when a label really names a person.
 
@@ -65,7 +52,7 @@ def infer_roles(speakers: list[str], manager: str, report: str) -> dict[str, Rol
     """
     roles: dict[str, Role] = {}
     for label in speakers:
-        is_m, is_r = _matches(label, manager), _matches(label, report)
+        is_m, is_r = name_matches(label, manager), name_matches(label, report)
         if is_m and not is_r:
             roles[label] = "manager"
         elif is_r and not is_m:

