@@ -11,8 +11,8 @@ from __future__ import annotations
 from copilot.analyze.base import Extractor
 from copilot.errors import InputError
 from copilot.memory.store import Store
-from copilot.models import Analysis, Role, Transcript
-from copilot.request import ENGINES, MeetingRequest
+from copilot.models import Analysis, Engine, Role, Transcript
+from copilot.request import MeetingRequest
 from copilot.settings import Settings
 from copilot.workflow import remember_meeting
 
@@ -57,6 +57,6 @@ def assign_roles(store: Store, meeting_id: str, manager: str, *, report: str | N
     request = MeetingRequest(
         manager=old.manager, report=old.report, date=old.date, source=old.source,
         meeting_id=old.id, roles=roles,
-        engine=old.engine if old.engine in ENGINES else None)  # the same engine as before
+        engine=old.engine if old.engine in set(Engine) else None)  # the same engine as before
     return remember_meeting(request, transcript, store=store, settings=settings,
                             extractor=extractor, replace=True)

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from copilot.models import Role
+from copilot.models import Engine, LanguageChoice, Role
 from copilot.settings import Settings
 from copilot.validate import check_people, parse_date
-
-ENGINES = ("rules", "llm", "hybrid")
 
 
 def with_engine(settings: Settings, engine: str | None) -> Settings:
@@ -40,8 +38,8 @@ class MeetingRequest(BaseModel):
     report: str = Field(description="The report's name.")
     date: dt.date = Field(description="Meeting date; a YYYY-MM-DD string or None (today) "
                           "is accepted.")
-    lang: Literal["auto", "fr", "en"] = "auto"
-    engine: Literal["rules", "llm", "hybrid"] | None = Field(
+    lang: LanguageChoice = LanguageChoice.AUTO
+    engine: Engine | None = Field(
         default=None, description="Default: the configured engine (COPILOT_ENGINE).")
     filename: str | None = Field(
         default=None, description="Text: the original file name, whose extension tells the "

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from copilot.models.vocabulary import Engine, LanguageChoice
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="ignore")
@@ -22,10 +24,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is SQLite at HOME/copilot.db."
     )
-    engine: Literal["rules", "llm", "hybrid"] = Field(
-        default="rules", description="Extraction engine: rules (offline), llm (any "
+    engine: Engine = Field(
+        default=Engine.RULES, description="Extraction engine: rules (offline), llm (any "
         "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
-    language: Literal["auto", "fr", "en"] = "auto"
+    language: LanguageChoice = LanguageChoice.AUTO
     # Critique thresholds. Defaults come from ../shared/domain/ONE_ON_ONES.md: a 1:1 belongs to
     # the report, so a manager above 60% of the talk gets a warning. The one threshold for "the
     # manager talks too much": the meeting's `manager_dominated_talk` and, as a listening ratio

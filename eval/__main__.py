@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from copilot.models import Engine
 from eval.cases import WARNING_CODES, Case, CaseError, load_cases
 from eval.coaching import coaching_tables, run_feedback_eval
 from eval.compare import compare_with_rules, llm_settings, side_by_side
@@ -51,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--verbose", action="store_true", help="print and save missed/spurious items per case"
     )
     ap.add_argument(  # llm: the same cases through COPILOT_LLM_*, beside rules (eval/compare.py)
-        "--engine", choices=("rules", "llm", "hybrid"),
+        "--engine", choices=[e.value for e in Engine],
         default=os.environ.get("ENGINE") or os.environ.get("COPILOT_ENGINE") or "rules",
         help="engine to evaluate (default $ENGINE, $COPILOT_ENGINE or rules); llm and hybrid "
         "also run rules to compare",

@@ -6,7 +6,7 @@ OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for 
 """
 
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +19,7 @@ from api.errors import TooLarge, responses
 from api.routes.audio import accept_audio, is_audio_upload
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
-from copilot.models import Analysis, MeetingSummary
+from copilot.models import Analysis, Engine, LanguageChoice, MeetingSummary
 from copilot.reassign import assign_roles
 from copilot.request import MeetingRequest
 from copilot.workflow import remember_meeting
@@ -42,8 +42,8 @@ class MeetingFields(BaseModel):
         default=None, description="Meeting date, YYYY-MM-DD; default today.",
         examples=["2026-03-02"],
     )
-    lang: Literal["auto", "fr", "en"] = Field(default="auto", description="Meeting language.")
-    engine: Literal["rules", "llm", "hybrid"] | None = Field(
+    lang: LanguageChoice = Field(default=LanguageChoice.AUTO, description="Meeting language.")
+    engine: Engine | None = Field(
         default=None, description="Extraction engine; default COPILOT_ENGINE. llm and hybrid "
         "send the transcript to the configured COPILOT_LLM_* endpoint.")
 
@@ -81,7 +81,7 @@ _MULTIPART_SCHEMA = {
         "report": {"type": "string"},
         "date": {"type": "string", "description": "YYYY-MM-DD; default today."},
         "lang": {"type": "string", "enum": ["auto", "fr", "en"], "default": "auto"},
-        "engine": {"type": "string", "enum": ["rules", "llm", "hybrid"],
+        "engine": {"type": "string", "enum": [e.value for e in Engine],
                    "description": "Default: COPILOT_ENGINE."},
     },
 }

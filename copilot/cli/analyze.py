@@ -9,7 +9,6 @@ exactly one document on stdout.
 # No `from __future__ import annotations`: Typer reads the parameter annotations at runtime.
 
 import time
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -18,20 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from copilot.cli.common import DateOpt, JsonOpt, open_store, print_json, settings, stderr, stdout
-from copilot.models import Analysis
-
-
-class Lang(str, Enum):
-    auto = "auto"
-    fr = "fr"
-    en = "en"
-
-
-class Engine(str, Enum):
-    rules = "rules"
-    llm = "llm"
-    hybrid = "hybrid"
-
+from copilot.models import Analysis, Engine, LanguageChoice
 
 PathArg = Annotated[Path, typer.Argument(
     help="Transcript or notes (.txt, .vtt, .srt, .json) or a recording (.wav .mp3 .m4a .ogg "
@@ -49,7 +35,8 @@ def analyze(
     manager: Annotated[str, typer.Option("--manager", help="The manager's name.")],
     report: Annotated[str, typer.Option("--report", help="The report's name.")],
     date: DateOpt = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the meeting.")] = Lang.auto,
+    lang: Annotated[LanguageChoice, typer.Option(
+        "--lang", help="Language of the meeting.")] = LanguageChoice.AUTO,
     json_out: JsonOpt = False,
     no_save: Annotated[bool, typer.Option("--no-save", help="Analyse without storing.")] = False,
     engine: EngineOpt = None,

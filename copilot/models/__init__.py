@@ -57,6 +57,7 @@ from copilot.models.vocabulary import (
     Engine,
     JobStage,
     Language,
+    LanguageChoice,
     Role,
     WarningCode,
 )
@@ -65,7 +66,8 @@ __all__ = [
     "Agenda", "AgendaItem", "AgendaKind", "Analysis", "Cadence", "CareerReview", "CoachingReport",
     "CoachingWarning", "Commitment", "CommitmentEvent", "CommitmentEventKind", "CommitmentStatus",
     "Engine", "EngineRun", "Extraction", "Fact", "FeedbackItem", "FollowThrough", "Interruption",
-    "Job", "JobError", "JobStage", "Language", "LegalDeadline", "MeetingCoaching", "MeetingRef",
+    "Job", "JobError", "JobStage", "Language", "LanguageChoice", "LegalDeadline",
+    "MeetingCoaching", "MeetingRef",
     "MeetingSummary", "Monologue", "NextStep", "PersonExport", "PersonRecord", "PersonUpdate",
     "Privacy", "Question", "QuestionCounts", "ReportCadence", "Role", "SearchHit", "SearchResults",
     "SpeakerTalk", "Talk", "Topic", "TopicIn", "Transcript", "Trend", "Usage", "Utterance",

@@ -19,6 +19,14 @@ class Language(StrEnum):
     EN = "en"
 
 
+class LanguageChoice(StrEnum):
+    """The language asked for a meeting: one of the languages, or `auto` (detected)."""
+
+    AUTO = "auto"
+    FR = "fr"
+    EN = "en"
+
+
 class Engine(StrEnum):
     """The extraction engines a user can choose (`--engine`, `COPILOT_ENGINE`)."""
 
