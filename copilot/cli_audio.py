@@ -31,7 +31,6 @@ def analyze_audio(path: Path, *, manager: str, report: str, day: dt.date, lang: 
                   previous=None, audio=None) -> Analysis:
     """Enrol the voice sample (stored unless --no-save), else reuse the manager's stored
     voiceprint, and analyse the recording with a progress bar per stage."""
-    from copilot.audio_store import load_voiceprint, save_voiceprint
     from copilot.ingest.audio import probe_audio
     from copilot.ingest.speech import AudioEngines
     from copilot.ingest.voiceprint import enroll
@@ -46,11 +45,11 @@ def analyze_audio(path: Path, *, manager: str, report: str, day: dt.date, lang: 
             voiceprint = enroll(manager_voice, engines.encoder,
                                 max_seconds=settings.max_audio_seconds)
         if store is not None:
-            save_voiceprint(store, manager, voiceprint, source=manager_voice.name)
+            store.save_voiceprint(manager, voiceprint, source=manager_voice.name)
             err.print(f"voiceprint of {manager} enrolled ({voiceprint.seconds:.0f} s of speech); "
                       "later recordings with this manager use it automatically", markup=False)
     elif store is not None and engines.encoder is not None:
-        voiceprint = load_voiceprint(store, manager, engines.encoder.name)
+        voiceprint = store.load_voiceprint(manager, engines.encoder.name)
     columns = (TextColumn("{task.description:<13}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn())
     started: dict[str, float] = {}
@@ -106,19 +105,12 @@ def assign_roles_command(
 @voiceprint_app.command("list")
 def voiceprint_list(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Who has a stored voiceprint (not the vectors themselves)."""
-    from sqlalchemy import select
-
-    from copilot.audio_tables import VoiceprintRow
     from copilot.cli import _open_store, _print_json, _settings, _stdout
-    from copilot.memory.tables import Person
 
-    with _open_store(_settings()) as store, store._session() as s:
-        rows = s.execute(select(Person.name, VoiceprintRow.encoder, VoiceprintRow.seconds,
-                                VoiceprintRow.updated_at)
-                         .join(Person, VoiceprintRow.person_id == Person.id)
-                         .order_by(Person.name_key)).all()
-    found = [{"person": n, "encoder": e, "seconds": sec, "updated_at": u.isoformat()}
-             for n, e, sec, u in rows]
+    with _open_store(_settings()) as store:
+        rows = store.list_voiceprints()
+    found = [{"person": v.person, "encoder": v.encoder, "seconds": v.seconds,
+              "updated_at": v.updated_at.isoformat()} for v in rows]
     if json_out:
         _print_json(json.dumps(found, indent=2, ensure_ascii=False))
     elif not found:
@@ -135,11 +127,10 @@ def voiceprint_delete(
     person: Annotated[str, typer.Argument(metavar="NAME", help="Whose voiceprint.")],
 ) -> None:
     """Delete a person's voiceprint (their recordings are then matched by names, or by hand)."""
-    from copilot.audio_store import delete_voiceprint
     from copilot.cli import _open_store, _settings
 
     with _open_store(_settings()) as store:
-        delete_voiceprint(store, person)
+        store.delete_voiceprint(person)
     sys.stderr.write(f"deleted the voiceprint of {person}\n")
 
 

@@ -560,3 +560,12 @@ class PersonExport(BaseModel):
     meetings: list[Analysis]
     commitments: list[Commitment]
     topics: list[Topic]
+
+
+class VoiceprintInfo(BaseModel):
+    """A stored voiceprint, without the vector (`copilot voiceprint list`)."""
+
+    person: str
+    encoder: str
+    seconds: float = Field(description="Seconds of speech it was computed from.")
+    updated_at: dt.datetime

@@ -16,7 +16,7 @@ from copilot.memory import topics as tp
 from copilot.memory.embeddings import HashEmbedder
 from copilot.memory.export import erase_person, export_person, reindex
 from copilot.memory.markdown import agenda_markdown
-from copilot.memory.tables import CommitmentEventRow, SignalRow
+from copilot.memory.store.tables import CommitmentEventRow, SignalRow, UtteranceRow
 from copilot.memory.vectors import MemoryVectorStore
 from copilot.models import Analysis, NextStep, PersonUpdate, TopicIn, Utterance
 
@@ -250,15 +250,15 @@ def test_a_vector_failure_saves_nothing(settings):
 
 def test_a_failed_commit_takes_the_vectors_back(mem, vectors, monkeypatch):
     mem.save(FIRST)
-    import copilot.memory.store as store_mod
+    from copilot.memory.store.meetings import MeetingStore
 
-    original = store_mod.Store._write
+    original = MeetingStore._write
 
     def write_then_break(self, s, analysis, found, embed):
         original(self, s, analysis, found, embed)
-        s.add(store_mod.UtteranceRow(meeting_id="nope", idx=1, text="x"))  # FK error at commit
+        s.add(UtteranceRow(meeting_id="nope", idx=1, text="x"))  # FK error at commit
 
-    monkeypatch.setattr(store_mod.Store, "_write", write_then_break)
+    monkeypatch.setattr(MeetingStore, "_write", write_then_break)
     with pytest.raises(StoreError):
         mem.save(meeting("m2", D(2026, 3, 9), [("Julien", "J'ai envoyé le plan de relance.")]))
     assert vectors.count("utterances_hash") == 4  # only m1's

@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from conftest import UTTERANCES, make_analysis, step
 from sqlalchemy import func, inspect, select, text
 
-import copilot.memory.store as store_mod
+import copilot.memory.store.meetings as meetings_mod
 from copilot.errors import InputError, NotFoundError, StoreError
 from copilot.memory import Store, build_agenda
-from copilot.memory.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
+from copilot.memory.store.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
 from copilot.settings import get_settings
 
 D = dt.date
@@ -146,7 +146,7 @@ def test_a_failing_save_leaves_nothing_behind(store, monkeypatch):
         raise RuntimeError("disk on fire")
 
     # Fails after the people and the meeting were added to the session.
-    monkeypatch.setattr(store_mod, "_next_step_row", boom)
+    monkeypatch.setattr(meetings_mod, "_next_step_row", boom)
     with pytest.raises(RuntimeError):
         store.save(make_analysis("m1"))
     assert store.list() == []

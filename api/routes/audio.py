@@ -26,7 +26,7 @@ from copilot.ingest.audio import (
     looks_like_media_bytes,
     probe_audio,
 )
-from copilot.jobs import create_job, get_job, new_job_id, upload_dir
+from copilot.jobs import new_job_id, upload_dir
 from copilot.models import Analysis, Job
 from copilot.pipeline import check_people, parse_date
 
@@ -115,7 +115,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
                   "lang": meta.lang, "engine": meta.engine}
         home = Path(settings.home)
         await run_in_threadpool(
-            create_job, store, job_id, upload=str(target.relative_to(home)),
+            store.create_job, job_id, upload=str(target.relative_to(home)),
             voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
             filename=upload.filename, params=params)
     except BaseException:
@@ -140,7 +140,7 @@ def _store(request: Request):
 def get_job_status(job_id: str, store: StoreDep) -> Job:
     """Stage (queued, decoding, transcribing, diarizing, analysing, done, failed), percent,
     the error when it failed, and the meeting id when done."""
-    return get_job(store, job_id)
+    return store.get_job(job_id)
 
 
 @router.post("/meetings/{meeting_id}/roles", response_model=Analysis,
