@@ -165,7 +165,8 @@ def test_deferred_and_submitted_topics_until_covered(mem):
 def test_recurring_blocker_and_suggested_question(mem):
     mem.save(meeting("m1", D(2026, 3, 2), [("Julien", "Je suis bloqué par les achats sur Orion.")]))
     assert build_agenda(mem, "Julien", date=D(2026, 3, 5)).items == []
-    mem.save(meeting("m2", D(2026, 3, 9), [("Julien", "Toujours bloqué par les achats sur Orion.")]))
+    mem.save(meeting("m2", D(2026, 3, 9),
+                     [("Julien", "Toujours bloqué par les achats sur Orion.")]))
     items = build_agenda(mem, "Julien", date=D(2026, 3, 16)).items
     assert [i.kind for i in items] == ["recurring_blocker", "suggested_question"]
     assert (items[0].from_meeting, items[0].evidence, items[0].related) == ("m2", [1], ["m1"])
@@ -275,3 +276,65 @@ def test_deleting_reaches_vectors_made_by_another_embedder(settings, vectors):
     with Store.open(settings, embedder=HashEmbedder(), vectors=vectors) as store:
         store.delete("m1")
     assert vectors.count("utterances_other") == vectors.count("items_other") == 0
+
+
+# -- where closing is decided: the margin over news, the threshold ---------------------------
+
+REPORTED = [("Claire", "Et le plan de relance ?"),
+            ("Julien", "J'ai envoyé le plan de relance vendredi."),
+            ("Julien", "Le plan de relance, je suis bloqué par la compta.")]
+
+
+def _scores(monkeypatch, done: float, news: float) -> None:
+    """Every match of the plan scores `done` for the sentence reporting it sent and `news` for
+    the one reporting it blocked: the closing rule alone decides, not the embedder."""
+    from copilot.memory import lifecycle
+    from copilot.memory.matching import Match
+
+    def fake(cosine, embedder, target, sentence, factor, names=()):
+        value = 0.0
+        if target == "envoyer le plan de relance":
+            value = done if "envoyé" in sentence else news if "bloqué" in sentence else 0.0
+        return Match(value, value, value, factor)
+
+    monkeypatch.setattr(lifecycle, "score", fake)
+
+
+def _plan(mem):
+    [plan] = [c for c in cm.list_commitments(mem, "Julien", status="all")
+              if c.action == "envoyer le plan de relance"]
+    return plan
+
+
+@pytest.mark.parametrize(("news", "closed"), [(0.649, True), (0.651, False)])
+def test_done_closes_only_by_the_margin_over_news_about_it(mem, monkeypatch, news, closed):
+    # Done at 0.70: a blocked report at 0.649 is 0.051 below (closes), at 0.651 only 0.049.
+    mem.save(FIRST)
+    _scores(monkeypatch, done=0.70, news=news)
+    mem.save(meeting("m2", D(2026, 3, 9), REPORTED))
+    plan = _plan(mem)
+    if closed:
+        assert plan.status == "done" and plan.closed_by.evidence == [2]
+        assert plan.closed_by.score == 0.70
+    else:
+        assert plan.status == "open"
+        assert [(e.kind, e.evidence, e.score) for e in plan.events] == [("blocked", [3], news)]
+
+
+@pytest.mark.parametrize(("above", "closed"), [(0.0, True), (-0.001, False)])
+def test_done_closes_from_the_close_threshold_up(mem, monkeypatch, above, closed):
+    mem.save(FIRST)
+    threshold = mem.settings.close_threshold
+    _scores(monkeypatch, done=round(threshold + above, 4), news=0.0)
+    mem.save(meeting("m2", D(2026, 3, 9), REPORTED[:2]))
+    plan = _plan(mem)
+    assert plan.status == ("done" if closed else "open")
+    assert len(plan.events) == (1 if closed else 0)
+
+
+def test_the_closing_rule_at_its_boundaries():
+    from copilot.memory.lifecycle import closes
+
+    assert closes(0.70, None) and not closes(None, 0.70) and not closes(None, None)
+    assert closes(0.70, 0.649) and not closes(0.70, 0.651)
+    assert closes(0.90, 0.849) and not closes(0.90, 0.851)

@@ -166,7 +166,8 @@ def _renewals(repo: LifecycleRepository, old: list[StepRecord], names: tuple[str
 
 
 def _best_utterance(analysis: Analysis, vecs: np.ndarray, target: str, tvec: np.ndarray,
-                    names: tuple[str, ...], ctx: Context, skip: set[int]) -> tuple[Match, int] | None:
+                    names: tuple[str, ...], ctx: Context,
+                    skip: set[int]) -> tuple[Match, int] | None:
     best = None
     for u, uvec in zip(analysis.utterances, vecs, strict=True):
         if u.id in skip:

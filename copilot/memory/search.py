@@ -74,7 +74,8 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
         utt_col, _ = index.collections(store.embedder)
         floor = CALIBRATION.get(store.embedder.name, (0.0, 1.0))[0] + _MIN_ABOVE_FLOOR
         hits = store.vectors.query(utt_col, qvec, pool, _where(person, since))
-        _fuse(ranks, "semantic", [(str(h.metadata.get("meeting_id")), int(h.metadata.get("idx", -1)))
+        _fuse(ranks, "semantic", [(str(h.metadata.get("meeting_id")),
+                                   int(h.metadata.get("idx", -1)))
                                   for h in hits if h.score >= floor])
     except StoreError as exc:
         # Keyword search still answers; the flag (and the CLI's warning) says what is missing.
@@ -92,7 +93,8 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
         how = info["how"]
         out.append(SearchHit(
             meeting_id=u.meeting_id, date=u.date, report=u.report, manager=u.manager,
-            utterance_id=u.idx, speaker=u.speaker, role=u.role if u.role in ("manager", "report") else None,
+            utterance_id=u.idx, speaker=u.speaker,
+            role=u.role if u.role in ("manager", "report") else None,
             text=u.text, score=round(info["rrf"] * _RRF / 2, 4),
             match="both" if len(how) == 2 else next(iter(how)),
         ))

@@ -16,7 +16,8 @@ from copilot.models import Topic, TopicIn
 def add(store: Store, person: str, topic: TopicIn) -> Topic:
     text = " ".join(topic.text.split())
     if not text:
-        raise InputError("the topic is empty", 'e.g. copilot topic add --person Julien "ma formation"')
+        raise InputError("the topic is empty",
+                         'e.g. copilot topic add --person Julien "ma formation"')
     if not person or not person.strip() or len(person) > 200:
         raise InputError("a person's name is needed", "e.g. --person Julien")
     vector = store.embedder.passages([text])  # before the transaction: a model error saves nothing

@@ -27,6 +27,7 @@ from copilot.memory.store.tables import (
 from copilot.memory.store.upkeep import recompute_status, remove_uploads
 from copilot.text import name_key
 
+
 class MaintenanceStore(MeetingStore):
     """Erasure and reindexing."""
 

@@ -13,7 +13,6 @@ from copilot.memory.store.records import SignalRecord
 from copilot.memory.store.tables import Meeting, Person, SignalRow, TopicRow
 from copilot.models import Topic
 
-
 # Plain columns, not ORM objects: an agenda over hundreds of meetings reads many signals.
 _SIGNAL = (SignalRow.id, SignalRow.meeting_id, SignalRow.kind, SignalRow.label, SignalRow.text,
            SignalRow.evidence, SignalRow.thread_id)
