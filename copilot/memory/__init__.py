@@ -7,11 +7,7 @@ cues, the matching) never loads the store, SQLAlchemy or the embedder.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from copilot.memory.agenda import build_agenda
-    from copilot.memory.store import OpenStep, Store
+from typing import Any
 
 _WHERE = {"Store": "copilot.memory.store", "OpenStep": "copilot.memory.store",
           "build_agenda": "copilot.memory.agenda"}

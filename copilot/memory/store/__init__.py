@@ -7,13 +7,7 @@ importing a light submodule (`records`) never loads SQLAlchemy.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from copilot.memory.store.base import MIGRATIONS, migrate
-    from copilot.memory.store.core import Store
-    from copilot.memory.store.meetings import SCHEMA_VERSION
-    from copilot.memory.store.records import OpenStep
+from typing import Any
 
 _WHERE = {
     "Store": "copilot.memory.store.core",
