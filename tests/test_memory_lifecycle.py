@@ -278,6 +278,17 @@ def test_deleting_reaches_vectors_made_by_another_embedder(settings, vectors):
     assert vectors.count("utterances_other") == vectors.count("items_other") == 0
 
 
+def test_a_batch_is_saved_in_order_with_the_lifecycle_or_not_at_all(mem):
+    second = meeting("m2", D(2026, 3, 9), [("Julien", "J'ai envoyé le plan de relance vendredi.")])
+    with pytest.raises(InputError, match="already stored"):
+        mem.save_batch([FIRST, second, FIRST])
+    assert mem.list() == []
+    mem.save_batch([FIRST, second])
+    assert [m.id for m in mem.list()] == ["m2", "m1"]
+    [done] = cm.list_commitments(mem, "Julien", status="done")
+    assert done.action == "envoyer le plan de relance" and done.closed_by.meeting_id == "m2"
+
+
 # -- where closing is decided: the margin over news, the threshold ---------------------------
 
 REPORTED = [("Claire", "Et le plan de relance ?"),
