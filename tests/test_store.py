@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import UTTERANCES, make_analysis, step
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 
 import copilot.memory.store.meetings as meetings_mod
 from copilot.errors import InputError, NotFoundError, StoreError
@@ -229,3 +229,18 @@ def test_agenda_for_someone_new_is_empty_not_an_error(store):
     assert (agenda.report, agenda.items) == ("Nouvelle Recrue", [])
     with pytest.raises(InputError):
         build_agenda(store, "   ")
+
+
+def test_an_agenda_reads_through_one_connection(store, monkeypatch):
+    # Its dozen reads share one session (`Store.reading`): one consistent view of the data.
+    store.save(make_analysis("m1", date=D(2026, 3, 2)))
+    store.save(make_analysis("m2", date=D(2026, 3, 9)))
+    checkouts = []
+    event.listen(store.engine, "checkout", lambda *_: checkouts.append(1))
+    with store.reading():
+        assert store.person("julien") == "Julien" and len(store.list()) == 2
+    assert len(checkouts) == 1
+    build_agenda(store, "Julien", date=D(2026, 3, 16))
+    assert len(checkouts) == 2
+    assert store.person("julien") == "Julien"
+    assert len(checkouts) == 3  # outside `reading`, a read has its own session

@@ -180,20 +180,21 @@ def build_agenda(
         manager = None
     day = date or dt.date.today()
     settings = store.settings
-    person = store.person_facts(report)
-    mgr = store.person(manager) if manager else None
-    agenda = Agenda(report=person.name if person else " ".join(report.split()),
-                    manager=(mgr or " ".join(manager.split())) if manager else None,
-                    date=day, items=[])
-    if person is None:
-        return agenda
-    meetings = store.meetings_held(report, manager, before=day)
-    lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
-    items = _commitment_items(store, report, manager, day)
-    items += _deferred_items(store, person.name, meetings)
-    items += _blocker_items(store, meetings, day, settings, lang)
-    items += _not_covered_items(store, meetings, settings, lang)
-    person_items, cadence = _person_items(store, person, meetings, day, settings)
-    items += person_items
+    with store.reading():
+        person = store.person_facts(report)
+        mgr = store.person(manager) if manager else None
+        agenda = Agenda(report=person.name if person else " ".join(report.split()),
+                        manager=(mgr or " ".join(manager.split())) if manager else None,
+                        date=day, items=[])
+        if person is None:
+            return agenda
+        meetings = store.meetings_held(report, manager, before=day)
+        lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
+        items = _commitment_items(store, report, manager, day)
+        items += _deferred_items(store, person.name, meetings)
+        items += _blocker_items(store, meetings, day, settings, lang)
+        items += _not_covered_items(store, meetings, settings, lang)
+        person_items, cadence = _person_items(store, person, meetings, day, settings)
+        items += person_items
     return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
                                      "language": lang if meetings else None})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Self
 
@@ -34,6 +35,8 @@ from copilot.text import name_key
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 _UPSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# The session `Store.reading` shares with the reads made inside it (per store, per thread).
+_READING: ContextVar[tuple[StoreBase, Session] | None] = ContextVar("reading", default=None)
 PEOPLE_HINT = "people appear when a meeting names them, or with `copilot people set NAME`"
 
 
@@ -162,8 +165,28 @@ class StoreBase:
         self.close()
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Make the reads inside share one session: one connection and one consistent view of
+        the data (the agenda asks a dozen questions). For reads only: writing inside it from
+        another session could wait on this one."""
+        shared = _READING.get()
+        if shared is not None and shared[0] is self:
+            yield
+            return
+        with self._session() as s:
+            token = _READING.set((self, s))
+            try:
+                yield
+            finally:
+                _READING.reset(token)
+
+    @contextmanager
     def _session(self, write: bool = False) -> Iterator[Session]:
         """One session (one transaction when writing); driver errors become StoreError."""
+        shared = None if write else _READING.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]  # the outer `reading` turns driver errors into StoreError
+            return
         try:
             with self._sessions() as session:
                 if write:
