@@ -21,19 +21,15 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
-
 from copilot.analyze.base import Extractor
-from copilot.audio_tables import JobRow
-from copilot.errors import CopilotError, InputError, NotFoundError
+from copilot.errors import CopilotError, InputError
 from copilot.memory.store import Store
-from copilot.memory.tables import utcnow
-from copilot.models import Job, JobError
+from copilot.memory.store.jobs import worker_id
+from copilot.memory.store.records import ActiveJob, utcnow
 from copilot.settings import Settings
 
 log = logging.getLogger("copilot.jobs")
 
-ACTIVE = ("queued", "decoding", "transcribing", "diarizing", "analysing")
 # Share of the progress bar each stage ends at: transcription is most of the time (measured).
 STAGE_END = {"queued": 0.0, "decoding": 5.0, "transcribing": 70.0, "diarizing": 90.0,
              "analysing": 100.0}
@@ -41,10 +37,6 @@ _STAGE_START = {"decoding": 0.0, "transcribing": 5.0, "diarizing": 70.0, "analys
 MAX_ATTEMPTS = 3  # a recording that killed the server this often is failed, not retried again
 STALE_AFTER = 600.0  # seconds without news from another host's worker before it counts as dead
 UPLOADS = "uploads"
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _alive(worker: str | None) -> bool:
@@ -72,41 +64,6 @@ def upload_dir(settings: Settings) -> Path:
 def new_job_id() -> str:
     # Also the id of the meeting it produces: uploads named after it are deleted with it.
     return uuid.uuid4().hex[:12]
-
-
-def to_model(row: JobRow) -> Job:
-    return Job(job_id=row.id, stage=row.stage, percent=round(row.percent, 1),  # type: ignore[arg-type]
-               error=JobError(**row.error) if row.error else None, meeting_id=row.meeting_id,
-               filename=row.filename, attempts=row.attempts, created_at=row.created_at,
-               updated_at=row.updated_at)
-
-
-def create_job(store: Store, job_id: str, *, upload: str, filename: str | None, params: dict,
-               voice_upload: str | None = None) -> Job:
-    with store._session(write=True) as s:
-        row = JobRow(id=job_id, kind="audio", stage="queued", percent=0.0, upload=upload,
-                     voice_upload=voice_upload, filename=filename, params=params,
-                     worker=worker_id(), attempts=0)
-        s.add(row)
-        s.flush()
-        return to_model(row)
-
-
-def get_job(store: Store, job_id: str) -> Job:
-    with store._session() as s:
-        row = s.get(JobRow, job_id)
-        if row is None:
-            raise NotFoundError(f"no job with id {job_id!r}", "use the job_id POST returned")
-        return to_model(row)
-
-
-def _update(store: Store, job_id: str, **values) -> None:
-    with store._session(write=True) as s:
-        row = s.get(JobRow, job_id)
-        if row is not None:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = utcnow()
 
 
 def error_dict(exc: BaseException, stored: str | None = None, sent: str | None = None) -> dict:
@@ -163,43 +120,36 @@ class JobRunner:
     def recover(self) -> list[str]:
         """Jobs left queued or running by a dead process: resumed when their upload is still
         there, failed when it is not (or after MAX_ATTEMPTS starts). Returns the resumed ids."""
-        store, resumed = self.get_store(), []
-        with store._session(write=True) as s:
-            rows = s.scalars(select(JobRow).where(JobRow.stage.in_(ACTIVE))
-                             .order_by(JobRow.created_at)).all()
-            for row in rows:
-                fresh = (utcnow() - _aware(row.updated_at)).total_seconds() < STALE_AFTER
-                if _alive(row.worker) and (fresh or row.worker.startswith(socket.gethostname())):
-                    continue  # another live server owns it
-                row.updated_at, row.worker = utcnow(), worker_id()
-                if not (Path(self.settings.home) / row.upload).is_file():
-                    row.stage, row.finished_at = "failed", utcnow()
-                    row.error = {"code": "upload_lost", "message": "the server stopped while "
-                                 "this job ran and its upload is gone",
-                                 "hint": "upload the recording again"}
-                elif row.attempts >= MAX_ATTEMPTS:
-                    row.stage, row.finished_at = "failed", utcnow()
-                    row.error = {"code": "job_interrupted", "message": f"the server stopped "
-                                 f"{row.attempts} times while analysing this recording",
-                                 "hint": "check the server log (memory?) and upload it again"}
-                else:
-                    row.stage, row.percent = "queued", 0.0
-                    resumed.append(row.id)
+        resumed = self.get_store().recover_jobs(self._judge)
         if resumed:
             log.info("resuming %d interrupted job(s): %s", len(resumed), ", ".join(resumed))
         return resumed
 
+    def _judge(self, job: ActiveJob) -> dict | None:
+        """What `recover` does with one active job: None leaves it to the live server that
+        owns it; else the columns that resume or fail it, taken over by this process."""
+        fresh = (utcnow() - job.updated_at).total_seconds() < STALE_AFTER
+        if _alive(job.worker) and (fresh or job.worker.startswith(socket.gethostname())):
+            return None
+        taken = {"updated_at": utcnow(), "worker": worker_id()}
+        if not (Path(self.settings.home) / job.upload).is_file():
+            return taken | {"stage": "failed", "finished_at": utcnow(), "error": {
+                "code": "upload_lost", "message": "the server stopped while this job ran and "
+                "its upload is gone", "hint": "upload the recording again"}}
+        if job.attempts >= MAX_ATTEMPTS:
+            return taken | {"stage": "failed", "finished_at": utcnow(), "error": {
+                "code": "job_interrupted", "message": f"the server stopped {job.attempts} "
+                "times while analysing this recording",
+                "hint": "check the server log (memory?) and upload it again"}}
+        return taken | {"stage": "queued", "percent": 0.0}
+
     def run(self, job_id: str) -> None:
         """Run one job to done or failed; never raises for the job's own errors."""
         store = self.get_store()
-        with store._session(write=True) as s:
-            row = s.get(JobRow, job_id)
-            if row is None or row.stage not in ACTIVE:
-                return
-            row.attempts += 1
-            row.worker, row.updated_at = worker_id(), utcnow()
-            upload, voice, params = row.upload, row.voice_upload, dict(row.params)
-            params["filename"] = row.filename
+        claimed = store.start_job(job_id, worker_id())
+        if claimed is None:
+            return
+        upload, voice, params = claimed
         home = Path(self.settings.home)
         try:
             meeting_id = self._analyse(store, job_id, home / upload,
@@ -207,15 +157,15 @@ class JobRunner:
         except Exception as exc:
             if not isinstance(exc, CopilotError):
                 log.exception("job %s failed", job_id)
-            _update(store, job_id, stage="failed", finished_at=utcnow(),
-                    error=error_dict(exc, Path(upload).name, params.get("filename")))
+            store.update_job(job_id, stage="failed", finished_at=utcnow(),
+                             error=error_dict(exc, Path(upload).name, params.get("filename")))
             if isinstance(exc, InputError):  # an unusable file: nothing to retry it with
                 for rel in (upload, voice):
                     if rel:
                         (home / rel).unlink(missing_ok=True)
             return
-        _update(store, job_id, stage="done", percent=100.0, meeting_id=meeting_id,
-                finished_at=utcnow(), error=None)
+        store.update_job(job_id, stage="done", percent=100.0, meeting_id=meeting_id,
+                         finished_at=utcnow(), error=None)
         if voice:
             (home / voice).unlink(missing_ok=True)  # enrolled: the sample itself is not kept
 
@@ -251,11 +201,5 @@ class _Progress:
         self.stage, self.last = stage, now
         start, end = _STAGE_START[stage], STAGE_END[stage]
         percent = start + (end - start) * min(max(fraction, 0.0), 1.0)
-        _update(self.store, self.job_id, stage=stage, percent=round(min(percent, 99.0), 1))
+        self.store.update_job(self.job_id, stage=stage, percent=round(min(percent, 99.0), 1))
 
-
-def _aware(when):
-    """SQLite returns naive datetimes for timezone-aware columns: they were written in UTC."""
-    import datetime as dt
-
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

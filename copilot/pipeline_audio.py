@@ -45,8 +45,9 @@ def transcribe_meeting(
     if language is None and settings.language != "auto":
         language = settings.language
     recording = transcribe_recording(
-        path, home=settings.home, language=language, max_seconds=settings.max_audio_seconds,
-        num_speakers=settings.num_speakers, progress=progress, transcriber=engines.transcriber,
+        path, home=settings.home, language=language,
+        max_seconds=settings.audio.max_audio_seconds, num_speakers=settings.audio.num_speakers,
+        progress=progress, transcriber=engines.transcriber,
         diarizer=engines.diarizer, encoder=encoder)
     roles = (voice_roles(recording, voiceprint, settings, request.manager, request.report)
              if encoder else None)
@@ -60,8 +61,8 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
     transcript = recording.transcript
     if voiceprint is None or not recording.voices:
         return None
-    match = match_voice(recording.voices, voiceprint, threshold=settings.voiceprint_threshold,
-                        margin=settings.voiceprint_margin)
+    match = match_voice(recording.voices, voiceprint, threshold=settings.audio.voiceprint_threshold,
+                        margin=settings.audio.voiceprint_margin)
     speakers = transcript.speakers
     if match.speaker is not None and match.speaker in speakers:
         roles = {match.speaker: "manager"}
@@ -73,8 +74,8 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
     fallback.warnings.append(Warning(
         code=WarningCode.VOICEPRINT_NO_MATCH,
         message=f"No voice in the recording is clearly {manager}'s enrolled voice (similarity "
-        f"{scores}; needs {settings.voiceprint_threshold:.2f} and a lead of "
-        f"{settings.voiceprint_margin:.2f}).",
+        f"{scores}; needs {settings.audio.voiceprint_threshold:.2f} and a lead of "
+        f"{settings.audio.voiceprint_margin:.2f}).",
         suggestion="Check the roles; enrol a longer, cleaner sample with --manager-voice, or "
         "set them with `copilot meetings assign-roles`.",
     ))

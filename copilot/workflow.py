@@ -55,7 +55,7 @@ def remember_meeting(
         from copilot.ingest.audio import probe_audio
         from copilot.ingest.speech import AudioEngines
 
-        probe_audio(meeting, max_seconds=settings.max_audio_seconds)  # type: ignore[arg-type]
+        probe_audio(meeting, max_seconds=settings.audio.max_audio_seconds)  # type: ignore[arg-type]
         engines = audio or AudioEngines.from_settings(settings)
         voiceprint, enrolled = manager_voiceprint(request, store, engines, settings, progress)
     elif request.manager_voice is not None:
@@ -70,9 +70,7 @@ def remember_meeting(
         return analysis
     store.save(analysis, replace=replace)
     if enrolled and voiceprint is not None and request.manager_voice is not None:
-        from copilot.audio_store import save_voiceprint
-
-        save_voiceprint(store, request.manager, voiceprint, source=request.manager_voice.name)
+        store.save_voiceprint(request.manager, voiceprint, source=request.manager_voice.name)
         if on_enrolled is not None:
             on_enrolled(voiceprint)
     return analysis
@@ -90,7 +88,7 @@ def manager_voiceprint(request: MeetingRequest, store: Store | None, engines: Au
                        settings: Settings, progress: Progress | None = None,
                        ) -> tuple[Voiceprint | None, bool]:
     """The manager's voiceprint and whether it was enrolled just now: from the request's
-    sample (at most `settings.voice_sample_max_seconds`), else the stored one, else None."""
+    sample (at most `settings.audio.voice_sample_max_seconds`), else the stored one, else None."""
     encoder = engines.encoder
     if encoder is None:
         return None, False
@@ -100,12 +98,10 @@ def manager_voiceprint(request: MeetingRequest, store: Store | None, engines: Au
         if progress:
             progress(ENROLLING, 0.0)
         voiceprint = enroll(request.manager_voice, encoder,
-                            max_seconds=settings.voice_sample_max_seconds)
+                            max_seconds=settings.audio.voice_sample_max_seconds)
         if progress:
             progress(ENROLLING, 1.0)
         return voiceprint, True
     if store is None:
         return None, False
-    from copilot.audio_store import load_voiceprint
-
-    return load_voiceprint(store, request.manager, encoder.name), False
+    return store.load_voiceprint(request.manager, encoder.name), False

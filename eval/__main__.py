@@ -106,7 +106,7 @@ def run_case(case: Case, settings: Any = None) -> tuple[dict[str, Any], dict[str
         )
         pred = {k: [to_item(k, x) for x in getattr(analysis, k)] for k in TYPES}
         # Gold questions are open/closed: a leading question is a closed one that suggests
-        # its answer (issue 5), so it scores as closed.
+        # its answer, so it scores as closed.
         pred["questions"] = [
             to_item("questions", q.model_copy(update={"kind": "closed"}) if q.kind == "leading"
                     else q) for q in analysis.questions]
@@ -149,40 +149,45 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def _console() -> Console:
     console = Console()
     if not console.is_terminal:  # piped into a log: do not squeeze the tables to 80 columns
         console = Console(width=120)
-    try:
-        cases = load_cases(split=args.split)
-    except CaseError as exc:
-        console.print(f"[red]cannot load the eval cases: {exc}[/red]")
-        return 2
-    console.print(f"{len(cases)} cases (split={args.split})")
+    return console
+
+
+def _run_cases(cases: list[Case], args: argparse.Namespace, console: Console
+               ) -> tuple[list[dict], list[tuple[Case, Any]], Any]:
     rows, per_case = [], []
-    comparison = None
     with llm_settings(args.engine, args.llm_local) as settings:
         if args.engine != "rules":
-            console.print(f"engine {args.engine}: {settings.llm_model} at "
-                          f"{settings.llm_base_url or 'OpenAI'}, compared with rules")
+            console.print(f"engine {args.engine}: {settings.llm.model} at "
+                          f"{settings.llm.base_url or 'OpenAI'}, compared with rules")
         for case in cases:
             row, counts = run_case(case, settings)
             rows.append(row)
             per_case.append((case, counts))
+    comparison = None
     if args.engine != "rules":
         comparison = compare_with_rules(cases, rows, [c for _, c in per_case], args.engine,
                                         run_case)
+    return rows, per_case, comparison
 
+
+def _groups(per_case: list[tuple[Case, Any]]) -> dict[str, Any]:
     def group(pred: Any) -> tuple[int, dict[str, PRF]]:
         chosen = [c for case, c in per_case if pred(case)]
         return len(chosen), aggregate(chosen)
 
-    overall = group(lambda c: True)
-    by_lang = {lang: group(lambda c, lang=lang: c.language == lang) for lang in ("fr", "en")}
-    by_split = {s: group(lambda c, s=s: c.split == s) for s in ("dev", "heldout")}
+    return {
+        "all": group(lambda c: True),
+        "by_language": {lang: group(lambda c, lang=lang: c.language == lang)
+                        for lang in ("fr", "en")},
+        "by_split": {s: group(lambda c, s=s: c.split == s) for s in ("dev", "heldout")},
+    }
 
-    console.print(cases_table(rows))
+
+def _warn_misparsed(rows: list[dict], console: Console) -> None:
     failed = [r for r in rows if r.get("error")]
     if failed:
         console.print(
@@ -202,46 +207,56 @@ def main(argv: list[str] | None = None) -> int:
         ids = [r["id"] for r in rows if bad(r)]
         if ids:
             console.print(f"[yellow]{what}: {', '.join(ids)}[/yellow]")
-    console.print(scores_table(f"All cases (micro, n={overall[0]})", overall[1]))
-    console.print(groups_table("By language", by_lang))
-    console.print(groups_table("By split (heldout is never used to tune rules)", by_split))
-    if comparison is not None:
-        console.print(side_by_side(comparison))
-    external = run_external(args.shared.resolve())
-    for t in external_tables(external):
-        console.print(t)
-    feedback_set = run_feedback_eval(args.split)  # issue 5: the project's feedback sentences
-    for t in coaching_tables(feedback_set, external):
-        console.print(t)
-    if args.verbose:
-        for r in rows:
-            print_case_errors(console, {**r, "errors": r["_errors"]})
 
-    for r in rows:
-        errs = r.pop("_errors")
-        if args.verbose:
-            r["errors"] = errs
-    doc = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "git_commit": git_commit(),
-        "split": args.split,
-        "engine": args.engine,
-        "comparison": comparison,
-        "n_cases": len(cases),
-        "scores": {
-            "all": counts_json(overall[1]),
-            "by_language": {k: {"cases": n, **counts_json(c)} for k, (n, c) in by_lang.items()},
-            "by_split": {k: {"cases": n, **counts_json(c)} for k, (n, c) in by_split.items()},
-        },
-        "cases": rows,
-        "external": external,
-        "feedback_set": feedback_set,
-    }
+
+def _write_results(args: argparse.Namespace, doc: dict, console: Console) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
     console.print(f"results written to {args.out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = _console()
+    try:
+        cases = load_cases(split=args.split)
+    except CaseError as exc:
+        console.print(f"[red]cannot load the eval cases: {exc}[/red]")
+        return 2
+    console.print(f"{len(cases)} cases (split={args.split})")
+    rows, per_case, comparison = _run_cases(cases, args, console)
+    groups = _groups(per_case)
+    console.print(cases_table(rows))
+    _warn_misparsed(rows, console)
+    overall = groups["all"]
+    console.print(scores_table(f"All cases (micro, n={overall[0]})", overall[1]))
+    console.print(groups_table("By language", groups["by_language"]))
+    console.print(groups_table("By split (heldout is never used to tune rules)",
+                               groups["by_split"]))
+    if comparison is not None:
+        console.print(side_by_side(comparison))
+    external = run_external(args.shared.resolve())
+    for t in external_tables(external):
+        console.print(t)
+    feedback_set = run_feedback_eval(args.split)  # the project's labelled feedback sentences
+    for t in coaching_tables(feedback_set, external):
+        console.print(t)
+    for r in rows:
+        errs = r.pop("_errors")
+        if args.verbose:
+            print_case_errors(console, {**r, "errors": errs})
+            r["errors"] = errs
+    scores = {"all": counts_json(overall[1])} | {
+        key: {k: {"cases": n, **counts_json(c)} for k, (n, c) in groups[key].items()}
+        for key in ("by_language", "by_split")}
+    _write_results(args, {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "git_commit": git_commit(), "split": args.split, "engine": args.engine,
+        "comparison": comparison, "n_cases": len(cases), "scores": scores, "cases": rows,
+        "external": external, "feedback_set": feedback_set,
+    }, console)
     return 0
 
 

@@ -253,12 +253,13 @@ def voiceprints(shared: Path, home: Path) -> dict[str, Any]:
                 (same if who == to else other).append(round(float(np.dot(vector, v)), 3))
             if len(later) == 2 and who in later:
                 got = match_voice(later, Voiceprint(vector, encoder.name, 0.0),
-                                  threshold=settings.voiceprint_threshold,
-                                  margin=settings.voiceprint_margin)
+                                  threshold=settings.audio.voiceprint_threshold,
+                                  margin=settings.audio.voiceprint_margin)
                 decisions.append({"file": name, "speaker": who, "decided": got.speaker,
                                   "right": got.speaker == who})
     return {"same_voice": sorted(same), "other_voice": sorted(other),
-            "threshold": settings.voiceprint_threshold, "margin": settings.voiceprint_margin,
+            "threshold": settings.audio.voiceprint_threshold,
+            "margin": settings.audio.voiceprint_margin,
             "two_speaker_decisions": decisions}
 
 

@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     from copilot.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = get_settings(home=Path(tmp), embedder="hash", vector_store="memory")
+        settings = get_settings(home=Path(tmp),
+                                memory={"embedder": "hash", "vector_store": "memory"})
         with Store.open(settings) as store:
             gen = generate(store, args.meetings, settings)
             as_of = store.list(manager=MANAGER)[0].date + dt.timedelta(days=3)

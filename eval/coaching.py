@@ -1,6 +1,6 @@
 """The project's own labelled feedback sentences (eval/data/feedback/*.toml), scored.
 
-Targets (issue 5): accuracy >= 0.90 on (polarity, target) over praise and criticism, and at most
+Targets: accuracy >= 0.90 on (polarity, target) over praise and criticism, and at most
 5% of fact-based criticism flagged as about the person -- a manager stops reading a tool that
 calls their factual feedback a personal attack. Each file fixes a dev/heldout split; the
 heldout part is only ever scored, never used to tune a rule.

@@ -31,7 +31,7 @@ def llm_settings(engine: str, local: bool) -> Iterator[Any]:
     from copilot.analyze.llm.server import LlamaServer
 
     with LlamaServer.local() as server:
-        yield get_settings(engine=engine, llm_base_url=server.base_url, llm_model="smollm2")
+        yield get_settings(engine=engine, llm={"base_url": server.base_url, "model": "smollm2"})
 
 
 def summarise(rows: list[dict[str, Any]], counts: list[dict[str, PRF]]) -> dict[str, Any]:

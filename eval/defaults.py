@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from copilot.settings import Settings
+from copilot.settings import defaults
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,12 @@ class GoldThresholds:
 
 @lru_cache(maxsize=1)
 def gold_thresholds() -> GoldThresholds:
-    """The one place the eval reads settings defaults (model_construct skips the environment)."""
-    defaults = Settings.model_construct()
+    """The one place the eval reads settings defaults (never the environment)."""
+    critique = defaults().critique
     return GoldThresholds(
-        manager_share=defaults.manager_share_threshold,
-        open_share=defaults.open_question_share_threshold,
-        min_questions=defaults.min_questions,
-        no_question_min_utterances=defaults.no_question_min_utterances,
-        no_next_steps_min_utterances=defaults.no_next_steps_min_utterances,
+        manager_share=critique.manager_share_threshold,
+        open_share=critique.open_question_share_threshold,
+        min_questions=critique.min_questions,
+        no_question_min_utterances=critique.no_question_min_utterances,
+        no_next_steps_min_utterances=critique.no_next_steps_min_utterances,
     )

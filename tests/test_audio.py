@@ -23,6 +23,7 @@ from copilot.ingest.speech import transcribe_audio
 from copilot.ingest.transcribe import FakeTranscriber, WhisperTranscriber, Word, choose_language
 from copilot.ingest.vad import VadParams, speech_regions
 from copilot.ingest.word_assignment import assign_words
+from copilot.settings import AudioSettings
 from eval.audio_metrics import frame_accuracy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -477,8 +478,10 @@ def test_vad_and_diarization_settings_reach_the_engines(monkeypatch, tmp_path):
     from copilot.settings import get_settings
 
     monkeypatch.setenv("COPILOT_DIARIZE_SWITCH_PENALTY", "0.3")
-    settings = get_settings(home=tmp_path, whisper_vad_min_silence_ms=700,
-                            diarize_vad_min_silence_ms=400, diarize_window_seconds=2.0)
+    # A group built as a model reads the environment for the fields not given.
+    settings = get_settings(home=tmp_path, audio=AudioSettings(
+        whisper_vad_min_silence_ms=700, diarize_vad_min_silence_ms=400,
+        diarize_window_seconds=2.0))
     engines = speech.AudioEngines.from_settings(settings)
     assert engines.transcriber.vad.min_silence_duration_ms == 700
     params = engines.diarizer.params

@@ -12,12 +12,9 @@ import numpy as np
 import pytest
 import soundfile
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from api.main import create_app
 from copilot.analyze.base import FakeExtractor
-from copilot.audio_store import load_voiceprint
-from copilot.audio_tables import JobRow
 from copilot.errors import EngineError
 from copilot.ingest.diarize import FakeDiarizer, Turn
 from copilot.ingest.speech import AudioEngines
@@ -129,7 +126,7 @@ def test_a_voice_sample_sent_with_the_recording_is_enrolled(client, settings):
     assert {s["speaker"]: s["role"] for s in meeting["talk"]["speakers"]} == {
         "SPEAKER_00": "report", "SPEAKER_01": "manager"}
     with Store.open(settings) as store:
-        assert load_voiceprint(store, "Claire") is not None
+        assert store.load_voiceprint("Claire") is not None
     assert not list((Path(settings.home) / "uploads").glob("*.voice*"))  # sample not kept
     # The next recording of Claire uses it without a sample.
     again = wait(client, post_audio(client).json()["status_url"])
@@ -200,10 +197,10 @@ def _leave_job(settings, job_id, stage, upload_exists: bool, worker: str, attemp
     uploads.mkdir(parents=True, exist_ok=True)
     if upload_exists:
         (uploads / f"{job_id}.wav").write_bytes(wav())
-    with Store.open(settings) as store, store._session(write=True) as s:
-        s.add(JobRow(id=job_id, kind="audio", stage=stage, percent=40.0,
-                     upload=f"uploads/{job_id}.wav", filename="walk.wav", params=dict(WHO),
-                     worker=worker, attempts=attempts))
+    with Store.open(settings) as store:
+        store.create_job(job_id, upload=f"uploads/{job_id}.wav", filename="walk.wav",
+                         params=dict(WHO))
+        store.update_job(job_id, stage=stage, percent=40.0, worker=worker, attempts=attempts)
 
 
 def test_a_restarted_server_resumes_or_fails_interrupted_jobs(copilot_env):
@@ -224,8 +221,8 @@ def test_a_restarted_server_resumes_or_fails_interrupted_jobs(copilot_env):
     assert lost["stage"] == "failed" and lost["error"]["code"] == "upload_lost"
     assert tired["stage"] == "failed" and tired["error"]["code"] == "job_interrupted"
     assert alive["stage"] == "transcribing"  # a live server's job is left alone
-    with Store.open(settings) as store, store._session() as s:
-        assert s.scalar(select(JobRow.stage).where(JobRow.id == "alive1")) == "transcribing"
+    with Store.open(settings) as store:
+        assert store.get_job("alive1").stage == "transcribing"
 
 
 def _dead_pid() -> int:

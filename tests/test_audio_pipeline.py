@@ -16,7 +16,6 @@ import soundfile
 
 from copilot.analyze.base import FakeExtractor
 from copilot.analyze.roles import roles_from_names
-from copilot.audio_store import delete_voiceprint, load_voiceprint, save_voiceprint
 from copilot.cli import run
 from copilot.errors import InputError, NotFoundError
 from copilot.ingest import speech
@@ -130,13 +129,13 @@ def test_an_enrolled_voiceprint_names_the_manager_and_is_reused(tmp_path, record
     assert {s.speaker: s.role for s in a.talk.speakers} == {"SPEAKER_00": "report",
                                                              "SPEAKER_01": "manager"}
     with Store.open(settings) as store:
-        save_voiceprint(store, "Claire", voiceprint, source="claire.wav")
-        again = load_voiceprint(store, "CLAIRE", "fake-bands")
+        store.save_voiceprint("Claire", voiceprint, source="claire.wav")
+        again = store.load_voiceprint("CLAIRE", "fake-bands")
         assert np.allclose(again.vector, voiceprint.vector, atol=1e-5)
-        assert load_voiceprint(store, "Claire", "resemblyzer") is None
-        assert delete_voiceprint(store, "claire") == 1
+        assert store.load_voiceprint("Claire", "resemblyzer") is None
+        assert store.delete_voiceprint("claire") == 1
         with pytest.raises(NotFoundError):
-            delete_voiceprint(store, "Claire")
+            store.delete_voiceprint("Claire")
 
 
 def test_a_voiceprint_that_matches_nobody_leaves_roles_to_the_names(recording, settings):

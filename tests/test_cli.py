@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import subprocess
@@ -265,8 +264,6 @@ def test_serve_runs_uvicorn_on_the_app_factory(capsys, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("copilot.analyze.rules.engine") is None,
-                    reason="the rules engine is not available")
 def test_end_to_end_with_the_real_engine(capsys, transcript, settings):
     code, out, err = run(capsys, "analyze", str(transcript), "--manager", "Claire",
                          "--report", "Julien", "--date", "2026-03-02", "--json")

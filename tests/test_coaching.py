@@ -78,7 +78,8 @@ def test_balance_and_order_of_praise_and_criticism() -> None:
                                             "Claire")) == []
     # The threshold is a setting: at 60%, two of three is too much criticism.
     assert codes(feedback.feedback_warnings(t2, Extraction(feedback=[first, *later]),
-                                            Settings(criticism_share_threshold=0.6), "Claire")) \
+                                            Settings(critique={"criticism_share_threshold": 0.6}),
+                                            "Claire")) \
         == [WarningCode.FEEDBACK_BALANCE]
 
 
@@ -106,7 +107,8 @@ def test_leading_questions_from_the_configured_count() -> None:
     assert WarningCode.LEADING_QUESTIONS not in codes(
         questions.question_warnings(t, one, Settings(), "Claire"))
     assert WarningCode.LEADING_QUESTIONS in codes(
-        questions.question_warnings(t, one, Settings(leading_questions_min=1), "Claire"))
+        questions.question_warnings(t, one, Settings(critique={"leading_questions_min": 1}),
+                                    "Claire"))
 
 
 def test_status_review_only_unless_the_person_comes_up() -> None:

@@ -106,7 +106,7 @@ def test_manager_slipping_and_trend_worse_are_warned(settings) -> None:
     metas = [MeetingCoaching(meeting_id=f"m{i}", date=dt.date(2026, 1, 1) + dt.timedelta(7 * i),
                              report="Julien", language="fr", listening_ratio=0.7 - 0.1 * i)
              for i in range(6)]
-    t = trend("listening_ratio", metas, Settings(trend_min_meetings=3))
+    t = trend("listening_ratio", metas, Settings(coaching={"trend_min_meetings": 3}))
     assert (t.first, t.last, t.direction) == (0.65, 0.25, "worse")
     rows = [_commitment("manager", "open", dt.date(2026, 1, 2), 1),
             _commitment("report", "done", dt.date(2026, 1, 2), 2)]

@@ -52,7 +52,7 @@ def test_no_question_warning_fires_from_six_utterances() -> None:
 
 
 def test_no_question_minimum_is_the_setting() -> None:
-    settings = Settings(no_question_min_utterances=3)
+    settings = Settings(critique={"no_question_min_utterances": 3})
     assert _no_question(_analysed(_turns(2), settings).warnings) == []
     assert _no_question(_analysed(_turns(3), settings).warnings)
 
@@ -74,7 +74,7 @@ def test_manager_dominated_talk_above_sixty_percent_not_at_it() -> None:
 
 def _report(settings: Settings, manager_words: int, report_words: int):
     analyses = [_analysed(_turns(4, manager_words, report_words), settings, day=d)
-                for d in range(settings.trend_min_meetings)]
+                for d in range(settings.coaching.trend_min_meetings)]
     return assemble(analyses, [], manager="Claire", since=None,
                     as_of=analyses[-1].date + dt.timedelta(days=1), settings=settings)
 
@@ -97,7 +97,7 @@ def test_low_listening_ratio_trend_below_forty_percent_not_at_it() -> None:
 @pytest.mark.parametrize(("threshold", "warned"), [(0.5, True), (0.6, False)])
 def test_one_setting_moves_the_meeting_warning_and_the_trend(threshold, warned) -> None:
     """The manager at 55% of the talk (the report at 45%), in every meeting."""
-    settings = Settings(manager_share_threshold=threshold)
+    settings = Settings(critique={"manager_share_threshold": threshold})
     report = _report(settings, manager_words=11, report_words=9)
     meetings = [m for m in report.meetings
                 if WarningCode.MANAGER_DOMINATED_TALK in {w.code for w in m.warnings}]

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # `eval` is not an installed package; plain `pyte
     sys.path.insert(0, str(ROOT))
 
 from copilot.models import Analysis, Fact, FeedbackItem, NextStep, Question, Warning
-from copilot.settings import Settings
+from copilot.settings import CritiqueSettings
 from eval import external
 from eval.cases import (
     WARNING_CODES,
@@ -328,7 +328,7 @@ def test_gold_thresholds_are_the_settings_defaults_whatever_the_environment(monk
         limits = gold_thresholds()
     finally:
         gold_thresholds.cache_clear()
-    fields = Settings.model_fields
+    fields = CritiqueSettings.model_fields
     assert limits.min_questions == fields["min_questions"].default
     assert limits.manager_share == fields["manager_share_threshold"].default
     assert limits.open_share == fields["open_question_share_threshold"].default

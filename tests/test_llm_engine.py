@@ -6,11 +6,11 @@ import datetime as dt
 
 import httpx
 import pytest
-from copilot.analyze.llm.fake import FakeEndpoint, completion, reply, step
 
 from copilot.analyze.base import FakeExtractor, MeetingContext
 from copilot.analyze.llm import HybridExtractor, LLMExtractor, LLMOptions
 from copilot.analyze.llm.client import Endpoint
+from copilot.analyze.llm.fake import FakeEndpoint, completion, reply, step
 from copilot.errors import ConfigError, EngineError
 from copilot.models import Extraction, NextStep, Transcript, Utterance
 from copilot.pipeline import analyze_transcript

@@ -101,9 +101,9 @@ def test_a_timeout_is_a_clear_engine_error(llama_server):
 
 
 def _settings(server, engine: str):
-    return get_settings(engine=engine, llm_base_url=server.base_url, llm_model="smollm2",
-                        llm_max_tokens=1500, llm_max_items=3, llm_schema_retries=1,
-                        llm_timeout=120, llm_max_retries=0)
+    return get_settings(engine=engine, llm={
+        "base_url": server.base_url, "model": "smollm2", "max_tokens": 1500, "max_items": 3,
+        "schema_retries": 1, "timeout": 120, "max_retries": 0})
 
 
 def _grounded(a) -> None:

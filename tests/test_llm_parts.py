@@ -9,13 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-from copilot.analyze.llm.fake import FakeEndpoint, reply, step
 
 from copilot import pipeline
 from copilot.analyze.base import FakeExtractor, MeetingContext
 from copilot.analyze.llm import LLMExtractor, LLMOptions, build_extractor
 from copilot.analyze.llm.chunks import chunk, estimate_tokens, merge
 from copilot.analyze.llm.client import api_key, build_chat
+from copilot.analyze.llm.fake import FakeEndpoint, reply, step
 from copilot.analyze.llm.prompts import PROMPTS_DIR, fill, id_ranges, load_prompt
 from copilot.analyze.llm.server import free_port
 from copilot.analyze.summary import extractive_summary
@@ -135,7 +135,7 @@ def test_settings_accept_the_three_engines_and_the_sdk_key(monkeypatch):
 
 def test_no_configuration_changes_nothing():
     s = get_settings()
-    assert s.engine == "rules" and s.llm_base_url is None and not s.llm_fallback
+    assert s.engine == "rules" and s.llm.base_url is None and not s.llm.fallback
 
 
 def test_a_missing_key_is_a_clear_config_error():
@@ -143,20 +143,21 @@ def test_a_missing_key_is_a_clear_config_error():
         build_chat(get_settings(engine="llm"))
     assert "OPENAI_API_KEY" in err.value.hint and "COPILOT_LLM_BASE_URL" in err.value.hint
     # A local server needs no key.
-    chat = build_chat(get_settings(engine="llm", llm_base_url="http://127.0.0.1:1/v1"))
+    chat = build_chat(get_settings(engine="llm", llm={"base_url": "http://127.0.0.1:1/v1"}))
     assert chat.model_name == "gpt-4o-mini"
 
 
 def test_azure_is_built_from_the_same_settings():
-    s = get_settings(engine="llm", llm_provider="azure", llm_model="my-deployment",
-                     llm_base_url="https://acme.openai.azure.com", llm_api_key="k")
+    s = get_settings(engine="llm", llm={"provider": "azure", "model": "my-deployment",
+                                        "base_url": "https://acme.openai.azure.com",
+                                        "api_key": "k"})
     chat = build_chat(s)
     assert type(chat).__name__ == "AzureChatOpenAI" and chat.deployment_name == "my-deployment"
 
 
-def _closed_port_settings(**kw):
-    return get_settings(engine="llm", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
-                        llm_max_retries=0, llm_timeout=5, **kw)
+def _closed_port_settings(**llm):
+    return get_settings(engine="llm", llm={"base_url": f"http://127.0.0.1:{free_port()}/v1",
+                                           "max_retries": 0, "timeout": 5, **llm})
 
 
 def test_an_unreachable_endpoint_fails_clearly_without_fallback(monkeypatch):
@@ -176,7 +177,7 @@ def test_the_fallback_to_rules_is_never_silent(monkeypatch):
     monkeypatch.setattr(pipeline, "_rules_engine", lambda: rules)
     t = parse_text("Claire: Le plan est prêt ?\nJulien: Oui, le plan est prêt.", filename="m.txt")
     a = pipeline.analyze_transcript(t, manager="Claire", report="Julien", date=DAY,
-                                    settings=_closed_port_settings(llm_fallback=True))
+                                    settings=_closed_port_settings(fallback=True))
     assert a.engine == "rules" and a.facts[0].text == "Le plan est prêt."
     warning = next(w for w in a.warnings if w.code == "llm_fallback")
     assert "cannot reach" in warning.message
@@ -185,7 +186,7 @@ def test_the_fallback_to_rules_is_never_silent(monkeypatch):
 
 def test_a_missing_key_also_falls_back_when_asked():
     rules = FakeExtractor(name="rules")
-    engine = build_extractor(get_settings(engine="llm", llm_fallback=True), lambda: rules)
+    engine = build_extractor(get_settings(engine="llm", llm={"fallback": True}), lambda: rules)
     ext = engine.extract(parse_text("Claire: Bonjour.", filename="m.txt"), CTX)
     assert ext.run.engine == "rules" and "no API key" in ext.warnings[0].message
     assert not ext.run.privacy.remote_call and ext.run.privacy.endpoint_host is None
@@ -287,13 +288,13 @@ def test_get_extractor_builds_each_engine_from_settings(monkeypatch):
     from copilot.analyze.llm import FallbackExtractor, HybridExtractor
 
     monkeypatch.setattr(pipeline, "_rules_engine", lambda: FakeExtractor(name="rules"))
-    local = {"llm_base_url": "http://127.0.0.1:8080/v1", "llm_model": "qwen"}
+    local = {"llm": {"base_url": "http://127.0.0.1:8080/v1", "model": "qwen"}}
     llm = pipeline.get_extractor(get_settings(engine="llm", **local))
     assert isinstance(llm, LLMExtractor) and llm.endpoint.model == "qwen"
     assert not llm.endpoint.remote and llm.options.prompt_version == "v1"
     assert isinstance(pipeline.get_extractor(get_settings(engine="hybrid", **local)),
                       HybridExtractor)
-    assert isinstance(pipeline.get_extractor(get_settings(engine="llm", llm_fallback=True)),
+    assert isinstance(pipeline.get_extractor(get_settings(engine="llm", llm={"fallback": True})),
                       FallbackExtractor)
     assert pipeline.get_extractor(get_settings()).name == "rules"
 

@@ -5,18 +5,15 @@ still has the others, with their evidence."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pytest
 
 from copilot.memory import Store, build_agenda
 from copilot.memory import commitments as cm
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(importlib.util.find_spec("copilot.analyze.rules.engine") is None,
-                       reason="the rules engine is not available"),
-]
+# The rules engine and its spaCy models are required dependencies: no skip guard, a missing
+# model fails here.
+pytestmark = pytest.mark.slow
 
 FIRST = """Claire: Bonjour Julien, comment ça va ?
 Julien: Ça va, un peu chargé. Je t'envoie le plan de relance vendredi.

@@ -16,7 +16,7 @@ from copilot.memory import topics as tp
 from copilot.memory.embeddings import HashEmbedder
 from copilot.memory.export import erase_person, export_person, reindex
 from copilot.memory.markdown import agenda_markdown
-from copilot.memory.tables import CommitmentEventRow, SignalRow
+from copilot.memory.store.tables import CommitmentEventRow, SignalRow, UtteranceRow
 from copilot.memory.vectors import MemoryVectorStore
 from copilot.models import Analysis, NextStep, PersonUpdate, TopicIn, Utterance
 
@@ -74,7 +74,7 @@ def test_done_closes_with_evidence_blocked_stays_open_with_news(mem):
     [done] = cm.list_commitments(mem, "Julien", status="done")
     assert done.action == "envoyer le plan de relance"
     assert (done.closed_by.meeting_id, done.closed_by.evidence) == ("m2", [2])
-    assert done.closed_by.score >= mem.settings.close_threshold
+    assert done.closed_by.score >= mem.settings.memory.close_threshold
     assert "owner 1.00" in done.closed_by.reason and "J'ai envoyé" in done.closed_by.reason
 
 
@@ -165,7 +165,8 @@ def test_deferred_and_submitted_topics_until_covered(mem):
 def test_recurring_blocker_and_suggested_question(mem):
     mem.save(meeting("m1", D(2026, 3, 2), [("Julien", "Je suis bloqué par les achats sur Orion.")]))
     assert build_agenda(mem, "Julien", date=D(2026, 3, 5)).items == []
-    mem.save(meeting("m2", D(2026, 3, 9), [("Julien", "Toujours bloqué par les achats sur Orion.")]))
+    mem.save(meeting("m2", D(2026, 3, 9),
+                     [("Julien", "Toujours bloqué par les achats sur Orion.")]))
     items = build_agenda(mem, "Julien", date=D(2026, 3, 16)).items
     assert [i.kind for i in items] == ["recurring_blocker", "suggested_question"]
     assert (items[0].from_meeting, items[0].evidence, items[0].related) == ("m2", [1], ["m1"])
@@ -250,15 +251,15 @@ def test_a_vector_failure_saves_nothing(settings):
 
 def test_a_failed_commit_takes_the_vectors_back(mem, vectors, monkeypatch):
     mem.save(FIRST)
-    import copilot.memory.store as store_mod
+    from copilot.memory.store.meetings import MeetingStore
 
-    original = store_mod.Store._write
+    original = MeetingStore._write
 
     def write_then_break(self, s, analysis, found, embed):
         original(self, s, analysis, found, embed)
-        s.add(store_mod.UtteranceRow(meeting_id="nope", idx=1, text="x"))  # FK error at commit
+        s.add(UtteranceRow(meeting_id="nope", idx=1, text="x"))  # FK error at commit
 
-    monkeypatch.setattr(store_mod.Store, "_write", write_then_break)
+    monkeypatch.setattr(MeetingStore, "_write", write_then_break)
     with pytest.raises(StoreError):
         mem.save(meeting("m2", D(2026, 3, 9), [("Julien", "J'ai envoyé le plan de relance.")]))
     assert vectors.count("utterances_hash") == 4  # only m1's
@@ -275,3 +276,76 @@ def test_deleting_reaches_vectors_made_by_another_embedder(settings, vectors):
     with Store.open(settings, embedder=HashEmbedder(), vectors=vectors) as store:
         store.delete("m1")
     assert vectors.count("utterances_other") == vectors.count("items_other") == 0
+
+
+def test_a_batch_is_saved_in_order_with_the_lifecycle_or_not_at_all(mem):
+    second = meeting("m2", D(2026, 3, 9), [("Julien", "J'ai envoyé le plan de relance vendredi.")])
+    with pytest.raises(InputError, match="already stored"):
+        mem.save_batch([FIRST, second, FIRST])
+    assert mem.list() == []
+    mem.save_batch([FIRST, second])
+    assert [m.id for m in mem.list()] == ["m2", "m1"]
+    [done] = cm.list_commitments(mem, "Julien", status="done")
+    assert done.action == "envoyer le plan de relance" and done.closed_by.meeting_id == "m2"
+
+
+# -- where closing is decided: the margin over news, the threshold ---------------------------
+
+REPORTED = [("Claire", "Et le plan de relance ?"),
+            ("Julien", "J'ai envoyé le plan de relance vendredi."),
+            ("Julien", "Le plan de relance, je suis bloqué par la compta.")]
+
+
+def _scores(monkeypatch, done: float, news: float) -> None:
+    """Every match of the plan scores `done` for the sentence reporting it sent and `news` for
+    the one reporting it blocked: the closing rule alone decides, not the embedder."""
+    from copilot.memory import lifecycle
+    from copilot.memory.matching import Match
+
+    def fake(cosine, embedder, target, sentence, factor, names=()):
+        value = 0.0
+        if target == "envoyer le plan de relance":
+            value = done if "envoyé" in sentence else news if "bloqué" in sentence else 0.0
+        return Match(value, value, value, factor)
+
+    monkeypatch.setattr(lifecycle, "score", fake)
+
+
+def _plan(mem):
+    [plan] = [c for c in cm.list_commitments(mem, "Julien", status="all")
+              if c.action == "envoyer le plan de relance"]
+    return plan
+
+
+@pytest.mark.parametrize(("news", "closed"), [(0.649, True), (0.651, False)])
+def test_done_closes_only_by_the_margin_over_news_about_it(mem, monkeypatch, news, closed):
+    # Done at 0.70: a blocked report at 0.649 is 0.051 below (closes), at 0.651 only 0.049.
+    mem.save(FIRST)
+    _scores(monkeypatch, done=0.70, news=news)
+    mem.save(meeting("m2", D(2026, 3, 9), REPORTED))
+    plan = _plan(mem)
+    if closed:
+        assert plan.status == "done" and plan.closed_by.evidence == [2]
+        assert plan.closed_by.score == 0.70
+    else:
+        assert plan.status == "open"
+        assert [(e.kind, e.evidence, e.score) for e in plan.events] == [("blocked", [3], news)]
+
+
+@pytest.mark.parametrize(("above", "closed"), [(0.0, True), (-0.001, False)])
+def test_done_closes_from_the_close_threshold_up(mem, monkeypatch, above, closed):
+    mem.save(FIRST)
+    threshold = mem.settings.memory.close_threshold
+    _scores(monkeypatch, done=round(threshold + above, 4), news=0.0)
+    mem.save(meeting("m2", D(2026, 3, 9), REPORTED[:2]))
+    plan = _plan(mem)
+    assert plan.status == ("done" if closed else "open")
+    assert len(plan.events) == (1 if closed else 0)
+
+
+def test_the_closing_rule_at_its_boundaries():
+    from copilot.memory.lifecycle import closes
+
+    assert closes(0.70, None) and not closes(None, 0.70) and not closes(None, None)
+    assert closes(0.70, 0.649) and not closes(0.70, 0.651)
+    assert closes(0.90, 0.849) and not closes(0.90, 0.851)

@@ -15,7 +15,7 @@ from copilot.memory import commitments as cm
 from copilot.memory.embeddings import HashEmbedder
 from copilot.memory.export import reindex
 from copilot.memory.search import search
-from copilot.memory.store import MIGRATIONS, _make_engine
+from copilot.memory.store.base import MIGRATIONS, _make_engine
 from copilot.memory.vectors import MemoryVectorStore
 
 

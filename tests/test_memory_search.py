@@ -17,9 +17,11 @@ D = dt.date
 
 MEETINGS = [
     meeting("m1", D(2026, 1, 5), [("Claire", "Comment avance le projet Orion ?"),
-                                  ("Julien", "J'aimerais parler de ma promotion au poste de lead.")]),
+                                  ("Julien",
+                                   "J'aimerais parler de ma promotion au poste de lead.")]),
     meeting("m2", D(2026, 2, 2), [("Claire", "Le client Acme a validé la réunion."),
-                                  ("Julien", "Je voudrais une évolution vers un rôle de manager.")]),
+                                  ("Julien",
+                                   "Je voudrais une évolution vers un rôle de manager.")]),
     meeting("z1", D(2026, 2, 3), [("Claire", "On parle de ta promotion ?"),
                                   ("Zoé", "Oui, la promotion me motive.")], report="Zoé"),
 ]

@@ -138,7 +138,7 @@ def test_legal_first_year_then_periodic_from_the_last_review():
     assert legal.due_soon(reviewed, D(2027, 1, 1), s) == []
     [periodic] = legal.due_soon(reviewed, D(2030, 9, 1), s)
     assert (periodic.kind, periodic.due) == ("periodic", D(2030, 10, 1))
-    shorter = get_settings(legal_period_years=2)
+    shorter = get_settings(memory={"legal_period_years": 2})
     assert legal.due_soon(reviewed, D(2028, 9, 1), shorter)[0].due == D(2028, 10, 1)
 
 
@@ -161,8 +161,8 @@ def test_legal_recap_ages_and_countries():
     assert legal.schedule(old.model_copy(update={"country": "DE"}), D(2026, 2, 15), s) == []
     assert legal.schedule(old.model_copy(update={"country": None}), D(2026, 2, 15), s) == []
     assert legal.schedule(old.model_copy(update={"country": None}), D(2026, 2, 15),
-                          get_settings(default_country="FR"))
-    assert legal.schedule(old, D(2026, 2, 15), get_settings(legal_calendar=False)) == []
+                          get_settings(memory={"default_country": "FR"}))
+    assert legal.schedule(old, D(2026, 2, 15), get_settings(memory={"legal_calendar": False})) == []
     senior = _person(hire_date=D(2000, 1, 1), birth_year=1968,
                      career_reviews=[CareerReview(date=D(2024, 1, 1), kind="recap")])
     assert "pre_retirement" in {d.kind for d in legal.schedule(senior, D(2026, 6, 1), s)}

@@ -132,7 +132,7 @@ def test_infinitives() -> None:
         "envoyer", "compléter", "envoyer", "prendre", "finir"]
 
 
-# -- issue 5: leading questions, spoken forms, sarcasm, contempt, habits vs dated facts ------------
+# -- leading questions, spoken forms, sarcasm, contempt, habits vs dated facts ------------
 
 @pytest.mark.parametrize(
     ("text", "kind"),

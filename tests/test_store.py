@@ -9,12 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import UTTERANCES, make_analysis, step
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 
-import copilot.memory.store as store_mod
+import copilot.memory.store.meetings as meetings_mod
 from copilot.errors import InputError, NotFoundError, StoreError
 from copilot.memory import Store, build_agenda
-from copilot.memory.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
+from copilot.memory.store.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
 from copilot.settings import get_settings
 
 D = dt.date
@@ -38,8 +38,8 @@ def test_open_creates_home_database_and_schema(copilot_env, settings):
     assert (copilot_env / "copilot.db").is_file()
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
                       "next_steps", "commitment_events", "signals", "topics",
-                      "voiceprints", "jobs"}  # 0003: audio (issue 3)
-    assert version == "0003"  # 0002: memory (issue 4), 0003: audio (issue 3)
+                      "voiceprints", "jobs"}  # 0003: audio
+    assert version == "0003"  # 0002: memory, 0003: audio
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 
@@ -146,7 +146,7 @@ def test_a_failing_save_leaves_nothing_behind(store, monkeypatch):
         raise RuntimeError("disk on fire")
 
     # Fails after the people and the meeting were added to the session.
-    monkeypatch.setattr(store_mod, "_next_step_row", boom)
+    monkeypatch.setattr(meetings_mod, "_next_step_row", boom)
     with pytest.raises(RuntimeError):
         store.save(make_analysis("m1"))
     assert store.list() == []
@@ -229,3 +229,18 @@ def test_agenda_for_someone_new_is_empty_not_an_error(store):
     assert (agenda.report, agenda.items) == ("Nouvelle Recrue", [])
     with pytest.raises(InputError):
         build_agenda(store, "   ")
+
+
+def test_an_agenda_reads_through_one_connection(store, monkeypatch):
+    # Its dozen reads share one session (`Store.reading`): one consistent view of the data.
+    store.save(make_analysis("m1", date=D(2026, 3, 2)))
+    store.save(make_analysis("m2", date=D(2026, 3, 9)))
+    checkouts = []
+    event.listen(store.engine, "checkout", lambda *_: checkouts.append(1))
+    with store.reading():
+        assert store.person("julien") == "Julien" and len(store.list()) == 2
+    assert len(checkouts) == 1
+    build_agenda(store, "Julien", date=D(2026, 3, 16))
+    assert len(checkouts) == 2
+    assert store.person("julien") == "Julien"
+    assert len(checkouts) == 3  # outside `reading`, a read has its own session

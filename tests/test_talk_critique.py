@@ -92,8 +92,8 @@ def test_threshold_is_configurable_and_next_steps_silence_warning() -> None:
         next_steps=[NextStep(owner="Julien", action="envoyer le plan", evidence=[2])],
         questions=[Question(text="Comment ?", kind="open", evidence=[1])],
     ))
-    settings = Settings(manager_share_threshold=0.95, opening_manager_words=500,
-                        dated_next_steps_share=0.0)
+    settings = Settings(critique={"manager_share_threshold": 0.95, "opening_manager_words": 500,
+                                  "dated_next_steps_share": 0.0})
     a = analyze_transcript(_transcript(utts), manager="Claire", report="Julien",
                            date="2026-03-02", settings=settings, extractor=fake)
     assert [w.code for w in a.warnings] == []

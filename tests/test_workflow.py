@@ -12,7 +12,6 @@ import soundfile
 from conftest import make_extraction, step
 
 from copilot.analyze.base import FakeExtractor
-from copilot.audio_store import load_voiceprint
 from copilot.errors import EngineError, InputError
 from copilot.ingest.diarize import FakeDiarizer, Turn
 from copilot.ingest.speech import AudioEngines
@@ -97,7 +96,7 @@ def recording(tmp_path):
 
 def test_one_voice_sample_limit_from_settings(tmp_path, recording):
     sample = _tones(tmp_path / "claire.wav", [(0.0, 4.0, 220.0)], 4.0)
-    tight = get_settings(voice_sample_max_seconds=2.0)
+    tight = get_settings(audio={"voice_sample_max_seconds": 2.0})
     with pytest.raises(InputError, match="longer than"):
         remember_meeting(request(manager_voice=sample), recording, store=None, settings=tight,
                          extractor=FakeExtractor(), audio=_engines())
@@ -120,13 +119,13 @@ def test_the_voiceprint_is_stored_with_the_meeting_only(tmp_path, recording, set
         with pytest.raises(EngineError):
             remember_meeting(request(manager_voice=sample), recording, store=store,
                              settings=settings, extractor=_Failing(), audio=_engines())
-        assert load_voiceprint(store, "Claire") is None and store.list() == []
+        assert store.load_voiceprint("Claire") is None and store.list() == []
         enrolled = []
         a = remember_meeting(request(manager_voice=sample), recording, store=store,
                              settings=settings, extractor=FakeExtractor(), audio=_engines(),
                              on_enrolled=enrolled.append)
         assert [m.id for m in store.list()] == [a.id] and a.source == "walk.wav"
-        assert load_voiceprint(store, "Claire").seconds == enrolled[0].seconds
+        assert store.load_voiceprint("Claire").seconds == enrolled[0].seconds
         # The next recording of this manager reuses the stored voiceprint.
         again = remember_meeting(request(), recording, store=store, settings=settings,
                                  extractor=FakeExtractor(), audio=_engines())

@@ -27,7 +27,7 @@ from copilot.ingest.audio import (
     looks_like_media_bytes,
     probe_audio,
 )
-from copilot.jobs import create_job, get_job, new_job_id, upload_dir
+from copilot.jobs import new_job_id, upload_dir
 from copilot.models import Job
 from copilot.request import MeetingRequest
 
@@ -98,17 +98,17 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
     target = folder / f"{job_id}{_suffix(upload.filename)}"
     voice_target = folder / f"{job_id}.voice{_suffix(voice.filename, '.wav')}" if voice else None
     try:
-        await _save(upload, target, settings.max_audio_bytes)
+        await _save(upload, target, settings.audio.max_audio_bytes)
         # Not audio, no sound track, cut-off header, too long: a 4xx now, not a failed job.
-        await _probe(target, upload.filename, settings.max_audio_seconds)
+        await _probe(target, upload.filename, settings.audio.max_audio_seconds)
         if voice is not None and voice_target is not None:
-            await _save(voice, voice_target, settings.max_audio_bytes)
-            await _probe(voice_target, voice.filename, settings.voice_sample_max_seconds)
+            await _save(voice, voice_target, settings.audio.max_audio_bytes)
+            await _probe(voice_target, voice.filename, settings.audio.voice_sample_max_seconds)
         params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
                   "lang": meta.lang, "engine": meta.engine}
         home = Path(settings.home)
         await run_in_threadpool(
-            create_job, store, job_id, upload=str(target.relative_to(home)),
+            store.create_job, job_id, upload=str(target.relative_to(home)),
             voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
             filename=upload.filename, params=params)
     except BaseException:
@@ -127,4 +127,4 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
 def get_job_status(job_id: str, store: StoreDep) -> Job:
     """Stage (queued, decoding, transcribing, diarizing, analysing, done, failed), percent,
     the error when it failed, and the meeting id when done."""
-    return get_job(store, job_id)
+    return store.get_job(job_id)

@@ -192,7 +192,7 @@ async def create_meeting(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.max_input_bytes
     # A multipart body may be a recording: its own, larger limit (checked again per file).
-    _check_length(request, max(limit, settings.max_audio_bytes)
+    _check_length(request, max(limit, settings.audio.max_audio_bytes)
                   if media == "multipart/form-data" else limit)
     if media == "application/json":
         meta, text, filename = await _read_json(request, limit)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from copilot.errors import ConfigError, InputError
-from copilot.settings import Settings, get_settings
+from copilot.settings import Settings, env_name, get_settings
 
 JSON_HELP = "Print one JSON document on stdout."
 
@@ -48,9 +48,9 @@ def settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "COPILOT_" + "_".join(str(p) for p in first["loc"]).upper()
-        raise ConfigError(f"{name} is invalid: {first['msg']}", f"fix or unset {name}") from None
+        name = env_name(exc)
+        raise ConfigError(f"{name} is invalid: {exc.errors()[0]['msg']}",
+                          f"fix or unset {name}") from None
 
 
 def open_store(config: Settings | None = None):

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.errors import InputError, UnsupportedFormat
+from copilot.settings import defaults
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ AUDIO_EXTENSIONS = frozenset(
 SAMPLE_RATE = 16_000
 MIN_SOURCE_RATE = 8_000
 MAX_SOURCE_RATE = 48_000
-DEFAULT_MAX_SECONDS = 3 * 3600.0
 ENERGY_HOP = 320  # samples at 16 kHz = 20 ms per energy value
 # Below -60 dBFS RMS (and a peak under -40 dBFS) there is nothing a transcriber could hear.
 SILENCE_RMS = 1e-3
@@ -98,10 +98,11 @@ def looks_like_media_bytes(head: bytes) -> bool:
     return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
 
 
-def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioInfo:
+def load_audio(path: Path | str, *, max_seconds: float | None = None) -> AudioInfo:
     """Decode `path` to 16 kHz mono float32; raise InputError with a one-line hint if unusable."""
     path = Path(path)
     name = path.name
+    max_seconds = _limit(max_seconds)
     container, stream, declared = _open_checked(path, max_seconds)
     with container:
         rate = int(stream.codec_context.sample_rate or stream.rate or 0)
@@ -131,13 +132,18 @@ def load_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) ->
     return info
 
 
-def probe_audio(path: Path | str, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> float | None:
+def probe_audio(path: Path | str, *, max_seconds: float | None = None) -> float | None:
     """The checks `load_audio` makes before decoding (a media file with an audio track, a
     supported rate, not too long), in milliseconds: the API answers a bad upload at once
     instead of failing its job later. Returns the declared duration, if any."""
-    container, _stream, declared = _open_checked(Path(path), max_seconds)
+    container, _stream, declared = _open_checked(Path(path), _limit(max_seconds))
     container.close()
     return declared
+
+
+def _limit(max_seconds: float | None) -> float:
+    """The longest recording accepted: as given, else the `max_audio_seconds` default."""
+    return defaults().audio.max_audio_seconds if max_seconds is None else max_seconds
 
 
 def _open_checked(path: Path, max_seconds: float):

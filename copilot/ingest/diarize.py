@@ -24,8 +24,8 @@ import numpy as np
 from copilot.errors import EngineError
 from copilot.ingest.audio import ENERGY_HOP, SAMPLE_RATE, AudioInfo
 from copilot.ingest.speaker_encoder import embed_windows
-from copilot.ingest.vad import VadParams, setting_defaults, speech_regions
-from copilot.settings import Settings
+from copilot.ingest.vad import VadParams, speech_regions
+from copilot.settings import Settings, defaults
 
 FRAME = 0.1  # seconds per re-segmentation frame
 
@@ -56,10 +56,12 @@ class DiarizationParams:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> DiarizationParams:
-        s = settings or setting_defaults()
+        settings = settings or defaults()
+        s = settings.audio
         return cls(window=s.diarize_window_seconds, hop=s.diarize_hop_seconds,
                    min_window=s.diarize_min_window_seconds,
-                   switch_penalty=s.diarize_switch_penalty, vad=VadParams.for_diarization(s))
+                   switch_penalty=s.diarize_switch_penalty,
+                   vad=VadParams.for_diarization(settings))
 
 
 # --------------------------------------------------------------------------- default engine

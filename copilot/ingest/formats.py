@@ -25,6 +25,7 @@ from copilot.ingest.turns import (
     seconds,
 )
 from copilot.models import Language, Transcript, Utterance
+from copilot.settings import defaults
 from copilot.text import split_sentences
 
 SUPPORTED = ".txt, .md, .vtt, .srt, .json"
@@ -117,8 +118,10 @@ def is_audio_path(path: Path | str) -> bool:
     return Path(path).suffix.lower() in AUDIO_EXTENSIONS
 
 
-def read_file(path: Path, *, lang: str = "auto", max_bytes: int = 20_000_000) -> Transcript:
-    """Read and parse a transcript or notes file; every failure is an `InputError` with a hint."""
+def read_file(path: Path, *, lang: str = "auto", max_bytes: int | None = None) -> Transcript:
+    """Read and parse a transcript or notes file; every failure is an `InputError` with a hint.
+    `max_bytes`: default the `max_input_bytes` setting's default."""
+    max_bytes = defaults().max_input_bytes if max_bytes is None else max_bytes
     _check_lang(lang)
     path = Path(path)
     if not path.exists():

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.errors import InputError
-from copilot.ingest.audio import DEFAULT_MAX_SECONDS, AudioInfo, load_audio
+from copilot.ingest.audio import AudioInfo, load_audio
 from copilot.ingest.diarize import DiarizationParams, Diarizer, ResemblyzerDiarizer
 from copilot.ingest.transcribe import (
     LANG_HINT,
@@ -46,11 +46,12 @@ class AudioEngines:
     @classmethod
     def from_settings(cls, settings) -> AudioEngines:
         """The real engines as configured (models load on first use, not here)."""
+        audio = settings.audio
         return cls(
             transcriber=WhisperTranscriber(
-                home=settings.home, model=settings.whisper_model, device=settings.whisper_device,
-                compute_type=settings.whisper_compute_type,
-                cpu_threads=settings.whisper_cpu_threads, beam_size=settings.whisper_beam_size,
+                home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
+                compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
+                beam_size=audio.whisper_beam_size,
                 vad=VadParams.for_transcription(settings)),
             diarizer=ResemblyzerDiarizer(DiarizationParams.from_settings(settings)),
             encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
@@ -75,7 +76,7 @@ def transcribe_recording(
     *,
     home: Path,
     language: str | None,
-    max_seconds: float = DEFAULT_MAX_SECONDS,
+    max_seconds: float | None = None,
     num_speakers: int = 2,
     progress: Progress | None = None,
     transcriber: Transcriber | None = None,

@@ -13,13 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.ingest.audio import SAMPLE_RATE
-from copilot.settings import Settings
-
-
-def setting_defaults() -> Settings:
-    """The settings model's defaults, without reading the environment: what an engine built
-    without settings (a test, the eval) runs with, so no number is written twice."""
-    return Settings.model_construct()
+from copilot.settings import Settings, defaults
 
 
 @dataclass(frozen=True)
@@ -33,13 +27,13 @@ class VadParams:
 
     @classmethod
     def for_transcription(cls, settings: Settings | None = None) -> VadParams:
-        s = settings or setting_defaults()
+        s = (settings or defaults()).audio
         return cls(s.whisper_vad_threshold, s.whisper_vad_min_speech_ms,
                    s.whisper_vad_min_silence_ms, s.whisper_vad_speech_pad_ms)
 
     @classmethod
     def for_diarization(cls, settings: Settings | None = None) -> VadParams:
-        s = settings or setting_defaults()
+        s = (settings or defaults()).audio
         return cls(s.diarize_vad_threshold, s.diarize_vad_min_speech_ms,
                    s.diarize_vad_min_silence_ms, s.diarize_vad_speech_pad_ms)
 

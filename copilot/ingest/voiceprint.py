@@ -25,6 +25,7 @@ from copilot.errors import InputError
 from copilot.ingest.audio import SAMPLE_RATE, load_audio
 from copilot.ingest.speaker_encoder import embed_mels, window_mel
 from copilot.ingest.vad import VadParams, speech_regions
+from copilot.settings import defaults
 
 MIN_SAMPLE_SPEECH = 3.0  # seconds of speech a voice sample needs (10-30 s is better)
 MAX_VOICE_SECONDS = 60.0  # of a speaker's turns embedded: more adds time, not accuracy
@@ -103,8 +104,11 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
-def enroll(path: Path, encoder: SpeakerEncoder, *, max_seconds: float = 600.0) -> Voiceprint:
-    """The voiceprint of the one person speaking in the sample at `path`."""
+def enroll(path: Path, encoder: SpeakerEncoder, *, max_seconds: float | None = None) -> Voiceprint:
+    """The voiceprint of the one person speaking in the sample at `path`; a sample longer than
+    `max_seconds` (default: the `voice_sample_max_seconds` setting's default) is refused."""
+    if max_seconds is None:
+        max_seconds = defaults().audio.voice_sample_max_seconds
     name = Path(path).name
     audio = load_audio(path, max_seconds=max_seconds)
     if audio.is_silent:

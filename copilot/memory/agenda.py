@@ -21,20 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import NamedTuple
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
 
 from copilot.errors import InputError
-from copilot.memory import commitments as cm
 from copilot.memory import legal
 from copilot.memory import people as ppl
 from copilot.memory.store import Store
-from copilot.memory.tables import Meeting, Person, SignalRow, TopicRow
-from copilot.models import Agenda, AgendaItem, Commitment, Language
+from copilot.memory.store.records import HeldMeeting, PersonFacts, SignalRecord
+from copilot.models import Agenda, AgendaItem, Cadence, Commitment, Language
 from copilot.settings import Settings
-from copilot.text import name_key
 
 ORDER = ["overdue_one_on_one", "legal_deadline", "submitted_topic", "open_commitment",
          "deferred_topic", "recurring_blocker", "not_covered", "suggested_question"]
@@ -52,28 +46,12 @@ QUESTIONS = {
 }
 
 
-class _Held(NamedTuple):
-    id: str
-    date: dt.date
-    language: str
-
-
-def _meetings(s: Session, person_id: int, manager: str | None, day: dt.date) -> list[_Held]:
-    # Plain rows, not ORM objects: a report with 500 meetings must not cost 500 instances.
-    q = select(Meeting.id, Meeting.date, Meeting.language).where(
-        Meeting.report_id == person_id, Meeting.date < day)
-    if manager:
-        mgr = aliased(Person)
-        q = q.join(mgr, Meeting.manager_id == mgr.id).where(mgr.name_key == name_key(manager))
-    return [_Held(*row) for row in s.execute(
-        q.order_by(Meeting.date.desc(), Meeting.created_at.desc()))]
-
-
-def _commitment_items(s: Session, report: str, manager: str | None, day: dt.date) -> list[AgendaItem]:
-    heads = cm.query(s, report=report, manager=manager, status="open", before=day)
-    chains = cm.ancestors(s, [c.id for c in heads])
-    older = {c.id: c for c in cm.query(s, ids=[i for ids in chains.values() for i in ids],
-                                       status="all", include_superseded=True)}
+def _commitment_items(store: Store, report: str, manager: str | None,
+                      day: dt.date) -> list[AgendaItem]:
+    heads = store.commitments(report=report, manager=manager, status="open", before=day)
+    chains = store.renewal_chains([c.id for c in heads])
+    older = {c.id: c for c in store.commitments(ids=[i for ids in chains.values() for i in ids],
+                                                status="all", include_superseded=True)}
     return [_commitment_item(c, [older[i] for i in chains[c.id] if i in older], day)
             for c in heads]
 
@@ -90,32 +68,27 @@ def _commitment_item(c: Commitment, earlier: list[Commitment], day: dt.date) -> 
     )
 
 
-_SIG = (SignalRow.id, SignalRow.meeting_id, SignalRow.kind, SignalRow.label, SignalRow.text,
-        SignalRow.evidence, SignalRow.thread_id)
-
-
-def _signals(s: Session, held: list[_Held], *where) -> list:
-    ids = [m.id for m in held]
-    if not ids:
-        return []
-    return s.execute(select(*_SIG).where(SignalRow.meeting_id.in_(ids), *where)
-                     .order_by(SignalRow.id)).all()
-
-
-def _signal_items(s: Session, report: str, meetings: list[_Held], day: dt.date,
-                  settings: Settings, lang: str) -> list[AgendaItem]:
+def _deferred_items(store: Store, report: str, meetings: list[HeldMeeting]) -> list[AgendaItem]:
     by_id = {m.id: m for m in meetings}
-    items: list[AgendaItem] = []
-    for sig in _signals(s, meetings, SignalRow.kind == "deferred", SignalRow.status == "open"):
+    items = []
+    for sig in store.signals(list(by_id), "deferred", status="open"):
         m = by_id[sig.meeting_id]
         items.append(AgendaItem(kind="deferred_topic", text=sig.text, owner=report,
                                 owner_role="report", from_meeting=m.id, from_date=m.date,
                                 evidence=list(sig.evidence), id=sig.id,
                                 detail="put off to a later meeting"))
-    since = day - dt.timedelta(days=settings.blocker_window_days)
-    threads: dict[int, list] = defaultdict(list)
-    for sig in _signals(s, [m for m in meetings if m.date >= since], SignalRow.kind == "blocker"):
+    return items
+
+
+def _blocker_items(store: Store, meetings: list[HeldMeeting], day: dt.date, settings: Settings,
+                   lang: str) -> list[AgendaItem]:
+    """A blocker raised in two or more meetings (on distinct days) within the blocker window."""
+    by_id = {m.id: m for m in meetings}
+    since = day - dt.timedelta(days=settings.memory.blocker_window_days)
+    threads: dict[int, list[SignalRecord]] = defaultdict(list)
+    for sig in store.signals([m.id for m in meetings if m.date >= since], "blocker"):
         threads[sig.thread_id or sig.id].append(sig)
+    items: list[AgendaItem] = []
     for chain in threads.values():
         held = sorted({by_id[x.meeting_id].date: x for x in chain}.items())
         if len(held) < 2:
@@ -130,18 +103,22 @@ def _signal_items(s: Session, report: str, meetings: list[_Held], day: dt.date,
         items.append(AgendaItem(kind="suggested_question", from_meeting=m.id, from_date=m.date,
                                 text=QUESTIONS["blocker"][lang].format(t=_short(last.text)),
                                 evidence=list(last.evidence), detail="about a recurring blocker"))
-    recent = meetings[: settings.not_covered_meetings]
-    if len(recent) < settings.not_covered_meetings:
-        return items
-    touched = {sig.label for sig in _signals(s, recent, SignalRow.kind == "area")}
+    return items
+
+
+def _not_covered_items(store: Store, meetings: list[HeldMeeting], settings: Settings,
+                       lang: str) -> list[AgendaItem]:
+    """Wellbeing or career absent from the last few 1:1s (only once there are that many)."""
+    recent = meetings[: settings.memory.not_covered_meetings]
+    if len(recent) < settings.memory.not_covered_meetings:
+        return []
+    by_id = {m.id: m for m in meetings}
+    touched = {sig.label for sig in store.signals([m.id for m in recent], "area")}
+    items: list[AgendaItem] = []
     for area in ("wellbeing", "career"):
         if area in touched:
             continue
-        last = s.execute(
-            select(*_SIG).join(Meeting, SignalRow.meeting_id == Meeting.id)
-            .where(SignalRow.meeting_id.in_(list(by_id)), SignalRow.kind == "area",
-                   SignalRow.label == area)
-            .order_by(Meeting.date.desc(), SignalRow.id.desc()).limit(1)).first()
+        last = store.last_signal(list(by_id), "area", area)
         where = by_id[last.meeting_id] if last else None
         detail = (f"last discussed on {where.date.isoformat()}" if where
                   else f"not discussed in any of the {len(meetings)} 1:1s stored")
@@ -163,19 +140,15 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _person_items(s: Session, person: Person, meetings: list[_Held], day: dt.date,
-                  settings: Settings) -> tuple[list[AgendaItem], object]:
+def _person_items(store: Store, person: PersonFacts, meetings: list[HeldMeeting],
+                  day: dt.date, settings: Settings) -> tuple[list[AgendaItem], Cadence]:
     items: list[AgendaItem] = []
-    for t in s.scalars(select(TopicRow).where(TopicRow.person_id == person.id,
-                                              TopicRow.status == "open",
-                                              TopicRow.submitted_on <= day)
-                       .order_by(TopicRow.submitted_on, TopicRow.id)):
+    for t in store.topics(person.name, "open", submitted_until=day):
         items.append(AgendaItem(kind="submitted_topic", text=t.text, owner=person.name,
                                 owner_role="report", id=t.id,
                                 detail=f"submitted on {t.submitted_on.isoformat()}"
                                 + (f" by {t.submitted_by}" if t.submitted_by else "")))
-    record = ppl._record(s, person, settings, day)
-    for d in legal.due_soon(record, day, settings):
+    for d in legal.due_soon(ppl.record(person, settings, day), day, settings):
         items.append(AgendaItem(kind="legal_deadline", text=d.text, due=d.due, overdue=d.overdue,
                                 owner=person.name, detail=f"{d.kind}: {d.basis}"))
     cadence = ppl.cadence([m.date for m in meetings], day, settings)
@@ -207,20 +180,21 @@ def build_agenda(
         manager = None
     day = date or dt.date.today()
     settings = store.settings
-    with store._session() as s:
-        person = s.scalar(select(Person).where(Person.name_key == name_key(report)))
-        mgr = (s.scalar(select(Person.name).where(Person.name_key == name_key(manager)))
-               if manager else None)
+    with store.reading():
+        person = store.person_facts(report)
+        mgr = store.person(manager) if manager else None
         agenda = Agenda(report=person.name if person else " ".join(report.split()),
                         manager=(mgr or " ".join(manager.split())) if manager else None,
                         date=day, items=[])
         if person is None:
             return agenda
-        meetings = _meetings(s, person.id, manager, day)
+        meetings = store.meetings_held(report, manager, before=day)
         lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
-        items = _commitment_items(s, report, manager, day)
-        items += _signal_items(s, person.name, meetings, day, settings, lang)
-        person_items, cadence = _person_items(s, person, meetings, day, settings)
+        items = _commitment_items(store, report, manager, day)
+        items += _deferred_items(store, person.name, meetings)
+        items += _blocker_items(store, meetings, day, settings, lang)
+        items += _not_covered_items(store, meetings, settings, lang)
+        person_items, cadence = _person_items(store, person, meetings, day, settings)
         items += person_items
     return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
                                      "language": Language(lang) if meetings else None})

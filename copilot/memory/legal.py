@@ -30,8 +30,8 @@ def _years(day: dt.date, years: int) -> dt.date:
 
 
 def applies(person: PersonRecord, settings: Settings) -> bool:
-    country = (person.country or settings.default_country or "").upper()
-    return settings.legal_calendar and country == "FR" and person.hire_date is not None
+    country = (person.country or settings.memory.default_country or "").upper()
+    return settings.memory.legal_calendar and country == "FR" and person.hire_date is not None
 
 
 def _held(reviews: list[CareerReview], start: dt.date, end: dt.date, kinds: set[str]) -> bool:
@@ -45,8 +45,8 @@ def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[Leg
     hire = person.hire_date
     assert hire is not None
     reviews = sorted(person.career_reviews, key=lambda r: r.date)
-    horizon = day + dt.timedelta(days=settings.legal_horizon_days)
-    every = settings.legal_period_years
+    horizon = day + dt.timedelta(days=settings.memory.legal_horizon_days)
+    every = settings.memory.legal_period_years
     out: list[LegalDeadline] = []
 
     def add(kind, due, start, text, basis) -> None:
@@ -99,5 +99,5 @@ def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[Leg
 
 def due_soon(person: PersonRecord, day: dt.date, settings: Settings) -> list[LegalDeadline]:
     """What the agenda shows: due within the horizon (60 days by default) or overdue."""
-    horizon = day + dt.timedelta(days=settings.legal_horizon_days)
+    horizon = day + dt.timedelta(days=settings.memory.legal_horizon_days)
     return [d for d in schedule(person, day, settings) if d.due <= horizon]

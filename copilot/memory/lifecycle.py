@@ -1,5 +1,8 @@
 """The commitment lifecycle, run inside `Store.save` (same transaction as the new meeting).
 
+It decides; the store's `LifecycleRepository` (copilot/memory/store/lifecycle_repo.py) reads the
+rows and writes the decisions. `close_reported_done` is where a commitment is closed.
+
 A new meeting with a report is read against what earlier meetings with that report left open:
 - a sentence reporting an open commitment done closes it (event `done`, with the sentence's
   utterance id, the meeting, the score and its reason);
@@ -18,30 +21,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from copilot.memory import cues
 from copilot.memory.matching import Match, owner_factor, score, word_overlap
-from copilot.memory.tables import (
-    CommitmentEventRow,
-    Meeting,
-    NextStepRow,
-    SignalRow,
-    TopicRow,
-)
+from copilot.memory.store.lifecycle_repo import LifecycleRepository
+from copilot.memory.store.records import SignalRecord, StepRecord, TopicRecord
 from copilot.models import Analysis
 from copilot.text import name_key
 
 Embed = Callable[[Sequence[str]], np.ndarray]
-# Closing needs a clear winner over any "not yet" sentence about the same commitment.
-_DONE_MARGIN = 0.05
+# Closing needs a clear winner over any "not yet" sentence about the same commitment: the best
+# "done" sentence must score at least this much above the best news ("blocked", "postponed").
+CLOSE_MARGIN = 0.05
 _RENEW_WORDS = 0.75
 
 
 @dataclass
 class Context:
-    """What the lifecycle needs besides the session: vectors for texts, and its thresholds."""
+    """What the lifecycle needs besides the rows: vectors for texts, and its thresholds."""
 
     embed: Embed  # passages -> (n, dim), cached for texts of the meeting being saved
     stored: Callable[[list[str]], dict[str, np.ndarray]]  # ids -> vectors already indexed
@@ -59,7 +56,7 @@ def _vectors(ctx: Context, keyed: dict[str, str]) -> dict[str, np.ndarray]:
     return found
 
 
-def _speaker_is_owner(unit: cues.Unit, step: NextStepRow) -> bool | None:
+def _speaker_is_owner(unit: cues.Unit, step: StepRecord) -> bool | None:
     if unit.role and step.owner_role in ("manager", "report"):
         return unit.role == step.owner_role
     if unit.speaker and step.owner:
@@ -67,40 +64,49 @@ def _speaker_is_owner(unit: cues.Unit, step: NextStepRow) -> bool | None:
     return None
 
 
-def _event(step_id: int, meeting_id: str, kind: str, evidence: list[int], match: Match | None,
-           reason: str, due: dt.date | None = None) -> CommitmentEventRow:
-    return CommitmentEventRow(
-        next_step_id=step_id, meeting_id=meeting_id, kind=kind, source="auto",
-        evidence=evidence, score=match.score if match else None,
-        reason=match.reason(reason) if match else reason, due=due,
-    )
-
-
-def _earlier(s: Session, model, report_id: int, day: dt.date):
-    return (select(model).join(Meeting, model.meeting_id == Meeting.id)
-            .where(Meeting.report_id == report_id, Meeting.date < day))
-
-
-def apply(s: Session, meeting: Meeting, analysis: Analysis, new_steps: list[NextStepRow],
-          new_signals: list[SignalRow], ctx: Context) -> None:
+def apply(repo: LifecycleRepository, analysis: Analysis, ctx: Context) -> None:
+    """Read the meeting `repo` is saving against its report's history (see the docstring)."""
     names = (analysis.manager, analysis.report)
-    open_steps = s.scalars(
-        _earlier(s, NextStepRow, meeting.report_id, analysis.date)
-        .where(NextStepRow.status == "open", NextStepRow.superseded_by.is_(None))
-        .order_by(NextStepRow.id)
-    ).all()
-    closed, told = _news(s, meeting, analysis, open_steps, names, ctx) if open_steps else (
-        set(), set())
+    open_steps = repo.open_commitments()
+    closed, told = (close_reported_done(repo, analysis, open_steps, names, ctx)
+                    if open_steps else (set(), set()))
     still_open = [st for st in open_steps if st.id not in closed]
-    if still_open and new_steps:
-        _renewals(s, meeting, still_open, new_steps, names, ctx, told)
-    _cover_topics(s, meeting, analysis, names, ctx)
-    _thread_blockers(s, meeting, analysis, new_signals, names, ctx)
+    if still_open and repo.new_steps:
+        _renewals(repo, still_open, names, ctx, told)
+    _cover_topics(repo, analysis, names, ctx)
+    _thread_blockers(repo, analysis, names, ctx)
 
 
-def _news(s: Session, meeting: Meeting, analysis: Analysis, open_steps: Sequence[NextStepRow],
-          names: tuple[str, ...], ctx: Context) -> tuple[set[int], set[int]]:
-    """Close what is reported done; record blocked/postponed news. Returns (closed, news)."""
+def closes(done: float | None, news: float | None) -> bool:
+    """Whether the best "done" score closes a commitment, given the best score of news about it
+    (None: no sentence of that kind passed the threshold)."""
+    return done is not None and (news is None or done >= news + CLOSE_MARGIN)
+
+
+def _best_progress(step: StepRecord, found: list[cues.Progress], unit_vecs: np.ndarray,
+                   vec: np.ndarray, names: tuple[str, ...],
+                   ctx: Context) -> dict[str, tuple[Match, cues.Progress]]:
+    """The best sentence reporting `step` done, and the best reporting other news about it."""
+    best: dict[str, tuple[Match, cues.Progress]] = {}
+    for p, uvec in zip(found, unit_vecs, strict=True):
+        subject = cues.subject_of(p.unit.text, [step.owner] if step.owner else [])
+        if subject == "named" and not step.owner:
+            subject = "unknown"
+        factor = owner_factor(subject, _speaker_is_owner(p.unit, step), step.owner_role)
+        if factor == 0.0:
+            continue
+        m = score(float(uvec @ vec), ctx.embedder, step.action, p.unit.text, factor, names)
+        kind = "done" if p.status == "done" else "news"
+        if m.score >= ctx.threshold and (kind not in best or m.score > best[kind][0].score):
+            best[kind] = (m, p)
+    return best
+
+
+def close_reported_done(repo: LifecycleRepository, analysis: Analysis,
+                        open_steps: Sequence[StepRecord], names: tuple[str, ...],
+                        ctx: Context) -> tuple[set[int], set[int]]:
+    """Close the open commitments this meeting reports done; record blocked/postponed news
+    about the others. Returns (ids closed, ids with news)."""
     found = cues.progress(analysis, list(names))
     if not found:
         return set(), set()
@@ -109,51 +115,39 @@ def _news(s: Session, meeting: Meeting, analysis: Analysis, open_steps: Sequence
     closed: set[int] = set()
     told: set[int] = set()
     for st in open_steps:
-        vec = step_vecs[f"c:{st.id}"]
-        best: dict[str, tuple[Match, cues.Progress]] = {}
-        for p, uvec in zip(found, unit_vecs, strict=True):
-            subject = cues.subject_of(p.unit.text, [st.owner] if st.owner else [])
-            if subject == "named" and not st.owner:
-                subject = "unknown"
-            factor = owner_factor(subject, _speaker_is_owner(p.unit, st), st.owner_role)
-            if factor == 0.0:
-                continue
-            m = score(float(uvec @ vec), ctx.embedder, st.action, p.unit.text, factor, names)
-            kind = "done" if p.status == "done" else "news"
-            if m.score >= ctx.threshold and (kind not in best or m.score > best[kind][0].score):
-                best[kind] = (m, p)
+        best = _best_progress(st, found, unit_vecs, step_vecs[f"c:{st.id}"], names, ctx)
         done, news = best.get("done"), best.get("news")
-        if done and (news is None or done[0].score >= news[0].score + _DONE_MARGIN):
+        if done and closes(done[0].score, news[0].score if news else None):
             m, p = done
-            s.add(_event(st.id, meeting.id, "done", [p.unit.utterance], m,
-                         f'"{p.unit.text}" ({p.unit.speaker or "?"})'))
-            st.status = "done"
+            repo.close(st.id, [p.unit.utterance], m.score,
+                       m.reason(f'"{p.unit.text}" ({p.unit.speaker or "?"})'))
             closed.add(st.id)
         elif news:
             m, p = news
-            s.add(_event(st.id, meeting.id, p.status, [p.unit.utterance], m,
-                         f'"{p.unit.text}" ({p.unit.speaker or "?"})'))
+            repo.record(st.id, p.status, [p.unit.utterance], m.score,
+                        m.reason(f'"{p.unit.text}" ({p.unit.speaker or "?"})'))
             told.add(st.id)
     return closed, told
 
 
-def _same_owner(a: NextStepRow, b: NextStepRow) -> bool:
+def _same_owner(a: StepRecord, b: StepRecord) -> bool:
     if a.owner and b.owner:
         return name_key(a.owner) == name_key(b.owner)
     return a.owner_role is not None and a.owner_role == b.owner_role
 
 
-def _renewals(s: Session, meeting: Meeting, old: list[NextStepRow], new: list[NextStepRow],
-              names: tuple[str, ...], ctx: Context, told: set[int]) -> None:
+def _renewals(repo: LifecycleRepository, old: list[StepRecord], names: tuple[str, ...],
+              ctx: Context, told: set[int]) -> None:
     """A new next step repeating an open one renews it. Two similar but distinct promises
     ("envoyer le deck client", "envoyer le deck interne") must stay two, so a renewal needs
     the same words both ways, or news about the old one in this meeting ("pas encore fait,
     je le fais la semaine prochaine")."""
+    new = repo.new_steps
     old_vecs = _vectors(ctx, {f"c:{st.id}": st.action for st in old})
     new_vecs = ctx.embed([st.action for st in new])
     taken: set[int] = set()
     for st in old:
-        best: tuple[Match, NextStepRow] | None = None
+        best: tuple[Match, StepRecord] | None = None
         for fresh, vec in zip(new, new_vecs, strict=True):
             if fresh.id in taken or not _same_owner(st, fresh):
                 continue
@@ -167,13 +161,13 @@ def _renewals(s: Session, meeting: Meeting, old: list[NextStepRow], new: list[Ne
         if best is not None:
             m, fresh = best
             taken.add(fresh.id)
-            st.superseded_by = fresh.id
-            s.add(_event(st.id, meeting.id, "renewed", list(fresh.evidence), m,
-                         f'renewed as "{fresh.action}" (commitment {fresh.id})', fresh.due))
+            repo.renew(st.id, fresh, m.score,
+                       m.reason(f'renewed as "{fresh.action}" (commitment {fresh.id})'))
 
 
 def _best_utterance(analysis: Analysis, vecs: np.ndarray, target: str, tvec: np.ndarray,
-                    names: tuple[str, ...], ctx: Context, skip: set[int]) -> tuple[Match, int] | None:
+                    names: tuple[str, ...], ctx: Context,
+                    skip: set[int]) -> tuple[Match, int] | None:
     best = None
     for u, uvec in zip(analysis.utterances, vecs, strict=True):
         if u.id in skip:
@@ -184,13 +178,10 @@ def _best_utterance(analysis: Analysis, vecs: np.ndarray, target: str, tvec: np.
     return best
 
 
-def _cover_topics(s: Session, meeting: Meeting, analysis: Analysis, names: tuple[str, ...],
+def _cover_topics(repo: LifecycleRepository, analysis: Analysis, names: tuple[str, ...],
                   ctx: Context) -> None:
-    deferred = s.scalars(_earlier(s, SignalRow, meeting.report_id, analysis.date).where(
-        SignalRow.kind == "deferred", SignalRow.status == "open")).all()
-    topics = s.scalars(select(TopicRow).where(
-        TopicRow.person_id == meeting.report_id, TopicRow.status == "open",
-        TopicRow.submitted_on <= analysis.date)).all()
+    deferred: list[SignalRecord] = repo.open_deferred()
+    topics: list[TopicRecord] = repo.open_topics()
     if not deferred and not topics:
         return
     utt_vecs = ctx.embed([u.text for u in analysis.utterances])
@@ -201,24 +192,20 @@ def _cover_topics(s: Session, meeting: Meeting, analysis: Analysis, names: tuple
         tvec = _vectors(ctx, {f"s:{sig.id}": sig.text})[f"s:{sig.id}"]
         hit = _best_utterance(analysis, utt_vecs, sig.text, tvec, names, ctx, deferring)
         if hit:
-            sig.status, sig.resolved_meeting_id, sig.resolved_evidence = "covered", meeting.id, [
-                hit[1]]
+            repo.cover_deferred(sig.id, hit[1])
     for topic in topics:
         tvec = _vectors(ctx, {f"t:{topic.id}": topic.text})[f"t:{topic.id}"]
         hit = _best_utterance(analysis, utt_vecs, topic.text, tvec, names, ctx, deferring)
         if hit:
-            topic.status, topic.covered_meeting_id, topic.covered_evidence = "covered", meeting.id, [
-                hit[1]]
+            repo.cover_topic(topic.id, hit[1])
 
 
-def _thread_blockers(s: Session, meeting: Meeting, analysis: Analysis,
-                     new_signals: list[SignalRow], names: tuple[str, ...], ctx: Context) -> None:
-    new_blockers = [sig for sig in new_signals if sig.kind == "blocker"]
+def _thread_blockers(repo: LifecycleRepository, analysis: Analysis, names: tuple[str, ...],
+                     ctx: Context) -> None:
+    new_blockers = [sig for sig in repo.new_signals if sig.kind == "blocker"]
     if not new_blockers:
         return
-    since = analysis.date - dt.timedelta(days=ctx.blocker_window_days)
-    earlier = s.scalars(_earlier(s, SignalRow, meeting.report_id, analysis.date).where(
-        SignalRow.kind == "blocker", Meeting.date >= since).order_by(Meeting.date.desc())).all()
+    earlier = repo.earlier_blockers(analysis.date - dt.timedelta(days=ctx.blocker_window_days))
     if not earlier:
         return
     old_vecs = _vectors(ctx, {f"s:{sig.id}": sig.text for sig in earlier})
@@ -231,4 +218,4 @@ def _thread_blockers(s: Session, meeting: Meeting, analysis: Analysis,
             if m.score >= ctx.threshold and (best is None or m.score > best[0].score):
                 best = (m, old)
         if best is not None:
-            sig.thread_id = best[1].thread_id or best[1].id
+            repo.join_thread(sig.id, best[1].thread_id or best[1].id)

@@ -12,14 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import and_, or_, select, tuple_
-from sqlalchemy.orm import aliased
-
 from copilot.errors import InputError, StoreError
 from copilot.memory import index
 from copilot.memory.matching import CALIBRATION, content_stems
 from copilot.memory.store import Store
-from copilot.memory.tables import Meeting, Person, UtteranceRow
 from copilot.models import SearchHit, SearchResults
 from copilot.text import fold, name_key
 
@@ -50,6 +46,14 @@ def _where(person: str | None, since: dt.date | None) -> dict | None:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
+def _fuse(ranks: dict[tuple[str, int], dict], how: str, keys: list[tuple[str, int]]) -> None:
+    """Add one ranked list (best first) to the reciprocal rank fusion."""
+    for rank, key in enumerate(keys):
+        ranks.setdefault(key, {"rrf": 0.0, "how": set()})
+        ranks[key]["rrf"] += 1.0 / (_RRF + rank)
+        ranks[key]["how"].add(how)
+
+
 def search(store: Store, query: str, person: str | None = None, since: dt.date | None = None,
            limit: int = 10) -> SearchResults:
     query = " ".join((query or "").split())
@@ -70,58 +74,29 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
         utt_col, _ = index.collections(store.embedder)
         floor = CALIBRATION.get(store.embedder.name, (0.0, 1.0))[0] + _MIN_ABOVE_FLOOR
         hits = store.vectors.query(utt_col, qvec, pool, _where(person, since))
-        for rank, hit in enumerate(h for h in hits if h.score >= floor):
-            key = (str(hit.metadata.get("meeting_id")), int(hit.metadata.get("idx", -1)))
-            ranks.setdefault(key, {"rrf": 0.0, "how": set()})
-            ranks[key]["rrf"] += 1.0 / (_RRF + rank)
-            ranks[key]["how"].add("semantic")
+        _fuse(ranks, "semantic", [(str(h.metadata.get("meeting_id")),
+                                   int(h.metadata.get("idx", -1)))
+                                  for h in hits if h.score >= floor])
     except StoreError as exc:
         # Keyword search still answers; the flag (and the CLI's warning) says what is missing.
         log.warning("semantic search unavailable: %s", exc.message)
         semantic = False
 
-    mgr, rep = aliased(Person), aliased(Person)
-    base = (select(UtteranceRow.meeting_id, UtteranceRow.idx)
-            .join(Meeting, UtteranceRow.meeting_id == Meeting.id)
-            .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id))
-    if person:
-        key = name_key(person)
-        base = base.where(or_(rep.name_key == key, mgr.name_key == key))
-    if since:
-        base = base.where(Meeting.date >= since)
-    terms = _keyword_terms(query)
-    base = base.where(and_(*[UtteranceRow.folded.contains(t, autoescape=True) for t in terms]))
-    with store._session() as s:
-        rows = s.execute(base.order_by(Meeting.date.desc(), UtteranceRow.idx).limit(pool)).all()
-        for rank, (meeting_id, idx) in enumerate(rows):
-            ranks.setdefault((meeting_id, idx), {"rrf": 0.0, "how": set()})
-            ranks[(meeting_id, idx)]["rrf"] += 1.0 / (_RRF + rank)
-            ranks[(meeting_id, idx)]["how"].add("keyword")
-        best = sorted(ranks.items(), key=lambda kv: -kv[1]["rrf"])[: limit * 2]
-        found = _read(s, [k for k, _ in best])
+    _fuse(ranks, "keyword", store.keyword_hits(_keyword_terms(query), person, since, pool))
+    best = sorted(ranks.items(), key=lambda kv: -kv[1]["rrf"])[: limit * 2]
+    found = store.utterance_hits([k for k, _ in best])
     out = []
     for key, info in best:
         if key not in found or len(out) >= limit:
             continue
-        u, m, m_name, r_name = found[key]
+        u = found[key]
         how = info["how"]
         out.append(SearchHit(
-            meeting_id=m.id, date=m.date, report=r_name, manager=m_name, utterance_id=u.idx,
-            speaker=u.speaker, role=u.role if u.role in ("manager", "report") else None,
+            meeting_id=u.meeting_id, date=u.date, report=u.report, manager=u.manager,
+            utterance_id=u.idx, speaker=u.speaker,
+            role=u.role if u.role in ("manager", "report") else None,
             text=u.text, score=round(info["rrf"] * _RRF / 2, 4),
             match="both" if len(how) == 2 else next(iter(how)),
         ))
     return SearchResults(query=query, person=person, since=since, hits=out, semantic=semantic)
 
-
-def _read(s, keys: list[tuple[str, int]]) -> dict:
-    if not keys:
-        return {}
-    mgr, rep = aliased(Person), aliased(Person)
-    rows = s.execute(
-        select(UtteranceRow, Meeting, mgr.name, rep.name)
-        .join(Meeting, UtteranceRow.meeting_id == Meeting.id)
-        .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id)
-        .where(tuple_(UtteranceRow.meeting_id, UtteranceRow.idx).in_(keys))
-    ).all()
-    return {(u.meeting_id, u.idx): (u, m, mn, rn) for u, m, mn, rn in rows}

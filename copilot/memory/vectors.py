@@ -163,15 +163,15 @@ class ChromaVectorStore:
                               "pip install chromadb, or set COPILOT_VECTOR_STORE=memory") from exc
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
-            if settings.chroma_url:
-                url = urlparse(settings.chroma_url)
+            if settings.memory.chroma_url:
+                url = urlparse(settings.memory.chroma_url)
                 if url.scheme not in ("http", "https") or not url.hostname:
-                    raise ConfigError(f"{settings.chroma_url!r} is not a Chroma server URL",
+                    raise ConfigError(f"{settings.memory.chroma_url!r} is not a Chroma server URL",
                                       "use e.g. COPILOT_CHROMA_URL=http://localhost:8000")
                 client = chromadb.HttpClient(
                     host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
                     ssl=url.scheme == "https", settings=chroma_settings)
-                return cls(client, settings.chroma_url)
+                return cls(client, settings.memory.chroma_url)
             path = Path(settings.home) / "vectors"
             path.mkdir(parents=True, exist_ok=True)
             return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings),
@@ -263,6 +263,6 @@ class ChromaVectorStore:
 
 
 def open_vector_store(settings: Settings) -> VectorStore:
-    if settings.vector_store == "memory":
+    if settings.memory.vector_store == "memory":
         return MemoryVectorStore()
     return ChromaVectorStore.open(settings)

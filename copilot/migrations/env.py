@@ -1,4 +1,4 @@
-"""Alembic environment, driven from code (copilot.memory.store.migrate), never from an .ini.
+"""Alembic environment, driven from code (copilot.memory.store.base.migrate), never from an .ini.
 
 The store hands over its open connection in `config.attributes["connection"]`, so the migration
 runs on the same engine (same PRAGMAs, same in-memory database in tests). Running `alembic`
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from copilot.memory.tables import Base
+from copilot.memory.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

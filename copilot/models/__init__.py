@@ -22,7 +22,7 @@ from copilot.models.analysis import (
     Usage,
     Warning,
 )
-from copilot.models.audio import Job, JobError
+from copilot.models.audio import Job, JobError, VoiceprintInfo
 from copilot.models.coaching import (
     CoachingReport,
     CoachingWarning,
@@ -71,5 +71,5 @@ __all__ = [
     "MeetingSummary", "Monologue", "NextStep", "PersonExport", "PersonRecord", "PersonUpdate",
     "Privacy", "Question", "QuestionCounts", "ReportCadence", "Role", "SearchHit", "SearchResults",
     "SpeakerTalk", "Talk", "Topic", "TopicIn", "Transcript", "Trend", "Usage", "Utterance",
-    "Warning", "WarningCode",
+    "VoiceprintInfo", "Warning", "WarningCode",
 ]

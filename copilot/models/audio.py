@@ -1,4 +1,5 @@
-"""A recording analysed in the background (POST /v1/meetings answers 202)."""
+"""Audio state: a recording analysed in the background (POST /v1/meetings answers 202), and
+the stored voiceprints."""
 
 from __future__ import annotations
 
@@ -24,4 +25,13 @@ class Job(BaseModel):
     filename: str | None = None
     attempts: int = Field(default=0, description="Starts; above 1 after a server restart.")
     created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class VoiceprintInfo(BaseModel):
+    """A stored voiceprint, without the vector (`copilot voiceprint list`)."""
+
+    person: str
+    encoder: str
+    seconds: float = Field(description="Seconds of speech it was computed from.")
     updated_at: dt.datetime

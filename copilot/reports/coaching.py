@@ -100,13 +100,13 @@ def trend(metric: str, meetings: Sequence[MeetingCoaching], settings: Settings) 
     third far less than it moves a line through every point); from `trend_min_meetings`."""
     values = [getattr(m, metric) for m in meetings if getattr(m, metric) is not None]
     out = Trend(metric=metric, meetings=len(values))
-    if len(values) < settings.trend_min_meetings:
+    if len(values) < settings.coaching.trend_min_meetings:
         return out
     third = max(1, len(values) // 3)
     first, last = _mean(values[:third]), _mean(values[-third:])
     delta = (last or 0.0) - (first or 0.0)
     scale = max(abs(first or 0.0), 1e-9)
-    if abs(delta) / scale < settings.trend_stable_change:
+    if abs(delta) / scale < settings.coaching.trend_stable_change:
         direction = "stable"
     else:
         better = (delta > 0) == TREND_METRICS[metric].higher_is_better
@@ -177,7 +177,7 @@ def low_listening_warning(ms: Sequence[MeetingCoaching], settings: Settings
     floor = listening_ratio_floor(settings)
     rated = [m for m in ms if m.listening_ratio is not None]
     avg = _mean([m.listening_ratio for m in rated])
-    if len(rated) < settings.trend_min_meetings or avg is None or avg >= floor:
+    if len(rated) < settings.coaching.trend_min_meetings or avg is None or avg >= floor:
         return None
     low = [m for m in rated if m.listening_ratio < floor]  # type: ignore[operator]
     return CoachingWarning(
@@ -213,7 +213,7 @@ def personal_feedback_warning(ms: Sequence[MeetingCoaching], settings: Settings
                               ) -> CoachingWarning | None:
     """`personal_feedback_repeated`: feedback about the person in several meetings."""
     with_person = [m for m in ms if m.person_feedback]
-    if len(with_person) < settings.personal_feedback_repeated_meetings:
+    if len(with_person) < settings.coaching.personal_feedback_repeated_meetings:
         return None
     return CoachingWarning(
         code=WarningCode.PERSONAL_FEEDBACK_REPEATED,
@@ -232,8 +232,9 @@ def slipping_warning(report: CoachingReport, settings: Settings) -> CoachingWarn
     if mgr is None or mgr.rate is None:
         return None
     rep_rate = rep.rate if rep is not None else None
-    behind = rep_rate is not None and mgr.rate < rep_rate - settings.manager_follow_through_gap
-    if mgr.rate >= settings.manager_follow_through_min and not behind:
+    gap = settings.coaching.manager_follow_through_gap
+    behind = rep_rate is not None and mgr.rate < rep_rate - gap
+    if mgr.rate >= settings.coaching.manager_follow_through_min and not behind:
         return None
     theirs = f", the reports {rep_rate:.0%} of theirs." if rep_rate is not None else "."
     return CoachingWarning(
@@ -250,12 +251,13 @@ def cadence_warnings(report: CoachingReport, settings: Settings) -> list[Coachin
     out = []
     for c in report.cadence:
         theirs = [m for m in report.meetings if name_key(m.report) == name_key(c.report)]
-        if c.longest_gap_days and c.longest_gap_days > settings.cadence_max_gap_days:
+        if c.longest_gap_days and c.longest_gap_days > settings.coaching.cadence_max_gap_days:
             out.append(CoachingWarning(
                 code=WarningCode.IRREGULAR_CADENCE,
                 message=f"1:1s with {c.report}: a gap of {c.longest_gap_days} days (usual "
-                f"{c.cadence.median_interval_days:g}); more than {settings.cadence_max_gap_days} "
-                "days sends the message that the time is not a priority.",
+                f"{c.cadence.median_interval_days:g}); more than "
+                f"{settings.coaching.cadence_max_gap_days} days sends the message that the time "
+                "is not a priority.",
                 evidence=_refs(_around_gap(theirs), set()),
             ))
         if c.cadence.overdue:
@@ -276,7 +278,8 @@ def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
     counts = Counter(code for m in ms for code in {w.code for w in m.warnings})
     out = []
     for code, n in counts.most_common():
-        if (n < settings.trend_min_meetings or n / len(ms) < settings.recurring_warning_share
+        coaching = settings.coaching
+        if (n < coaching.trend_min_meetings or n / len(ms) < coaching.recurring_warning_share
                 or code in _NOT_HABITS):
             continue
         hit = [m for m in ms if any(w.code == code for w in m.warnings)]

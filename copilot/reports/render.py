@@ -31,7 +31,7 @@ def make_plots(report: CoachingReport, analyses: Mapping[str, Analysis],
         "listening_ratio": plots.listening_ratio(report.meetings,
                                                  listening_ratio_floor(settings)),
         "open_questions": plots.open_questions(report.meetings,
-                                               settings.open_question_share_threshold),
+                                               settings.critique.open_question_share_threshold),
     }
     spoken = [m for m in reversed(report.meetings) if analyses[m.meeting_id].talk is not None]
     if spoken:

@@ -74,11 +74,11 @@ def criticism_without_facts(transcript: Transcript, given: Sequence[FeedbackItem
 def feedback_balance_warning(given: Sequence[FeedbackItem], settings: Settings
                              ) -> Warning | None:
     """From `balance_min_feedback` items, criticism is `criticism_share_threshold` or more."""
-    if len(given) < settings.balance_min_feedback:
+    if len(given) < settings.critique.balance_min_feedback:
         return None
     criticism = [fb for fb in given if fb.polarity == "negative"]
     share = len(criticism) / len(given)
-    if share < settings.criticism_share_threshold:
+    if share < settings.critique.criticism_share_threshold:
         return None
     return Warning(
         code=WarningCode.FEEDBACK_BALANCE,

@@ -30,7 +30,8 @@ def revisited(step: NextStep, utterances: Sequence[Utterance], settings: Setting
     want = content_stems(step.action, names)
     if not want:
         return []
-    need = max(2 if len(want) >= 2 else 1, round(settings.revisit_overlap * len(want) + 1e-9))
+    overlap = settings.critique.revisit_overlap
+    need = max(2 if len(want) >= 2 else 1, round(overlap * len(want) + 1e-9))
     return [u.id for u in utterances if len(want & content_stems(u.text, names)) >= need]
 
 

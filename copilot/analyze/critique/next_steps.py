@@ -11,7 +11,8 @@ from copilot.settings import Settings
 def no_next_steps_warning(transcript: Transcript, extraction: Extraction,
                           settings: Settings) -> Warning | None:
     """No next step in a meeting of `no_next_steps_min_utterances` utterances or more."""
-    if extraction.next_steps or len(transcript.utterances) < settings.no_next_steps_min_utterances:
+    too_short = len(transcript.utterances) < settings.critique.no_next_steps_min_utterances
+    if extraction.next_steps or too_short:
         return None
     return Warning(
         code=WarningCode.NO_NEXT_STEPS,
@@ -27,7 +28,7 @@ def next_step_warning(extraction: Extraction, settings: Settings) -> Warning | N
     if not steps:
         return None  # `no_next_steps` covers it
     vague = [s for s in steps if not (s.owner and s.due)]
-    if (len(steps) - len(vague)) / len(steps) >= settings.dated_next_steps_share:
+    if (len(steps) - len(vague)) / len(steps) >= settings.critique.dated_next_steps_share:
         return None
     listed = "; ".join(f"{quote(s.action, 60)} ({'no owner' if not s.owner else s.owner}, "
                        f"{'no date' if not s.due else s.due.isoformat()})" for s in vague[:4])

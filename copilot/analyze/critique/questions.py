@@ -38,9 +38,9 @@ def open_question_warning(transcript: Transcript, extraction: Extraction, settin
     question at all in a meeting of `no_question_min_utterances` utterances or more."""
     questions = extraction.questions
     asked = len(questions)
-    if asked >= settings.min_questions:
+    if asked >= settings.critique.min_questions:
         opened = [q for q in questions if q.kind == "open"]
-        if len(opened) / asked >= settings.open_question_share_threshold:
+        if len(opened) / asked >= settings.critique.open_question_share_threshold:
             return None
         return Warning(
             code=WarningCode.FEW_OPEN_QUESTIONS,
@@ -51,7 +51,7 @@ def open_question_warning(transcript: Transcript, extraction: Extraction, settin
             suggestion="Try \u201cWhat is getting in your way?\u201d or \u201cComment je peux "
             "t'aider ?\u201d",
         )
-    if asked == 0 and len(transcript.utterances) >= settings.no_question_min_utterances:
+    if asked == 0 and len(transcript.utterances) >= settings.critique.no_question_min_utterances:
         return Warning(
             code=WarningCode.FEW_OPEN_QUESTIONS,
             message=f"{manager} asked no question at all.",
@@ -72,7 +72,7 @@ def question_warnings(transcript: Transcript, extraction: Extraction, settings: 
 
 def leading_questions_warning(extraction: Extraction, settings: Settings) -> Warning | None:
     leading = [q for q in extraction.questions if q.kind == "leading"]
-    if len(leading) < settings.leading_questions_min:
+    if len(leading) < settings.critique.leading_questions_min:
         return None
     quotes = "; ".join(quote(q.text, 70) for q in leading[:3])
     return Warning(
@@ -88,13 +88,13 @@ def status_review_warning(transcript: Transcript, extraction: Extraction, settin
                           manager: str) -> Warning | None:
     """Most questions were about the work's status and nothing was asked about the person."""
     questions = extraction.questions
-    if len(questions) < settings.status_review_min_questions:
+    if len(questions) < settings.critique.status_review_min_questions:
         return None
     status = [q for q in questions if q.kind != "open" and _STATUS.search(fold(q.text))]
     managers = [u for u in transcript.utterances if u.role == "manager"]
     if any(_PERSONAL.search(fold(u.text)) for u in managers):
         return None
-    if len(status) / len(questions) < settings.status_review_share:
+    if len(status) / len(questions) < settings.critique.status_review_share:
         return None
     return Warning(
         code=WarningCode.STATUS_REVIEW_ONLY,

@@ -16,13 +16,13 @@ from copilot.text import count_words
 
 def manager_talks_too_much(manager_share: float | None, settings: Settings) -> bool:
     """The manager's share of talk is above `manager_share_threshold`."""
-    return manager_share is not None and manager_share > settings.manager_share_threshold
+    return manager_share is not None and manager_share > settings.critique.manager_share_threshold
 
 
 def listening_ratio_floor(settings: Settings) -> float:
     """The listening ratio below which the manager talks too much (in a 1:1 of two people the
     report's share is 1 - the manager's)."""
-    return round(1.0 - settings.manager_share_threshold, 4)
+    return round(1.0 - settings.critique.manager_share_threshold, 4)
 
 
 def no_speakers_warning() -> Warning:
@@ -63,7 +63,7 @@ def manager_dominated_talk(transcript: Transcript, talk: Talk, settings: Setting
     return Warning(
         code=WarningCode.MANAGER_DOMINATED_TALK,
         message=f"{manager} talked {talk.manager_share:.0%} of the {talk.basis} (threshold "
-        f"{settings.manager_share_threshold:.0%}); a 1:1 belongs to the report.",
+        f"{settings.critique.manager_share_threshold:.0%}); a 1:1 belongs to the report.",
         evidence=evidence,
         suggestion="Ask an open question and let the report answer without interrupting.",
     )
@@ -73,24 +73,26 @@ def opening_warning(transcript: Transcript, settings: Settings, manager: str,
                     report: str) -> Warning | None:
     """The manager's words before the report has said `opening_report_words` words."""
     spoken = [u for u in transcript.utterances if u.role in ("manager", "report")]
-    if len(spoken) < settings.opening_min_turns or not any(u.role == "report" for u in spoken):
+    too_few = len(spoken) < settings.critique.opening_min_turns
+    if too_few or not any(u.role == "report" for u in spoken):
         return None
     mgr_words = rep_words = 0
     evidence: list[int] = []
     for u in spoken:
-        if rep_words >= settings.opening_report_words:
+        if rep_words >= settings.critique.opening_report_words:
             break
         if u.role == "report":
             rep_words += count_words(u.text)
         else:
             mgr_words += count_words(u.text)
             evidence.append(u.id)
-    if mgr_words <= settings.opening_manager_words:
+    if mgr_words <= settings.critique.opening_manager_words:
         return None
     return Warning(
         code=WarningCode.REPORT_NOT_FIRST,
         message=f"{manager} said {mgr_words} words before {report} had said "
-        f"{settings.opening_report_words}; the first minutes of a 1:1 belong to the report.",
+        f"{settings.critique.opening_report_words}; the first minutes of a 1:1 belong to the "
+        "report.",
         evidence=evidence,
         suggestion="Open with \u201cComment ça va ?\u201d or \u201cWhat would you like to "
         "talk about?\u201d and let the report set the first topic.",

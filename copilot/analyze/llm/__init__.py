@@ -44,6 +44,6 @@ def build_extractor(settings: Settings, rules: Callable[[], Extractor]) -> Extra
             return HybridExtractor(chat, rules(), options, endpoint)
         return LLMExtractor(chat, options, endpoint)
 
-    if settings.llm_fallback:
+    if settings.llm.fallback:
         return FallbackExtractor(primary, rules, settings.engine, endpoint)
     return primary()

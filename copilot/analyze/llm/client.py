@@ -45,11 +45,11 @@ class Endpoint:
 
 
 def endpoint_of(settings: Settings) -> Endpoint:
-    return Endpoint(settings.llm_base_url or OPENAI_URL, settings.llm_model)
+    return Endpoint(settings.llm.base_url or OPENAI_URL, settings.llm.model)
 
 
 def api_key(settings: Settings) -> str | None:
-    for secret in (settings.llm_api_key, settings.openai_api_key):
+    for secret in (settings.llm.api_key, settings.llm.openai_api_key):
         if secret is not None and secret.get_secret_value().strip():
             return secret.get_secret_value().strip()
     return None
@@ -71,31 +71,31 @@ def build_chat(settings: Settings) -> Any:
     lc = _import_langchain()
     key = api_key(settings)
     common: dict[str, Any] = {
-        "temperature": settings.llm_temperature,
-        "max_tokens": settings.llm_max_tokens,
-        "timeout": settings.llm_timeout,
-        "max_retries": settings.llm_max_retries,
+        "temperature": settings.llm.temperature,
+        "max_tokens": settings.llm.max_tokens,
+        "timeout": settings.llm.timeout,
+        "max_retries": settings.llm.max_retries,
     }
-    if settings.llm_provider == "azure":
-        if not settings.llm_base_url:
+    if settings.llm.provider == "azure":
+        if not settings.llm.base_url:
             raise ConfigError("COPILOT_LLM_BASE_URL is not set for Azure OpenAI",
                               "set it to your resource endpoint, https://NAME.openai.azure.com")
         if key is None:
             raise ConfigError("no API key for Azure OpenAI",
                               "set COPILOT_LLM_API_KEY (or AZURE_OPENAI_API_KEY)")
         return lc.AzureChatOpenAI(
-            azure_endpoint=settings.llm_base_url, azure_deployment=settings.llm_model,
-            api_version=settings.llm_api_version, api_key=key, **common,
+            azure_endpoint=settings.llm.base_url, azure_deployment=settings.llm.model,
+            api_version=settings.llm.api_version, api_key=key, **common,
         )
     if key is None:
-        if settings.llm_base_url is None:
+        if settings.llm.base_url is None:
             raise ConfigError(
                 "no API key for the LLM engine (it would call OpenAI's API)",
                 "set COPILOT_LLM_API_KEY or OPENAI_API_KEY, or point COPILOT_LLM_BASE_URL at "
                 "your own server (Ollama, vLLM, llama.cpp), " + ESCAPE_HINT,
             )
         key = "not-needed"  # local servers ignore it, but the openai client wants one
-    return lc.ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url,
+    return lc.ChatOpenAI(model=settings.llm.model, base_url=settings.llm.base_url,
                          api_key=key, **common)
 
 

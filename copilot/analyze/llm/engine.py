@@ -55,11 +55,12 @@ class LLMOptions:
     timeout: float | None = None  # only quoted in error messages; the client enforces it
 
     @classmethod
-    def from_settings(cls, s: Settings) -> LLMOptions:
-        return cls(prompt_version=s.llm_prompt_version, prompts_dir=s.llm_prompts_dir,
-                   schema_retries=s.llm_schema_retries, max_items=s.llm_max_items,
-                   chunk_tokens=s.llm_chunk_tokens, strict=s.llm_strict, redact=s.llm_redact,
-                   timeout=s.llm_timeout)
+    def from_settings(cls, settings: Settings) -> LLMOptions:
+        s = settings.llm
+        return cls(prompt_version=s.prompt_version, prompts_dir=s.prompts_dir,
+                   schema_retries=s.schema_retries, max_items=s.max_items,
+                   chunk_tokens=s.chunk_tokens, strict=s.strict, redact=s.redact,
+                   timeout=s.timeout)
 
 
 class _Base:

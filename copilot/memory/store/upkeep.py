@@ -1,4 +1,4 @@
-"""Small pieces of store upkeep shared by saving, deleting and manual updates."""
+"""Small pieces of store upkeep shared by saving, deleting, erasing and manual updates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copilot.memory.tables import CommitmentEventRow, NextStepRow
+from copilot.memory.store.tables import CommitmentEventRow, NextStepRow
 from copilot.settings import Settings
 
 

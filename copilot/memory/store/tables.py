@@ -1,5 +1,9 @@
 """The relational schema (SQLAlchemy 2 typed ORM). Migrations in copilot/migrations create it.
 
+Every table lives here, so `Base.metadata` holds all that the migrations create (the store test
+compares the two): meetings and what is tracked across them, then the audio tables
+(voiceprints, background jobs).
+
 The full `Analysis` is kept as JSON in `analyses.body` so a meeting reads back exactly as it was
 produced; `utterances` and `next_steps` copy the parts that are queried across meetings (the
 agenda, later search and commitment tracking). A next step's `status` is the only thing that
@@ -10,12 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from copilot.memory.store.records import utcnow
 
 
 class Base(DeclarativeBase):
@@ -179,5 +191,42 @@ class TopicRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-# Audio tables (issue 3, migration 0003), registered on Base here so Base.metadata is complete.
-from copilot import audio_tables as _audio_tables  # noqa: F401
+class VoiceprintRow(Base):
+    __tablename__ = "voiceprints"
+    __table_args__ = (
+        UniqueConstraint("person_id", "encoder", name="uq_voiceprints_person_encoder"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    encoder: Mapped[str] = mapped_column(String(64))  # vectors of two encoders do not compare
+    vector: Mapped[list[float]] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobRow(Base):
+    """An audio analysis running in the background (copilot/jobs.py)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="audio")
+    # queued, decoding, transcribing, diarizing, analysing, done, failed
+    stage: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    percent: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[dict | None] = mapped_column(JSON)
+    meeting_id: Mapped[str | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"))
+    upload: Mapped[str] = mapped_column(Text)  # relative to COPILOT_HOME
+    voice_upload: Mapped[str | None] = mapped_column(Text)  # a manager voice sample, if sent
+    filename: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON)  # manager, report, date, lang, engine
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid running it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,224 @@
+"""Opening the database: engine, migrations, sessions, and the errors a caller may see.
+
+SQLite under COPILOT_HOME by default (any SQLAlchemy URL by `COPILOT_DATABASE_URL`). The schema
+is created and upgraded by the Alembic migrations in copilot/migrations each time the store is
+opened, so a user never runs a migration by hand. Every SQLAlchemy or migration failure comes out
+as `StoreError` with a message that says what to check; a caller never sees a driver traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Self
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from copilot.errors import StoreError
+from copilot.memory.embeddings import Embedder, get_embedder
+from copilot.memory.store.records import utcnow
+from copilot.memory.store.tables import Person
+from copilot.memory.vectors import VectorStore, open_vector_store
+from copilot.settings import Settings, get_settings
+from copilot.text import name_key
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+_UPSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# The session `Store.reading` shares with the reads made inside it (per store, per thread).
+_READING: ContextVar[tuple[StoreBase, Session] | None] = ContextVar("reading", default=None)
+PEOPLE_HINT = "people appear when a meeting names them, or with `copilot people set NAME`"
+
+
+def _store_error(exc: BaseException, where: str) -> StoreError:
+    detail = (str(getattr(exc, "orig", None) or exc).splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, IntegrityError):
+        return StoreError(
+            f"the database at {where} refused the meeting ({detail})",
+            "nothing was saved; this is a bug, please report it with the input file",
+        )
+    if "not a database" in detail or "malformed" in detail:
+        return StoreError(
+            f"the database at {where} is corrupt ({detail})",
+            "move the file away (a new one is created) or point COPILOT_HOME elsewhere",
+        )
+    return StoreError(
+        f"the database at {where} could not be used ({detail})",
+        "check that COPILOT_HOME exists, is writable and the disk is not full",
+    )
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            # One shared connection, or every pooled connection would see its own empty DB.
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        else:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on every connection.
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")  # the API writes from several threads
+            cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest revision (a no-op when it is already there)."""
+    cfg = Config()  # no alembic.ini: everything it would hold is set here
+    # Doubled '%': Config values go through configparser interpolation.
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _open_engine(url: str) -> tuple[Engine, str]:
+    """A migrated engine for `url`, and where the data is (for messages)."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{url!r} is not a database URL", "fix COPILOT_DATABASE_URL") from exc
+    # render_as_string hides any password.
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    where = (parsed.database if is_sqlite else parsed.render_as_string()) or "memory"
+    try:
+        engine = _make_engine(url)
+    except ImportError as exc:
+        raise StoreError(
+            f"the database driver for {parsed.drivername} is not installed ({exc.name})",
+            f"pip install {exc.name}, or unset COPILOT_DATABASE_URL to use SQLite",
+        ) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        raise _store_error(exc, where) from exc
+    try:
+        migrate(engine)
+    except CommandError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"the database at {where} has a schema this version does not know ({exc})",
+            "upgrade copilot, or point COPILOT_HOME at another folder",
+        ) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise _store_error(exc, where) from exc
+    return engine, where
+
+
+class StoreBase:
+    """The engine, its sessions, the embedder and the vector store; `Store` adds the queries."""
+
+    def __init__(self, engine: Engine, where: str = "the database",
+                 settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 vectors: VectorStore | None = None) -> None:
+        self.engine = engine
+        self.where = where
+        self.settings = settings or get_settings()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Built on first use: listing meetings never loads a model or opens chromadb.
+        self._embedder = embedder
+        self._vectors = vectors
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = open_vector_store(self.settings)
+        return self._vectors
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None,
+             vectors: VectorStore | None = None) -> Self:
+        settings = settings or get_settings()
+        engine, where = _open_engine(settings.db_url)
+        return cls(engine, where, settings, embedder=embedder, vectors=vectors)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Make the reads inside share one session: one connection and one consistent view of
+        the data (the agenda asks a dozen questions). For reads only: writing inside it from
+        another session could wait on this one."""
+        shared = _READING.get()
+        if shared is not None and shared[0] is self:
+            yield
+            return
+        with self._session() as s:
+            token = _READING.set((self, s))
+            try:
+                yield
+            finally:
+                _READING.reset(token)
+
+    @contextmanager
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """One session (one transaction when writing); driver errors become StoreError."""
+        shared = None if write else _READING.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]  # the outer `reading` turns driver errors into StoreError
+            return
+        try:
+            with self._sessions() as session:
+                if write:
+                    with session.begin():
+                        yield session
+                else:
+                    yield session
+        except SQLAlchemyError as exc:
+            raise _store_error(exc, self.where) from exc
+
+
+def find_person(s: Session, name: str) -> Person | None:
+    return s.scalar(select(Person).where(Person.name_key == name_key(name)))
+
+
+def upsert_person(s: Session, name: str) -> Person:
+    """Get or create the person whose name_key matches `name`, safe against other writers.
+
+    INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL) instead of select-then-insert:
+    two first meetings with the same new person saved at once would otherwise both insert it
+    and one would fail on the unique name_key. On SQLite it also takes the write lock at once,
+    so the rest of the save runs without racing anyone.
+    """
+    key = name_key(name)
+    row = {"name": " ".join(name.split()), "name_key": key, "created_at": utcnow()}
+    dialect = s.get_bind().dialect.name
+    if dialect in _UPSERT:
+        s.execute(_UPSERT[dialect](Person).values(**row).on_conflict_do_nothing(
+            index_elements=["name_key"]))
+        return s.scalars(select(Person).where(Person.name_key == key)).one()
+    found = s.scalar(select(Person).where(Person.name_key == key))
+    if found is None:
+        found = Person(**row)
+        s.add(found)
+    return found

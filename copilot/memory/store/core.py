@@ -1,0 +1,25 @@
+"""`Store`: every query the copilot makes, in one object (the parts live one module per subject).
+
+Open with `Store.open(settings)`; close (or `with`) when done. Nothing outside this package
+speaks SQL: the domain modules of copilot/memory get pydantic models or the records of
+copilot/memory/store/records.py.
+"""
+
+from __future__ import annotations
+
+from copilot.memory.store.commitments import CommitmentStore
+from copilot.memory.store.jobs import JobStore
+from copilot.memory.store.maintenance import MaintenanceStore
+from copilot.memory.store.people import PeopleStore
+from copilot.memory.store.search import SearchStore
+from copilot.memory.store.topics import TopicStore
+from copilot.memory.store.voiceprints import VoiceprintStore
+
+
+class Store(MaintenanceStore, CommitmentStore, PeopleStore, TopicStore, SearchStore,
+            VoiceprintStore, JobStore):
+    """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
+
+    Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
+    meeting_ids_of), commitments, people, topics and signals, search, erasure and reindexing,
+    voiceprints, jobs: see the module of each part."""
