@@ -9,6 +9,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")  # the guard's own notice
 def test_a_connection_off_this_machine_is_refused() -> None:
     # 203.0.113.0/24 is TEST-NET-3: never routed, so only the guard can answer this fast.
     with pytest.raises(SocketConnectBlockedError), socket.socket() as sock:
