@@ -110,3 +110,26 @@ def test_a_lock_held_for_good_is_a_store_error_and_saves_nothing(monkeypatch, se
     holder.join()
     assert store.list() == []
     store.close()
+
+
+# -- `copilot reindex` next to a running server ---------------------------------------------
+
+
+def test_a_reindex_elsewhere_does_not_break_the_other_store(monkeypatch):
+    # The real embedded chromadb: the server's cached collection handles used to point at the
+    # collections reindex dropped, and every later save answered "Collection does not exist".
+    from copilot.memory.export import reindex
+    from copilot.memory.search import search
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "hash")
+    server = Store.open(get_settings())
+    server.save(make_analysis("m1"))
+    assert search(server, "deck").hits  # the server now holds its collection handles
+    with Store.open(get_settings()) as cli:
+        assert reindex(cli) == 1
+    server.save(make_analysis("m2", date=dt.date(2026, 3, 9)))
+    found = search(server, "deck")
+    assert found.semantic and {h.meeting_id for h in found.hits} == {"m1", "m2"}
+    server.delete("m1")
+    assert {h.meeting_id for h in search(server, "deck").hits} == {"m2"}
+    server.close()
