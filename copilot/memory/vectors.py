@@ -56,6 +56,11 @@ class VectorStore(Protocol):
         """Every collection, whichever embedder made it (erasure must reach them all)."""
         ...
 
+    def purge(self) -> None:
+        """After an erasure: remove deleted entries from whatever the store keeps beside its
+        collections (a write-ahead log), so that their metadata is gone from the disk too."""
+        ...
+
 
 def _clean(meta: Metadata) -> dict[str, Any]:
     # Chroma refuses None values; a missing key filters the same way.
@@ -142,6 +147,9 @@ class MemoryVectorStore:
     def drop(self, collection) -> None:
         with self._lock:
             self._data.pop(collection, None)
+
+    def purge(self) -> None:
+        """Nothing is kept beside the collections."""
 
 
 class ChromaVectorStore:
@@ -280,6 +288,10 @@ class ChromaVectorStore:
             self._client.delete_collection(collection)
         except Exception as exc:  # noqa: BLE001 - dropping what does not exist is fine
             log.debug("drop %s: %s", collection, exc)
+
+
+    def purge(self) -> None:
+        pass
 
 
 def open_vector_store(settings: Settings) -> VectorStore:
