@@ -1,12 +1,10 @@
 """Per-person views: the agenda for the next 1:1, person records, submitted topics, the legal
 calendar, and GDPR export / erasure."""
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
 
 from api.deps import StoreDep
 from api.errors import responses
@@ -18,6 +16,7 @@ from copilot.memory.export import erase_person, export_person
 from copilot.memory.markdown import agenda_markdown
 from copilot.models import (
     Agenda,
+    ErasureReport,
     LegalDeadline,
     PersonExport,
     PersonRecord,
@@ -107,15 +106,9 @@ def export(name: str, store: StoreDep) -> PersonExport:
     return export_person(store, name)
 
 
-class Erased(BaseModel):
-    person: str
-    meetings: list[str]
-    at: dt.datetime
-
-
-@router.delete("/{name}", response_model=Erased, responses=responses(404, 503))
-def erase(name: str, store: StoreDep) -> Erased:
-    """Erase this person and every meeting they took part in, from every store (GDPR)."""
-    record = ppl.get(store, name)
-    return Erased(person=record.name, meetings=erase_person(store, name),
-                  at=dt.datetime.now(dt.UTC))
+@router.delete("/{name}", response_model=ErasureReport, responses=responses(404, 503))
+def erase(name: str, store: StoreDep) -> ErasureReport:
+    """Erase this person and every meeting they took part in, their jobs, uploads,
+    voiceprints and vectors, from every store (GDPR); says what was removed and what is kept."""
+    ppl.get(store, name)
+    return erase_person(store, name)

@@ -155,5 +155,8 @@ def people_erase(name: NameArg, yes: YesOpt = False) -> None:
         record = ppl.get(store, name)
         confirm(f"Erase {record.name} and their {record.meetings} meetings?",
                 f"not erasing {record.name} without confirmation", yes=yes)
-        gone = erase_person(store, name)
-    stderr().print(f"erased {record.name} and {len(gone)} meetings", markup=False)
+        report = erase_person(store, name)
+    removed = ", ".join(f"{n} {kind}" for kind, n in report.removed.items() if n)
+    stderr().print(f"erased {record.name}: {removed or 'nothing else'}", markup=False)
+    for kept in report.kept:
+        stderr().print(f"kept by design: {kept}", markup=False)

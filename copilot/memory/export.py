@@ -14,7 +14,7 @@ from copilot.memory import commitments as cm
 from copilot.memory import people as ppl
 from copilot.memory import topics as tp
 from copilot.memory.store import Store
-from copilot.models import PersonExport
+from copilot.models import ErasureReport, PersonExport
 
 
 def export_person(store: Store, name: str) -> PersonExport:
@@ -27,8 +27,8 @@ def export_person(store: Store, name: str) -> PersonExport:
     )
 
 
-def erase_person(store: Store, name: str) -> list[str]:
-    """Delete the person and every meeting they were in; returns the meeting ids erased."""
+def erase_person(store: Store, name: str) -> ErasureReport:
+    """Delete the person and everything about them; says what was removed and what is kept."""
     ppl.find(store, name)  # a missing or empty name is an error before anything is touched
     return store.erase_person(name)
 

@@ -56,6 +56,11 @@ class VectorStore(Protocol):
         """Every collection, whichever embedder made it (erasure must reach them all)."""
         ...
 
+    def purge(self) -> None:
+        """After an erasure: remove deleted entries from whatever the store keeps beside its
+        collections (a write-ahead log), so that their metadata is gone from the disk too."""
+        ...
+
 
 def _clean(meta: Metadata) -> dict[str, Any]:
     # Chroma refuses None values; a missing key filters the same way.
@@ -143,6 +148,9 @@ class MemoryVectorStore:
         with self._lock:
             self._data.pop(collection, None)
 
+    def purge(self) -> None:
+        """Nothing is kept beside the collections."""
+
 
 class ChromaVectorStore:
     """chromadb: an embedded PersistentClient under a folder, or an HttpClient to a server."""
@@ -192,6 +200,20 @@ class ChromaVectorStore:
                 self._collections[name] = col
             return col
 
+    def _on(self, name: str, op: Any) -> Any:
+        """`op(collection)`, reopening the collection once if it is gone: another process
+        (`copilot reindex` next to a running server) may have dropped and recreated it, and a
+        cached handle points at the old one for good ("Collection [...] does not exist")."""
+        try:
+            return op(self._col(name))
+        except Exception as exc:
+            if type(exc).__name__ != "NotFoundError" and "does not exist" not in str(exc):
+                raise
+            log.info("collection %s was recreated elsewhere: reopening it", name)
+        with self._lock:
+            self._collections.pop(name, None)
+        return op(self._col(name))
+
     def _fail(self, exc: Exception, what: str) -> StoreError:
         return StoreError(f"the vector store at {self.where} could not {what} ({exc})",
                           "run `copilot reindex` to rebuild it from the database")
@@ -199,25 +221,31 @@ class ChromaVectorStore:
     def upsert(self, collection, ids, vectors, metadatas) -> None:
         if not ids:
             return
+        # Chroma caps one call's batch size; stay well under it.
+        def write(col: Any, k: int) -> None:
+            col.upsert(ids=list(ids[k:k + 4000]),
+                       embeddings=np.asarray(vectors[k:k + 4000], dtype=np.float32),
+                       metadatas=[_clean(m) for m in metadatas[k:k + 4000]])
+
         try:
-            col = self._col(collection)
-            # Chroma caps one call's batch size; stay well under it.
             for k in range(0, len(ids), 4000):
-                col.upsert(ids=list(ids[k:k + 4000]),
-                           embeddings=np.asarray(vectors[k:k + 4000], dtype=np.float32),
-                           metadatas=[_clean(m) for m in metadatas[k:k + 4000]])
+                self._on(collection, lambda col, k=k: write(col, k))
         except Exception as exc:
             raise self._fail(exc, "store vectors") from exc
 
     def query(self, collection, vector, n, where=None) -> list[VectorHit]:
-        try:
-            col = self._col(collection)
+        def search(col: Any) -> Any:
             if col.count() == 0:
-                return []
-            res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                            n_results=n, where=where or None, include=["metadatas", "distances"])
+                return None
+            return col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                             n_results=n, where=where or None, include=["metadatas", "distances"])
+
+        try:
+            res = self._on(collection, search)
         except Exception as exc:
             raise self._fail(exc, "be searched") from exc
+        if res is None:
+            return []
         return [VectorHit(i, 1.0 - float(d), dict(m or {}))
                 for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0],
                                    strict=True)]
@@ -226,7 +254,7 @@ class ChromaVectorStore:
         if not ids:
             return {}
         try:
-            res = self._col(collection).get(ids=list(ids), include=["embeddings"])
+            res = self._on(collection, lambda col: col.get(ids=list(ids), include=["embeddings"]))
         except Exception as exc:
             raise self._fail(exc, "be read") from exc
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], res["embeddings"],
@@ -236,14 +264,14 @@ class ChromaVectorStore:
         if ids is not None and not ids:
             return
         try:
-            self._col(collection).delete(ids=list(ids) if ids is not None else None,
-                                         where=where or None)
+            self._on(collection, lambda col: col.delete(
+                ids=list(ids) if ids is not None else None, where=where or None))
         except Exception as exc:
             raise self._fail(exc, "delete vectors") from exc
 
     def count(self, collection) -> int:
         try:
-            return self._col(collection).count()
+            return self._on(collection, lambda col: col.count())
         except Exception as exc:
             raise self._fail(exc, "be read") from exc
 
@@ -260,6 +288,10 @@ class ChromaVectorStore:
             self._client.delete_collection(collection)
         except Exception as exc:  # noqa: BLE001 - dropping what does not exist is fine
             log.debug("drop %s: %s", collection, exc)
+
+
+    def purge(self) -> None:
+        pass
 
 
 def open_vector_store(settings: Settings) -> VectorStore:

@@ -186,6 +186,18 @@ class SearchResults(BaseModel):
     semantic: bool = Field(default=True, description="False when the vector index was unusable.")
 
 
+class ErasureReport(BaseModel):
+    """What erasing a person removed (counts per kind) and what is kept by design."""
+
+    person: str
+    meetings: list[str] = Field(description="Ids of the meetings erased (every one they were in).")
+    removed: dict[str, int] = Field(description="How many of each were deleted: meetings, "
+                                    "utterances, commitments, signals, topics, jobs, "
+                                    "voiceprints, uploads, vectors.")
+    kept: list[str] = Field(description="What stays on purpose, and why.")
+    at: dt.datetime
+
+
 class PersonExport(BaseModel):
     """Everything stored about one person (GDPR access / portability)."""
 

@@ -4,10 +4,20 @@ SQLite under COPILOT_HOME by default (any SQLAlchemy URL by `COPILOT_DATABASE_UR
 is created and upgraded by the Alembic migrations in copilot/migrations each time the store is
 opened, so a user never runs a migration by hand. Every SQLAlchemy or migration failure comes out
 as `StoreError` with a message that says what to check; a caller never sees a driver traceback.
+
+Sharing a home: the CLI and a server (and its threads) may write the same SQLite file at once.
+The file is in WAL mode (readers never block the writer), every connection waits
+`BUSY_TIMEOUT_MS` for a lock, a write transaction takes the write lock when it begins
+(BEGIN IMMEDIATE: a deferred one that upgrades later fails at once with "database is locked",
+whatever the timeout) and retries that a bounded number of times with backoff. Opening a fresh
+home from several processes at once is safe: migrations run under a file lock.
 """
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,11 +27,12 @@ from typing import Self
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -38,6 +49,19 @@ _UPSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 # The session `Store.reading` shares with the reads made inside it (per store, per thread).
 _READING: ContextVar[tuple[StoreBase, Session] | None] = ContextVar("reading", default=None)
 PEOPLE_HINT = "people appear when a meeting names them, or with `copilot people set NAME`"
+BUSY_TIMEOUT_MS = 5000  # how long one attempt waits for another writer (SQLite's busy handler)
+WRITE_ATTEMPTS = 4  # then StoreError: bounded, a stuck writer must not hang a request forever
+MIGRATE_LOCK_SECONDS = 120.0
+# Alembic's `context` proxy is module-global: two threads migrating at once corrupt each other's
+# (KeyError 'config'); the file lock below only orders processes.
+_MIGRATING = threading.Lock()
+
+
+def _locked(exc: BaseException) -> bool:
+    """Another connection holds the lock we wait for (SQLITE_BUSY / SQLITE_LOCKED)."""
+    detail = str(getattr(exc, "orig", None) or exc)
+    return isinstance(exc, OperationalError) and ("database is locked" in detail
+                                                  or "database table is locked" in detail)
 
 
 def _store_error(exc: BaseException, where: str) -> StoreError:
@@ -46,6 +70,13 @@ def _store_error(exc: BaseException, where: str) -> StoreError:
         return StoreError(
             f"the database at {where} refused the meeting ({detail})",
             "nothing was saved; this is a bug, please report it with the input file",
+        )
+    if _locked(exc):
+        return StoreError(
+            f"the database at {where} stayed busy: another copilot process kept writing "
+            f"({detail})",
+            "nothing was saved; try again (the CLI and a server can share a home, but a "
+            "network file system cannot lock SQLite files)",
         )
     if "not a database" in detail or "malformed" in detail:
         return StoreError(
@@ -70,12 +101,23 @@ def _make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on every connection.
+        # pysqlite's own BEGIN is deferred and sent late; we send BEGIN ourselves ("begin").
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")  # the API writes from several threads
+            # Deleted rows are overwritten, not left in free pages: erasure must really erase.
+            cursor.execute("PRAGMA secure_delete=ON")
+            if parsed.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")  # persistent; readers never block
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            write = conn.get_execution_options().get("copilot_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -88,6 +130,23 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _migrate_safely(engine: Engine, database: str | None) -> None:
+    """`migrate`, one process and one thread at a time per database file: processes opening a
+    fresh home at once would each create the tables ("table people already exists")."""
+    with _MIGRATING:
+        if database in (None, "", ":memory:"):
+            migrate(engine)
+            return
+        lock = FileLock(str(Path(database).expanduser()) + ".lock",
+                        timeout=MIGRATE_LOCK_SECONDS)
+        try:
+            with lock:
+                migrate(engine)
+        except Timeout as exc:
+            raise StoreError(f"the database at {database} is being upgraded by another process",
+                             f"wait for it, or delete {lock.lock_file} if none runs") from exc
 
 
 def _open_engine(url: str) -> tuple[Engine, str]:
@@ -109,7 +168,7 @@ def _open_engine(url: str) -> tuple[Engine, str]:
     except (SQLAlchemyError, OSError) as exc:
         raise _store_error(exc, where) from exc
     try:
-        migrate(engine)
+        _migrate_safely(engine, parsed.database if is_sqlite else None)
     except CommandError as exc:
         engine.dispose()
         raise StoreError(
@@ -132,6 +191,9 @@ class StoreBase:
         self.where = where
         self.settings = settings or get_settings()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Write transactions begin with BEGIN IMMEDIATE on SQLite (see the module docstring).
+        self._write_sessions = sessionmaker(engine.execution_options(copilot_write=True),
+                                            expire_on_commit=False)
         # Built on first use: listing meetings never loads a model or opens chromadb.
         self._embedder = embedder
         self._vectors = vectors
@@ -188,14 +250,36 @@ class StoreBase:
             yield shared[1]  # the outer `reading` turns driver errors into StoreError
             return
         try:
-            with self._sessions() as session:
-                if write:
-                    with session.begin():
-                        yield session
-                else:
+            if not write:
+                with self._sessions() as session:
                     yield session
+                return
+            session = self._begin_write()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
         except SQLAlchemyError as exc:
             raise _store_error(exc, self.where) from exc
+
+    def _begin_write(self) -> Session:
+        """A session whose transaction holds the write lock, waiting for it (busy_timeout, then
+        a few retries with growing, jittered pauses); the last failure goes to the caller."""
+        for attempt in range(WRITE_ATTEMPTS):
+            session = self._write_sessions()
+            try:
+                session.connection()  # sends BEGIN (IMMEDIATE on SQLite) now
+                return session
+            except OperationalError as exc:
+                session.close()
+                if not _locked(exc) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt * (1 + random.random()))
+        raise AssertionError("unreachable")
 
 
 def find_person(s: Session, name: str) -> Person | None:
