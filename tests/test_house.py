@@ -148,6 +148,13 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
+def test_no_module_imports_another_modules_private_names() -> None:
+    pattern = re.compile(r"^\s*from (copilot|api|eval)[\w.]* import .*\b_[a-z]", re.MULTILINE)
+    found = [str(p.relative_to(ROOT)) for p in _sources(*LIBRARY, "eval")
+             if pattern.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
 def test_sql_only_in_the_store() -> None:
     pattern = re.compile(r"^\s*(import sqlalchemy|from sqlalchemy)", re.MULTILINE)
     outside = [str(p.relative_to(ROOT)) for p in _sources(*LIBRARY)

@@ -15,12 +15,12 @@ from copilot.memory import commitments as cm
 from copilot.memory.embeddings import HashEmbedder
 from copilot.memory.export import reindex
 from copilot.memory.search import search
-from copilot.memory.store.base import MIGRATIONS, _make_engine
+from copilot.memory.store.base import MIGRATIONS, make_engine
 from copilot.memory.vectors import MemoryVectorStore
 
 
 def test_upgrade_from_0001_keeps_data_and_reindex_completes_it(settings):
-    engine = _make_engine(settings.db_url)
+    engine = make_engine(settings.db_url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

@@ -89,7 +89,7 @@ def _store_error(exc: BaseException, where: str) -> StoreError:
     )
 
 
-def _make_engine(url: str) -> Engine:
+def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict = {}
     if parsed.get_backend_name() == "sqlite":
@@ -159,7 +159,7 @@ def _open_engine(url: str) -> tuple[Engine, str]:
     is_sqlite = parsed.get_backend_name() == "sqlite"
     where = (parsed.database if is_sqlite else parsed.render_as_string()) or "memory"
     try:
-        engine = _make_engine(url)
+        engine = make_engine(url)
     except ImportError as exc:
         raise StoreError(
             f"the database driver for {parsed.drivername} is not installed ({exc.name})",

@@ -22,7 +22,7 @@ from copilot.errors import NotFoundError
 from copilot.memory import cues, index, lifecycle
 from copilot.memory.store.base import PEOPLE_HINT, find_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
-from copilot.memory.store.meetings import MeetingStore, _delete_rows
+from copilot.memory.store.meetings import MeetingStore, delete_meeting_rows
 from copilot.memory.store.tables import (
     CommitmentEventRow,
     JobRow,
@@ -92,7 +92,7 @@ class MaintenanceStore(MeetingStore):
             removed = _counts(s, ids, row.id)
             removed["jobs"], job_uploads = _erase_jobs(s, ids, row.name_key)
             for meeting_id in ids:
-                _delete_rows(s, meeting_id)
+                delete_meeting_rows(s, meeting_id)
             s.execute(delete(TopicRow).where(TopicRow.person_id == row.id))
             s.execute(update(Person).where(Person.manager_id == row.id).values(manager_id=None))
             s.execute(delete(Person).where(Person.id == row.id))

@@ -85,7 +85,7 @@ class MeetingStore(StoreBase):
                 if replace:
                     created = s.get(Meeting, analysis.id)
                     created = created.created_at if created is not None else None
-                    _delete_rows(s, analysis.id)
+                    delete_meeting_rows(s, analysis.id)
                     s.flush()
                     s.expunge_all()  # the deleted rows must not shadow the new ones
                     index.remove_meeting(self.vectors, self.embedder, analysis.id)
@@ -152,7 +152,7 @@ class MeetingStore(StoreBase):
         """Delete a meeting everywhere: rows (utterances, analysis, commitments, signals), its
         vectors and uploaded files. What it had closed or covered opens again. People stay."""
         with self._session(write=True) as s:
-            _delete_rows(s, meeting_id)
+            delete_meeting_rows(s, meeting_id)
             index.remove_meeting(self.vectors, self.embedder, meeting_id)
         remove_uploads(self.settings, meeting_id)
 
@@ -256,7 +256,7 @@ class MeetingStore(StoreBase):
             return list(s.scalars(q))
 
 
-def _delete_rows(s: Session, meeting_id: str) -> None:
+def delete_meeting_rows(s: Session, meeting_id: str) -> None:
     """The relational part of deleting a meeting, inside the caller's transaction."""
     if s.get(Meeting, meeting_id) is None:
         raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
