@@ -166,3 +166,34 @@ def test_serve_logs_without_uvicorn_access_log_and_warns_off_loopback(monkeypatc
     assert line.startswith("warning:") and "COPILOT_ALLOWED_HOSTS" in line
     assert all(k["access_log"] is False for k in calls)
     assert calls[0]["log_config"]["loggers"]["copilot"]["level"] == "INFO"
+
+
+# -- integer ids too large for the database --------------------------------------------------
+
+HUGE = "99999999999999999999"  # > 2**63: SQLite cannot even bind it
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    from copilot import cli as cli_module
+
+    code = cli_module.run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("number", [HUGE, str(2**63), "-" + HUGE])
+def test_ids_too_large_for_the_database_are_404(client, number):
+    assert_error(client.get(f"/v1/commitments/{number}"), 404, "not_found")
+    assert_error(client.patch(f"/v1/commitments/{number}", json={"status": "done"}),
+                 404, "not_found")
+
+
+@pytest.mark.parametrize("args", [("commitments", "show", HUGE),
+                                  ("commitments", "done", HUGE),
+                                  ("commitments", "reopen", str(2**63)),
+                                  ("topic", "drop", HUGE)])
+def test_cli_ids_too_large_are_one_error_line(capsys, args):
+    code, out, err = cli(capsys, *args)
+    assert code == 2 and out == "", err
+    [line] = err.splitlines()
+    assert line.startswith("error: no ")
