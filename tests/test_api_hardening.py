@@ -3,6 +3,7 @@ allow-list (DNS rebinding), CORS closed unless configured, cross-origin unsafe r
 ids too large for the database, names with invisible characters, access logs without names."""
 
 import logging
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,10 +17,10 @@ TRANSCRIPT = "Claire: Comment ça va ?\nJulien: Bien, je finis le deck vendredi.
 WHO = {"manager": "Claire", "report": "Julien", "date": "2026-03-02"}
 
 
-def assert_error(response, status: int, code: str) -> dict:
+def assert_error(response, status: int, *codes: str) -> dict:
     assert response.status_code == status, response.text
     body = response.json()["error"]
-    assert body["code"] == code and body["message"], body
+    assert body["code"] in codes and body["message"], body
     return body
 
 
@@ -197,3 +198,62 @@ def test_cli_ids_too_large_are_one_error_line(capsys, args):
     assert code == 2 and out == "", err
     [line] = err.splitlines()
     assert line.startswith("error: no ")
+
+
+# -- names: empty once trimmed, or with control / invisible characters -----------------------
+
+BAD_NAMES = ["  ", "\u200b", "Ju\u200blien", "Claire\u202e", "Ali\x00ce", "Bob\x85",
+             "Zo\u2066é", "a\nb", "x" * 201]
+
+
+@pytest.mark.parametrize("bad", BAD_NAMES)
+def test_bad_names_are_422_wherever_they_enter(client, bad):
+    for field in ("manager", "report"):
+        body = {**WHO, field: bad, "transcript": TRANSCRIPT}
+        assert_error(client.post("/v1/meetings", json=body), 422, "invalid_name")
+        assert_error(client.post("/v1/meetings", data={**WHO, field: bad},
+                                 files={"file": ("m.txt", TRANSCRIPT.encode())}),
+                     422, "invalid_name")
+    assert_error(client.patch("/v1/people/julien", json={"manager": bad}), 422, "invalid_name")
+    assert_error(client.post("/v1/people/julien/topics",
+                             json={"text": "ma formation", "submitted_by": bad}),
+                 422, "invalid_name", "invalid_request")  # the model caps it at 200 first
+    if bad.strip():  # a path segment, percent-encoded as a browser would
+        bad = quote(bad)
+        for method, path in [("patch", ""), ("post", "/topics"), ("get", "/agenda"),
+                             ("get", ""), ("delete", "")]:
+            body = {"text": "x"} if path == "/topics" else {}
+            response = client.request(method, f"/v1/people/{bad}{path}",
+                                      json=body if method != "get" else None)
+            assert_error(response, 422, "invalid_name")
+        assert_error(client.get(f"/v1/managers/{bad}/coaching"), 422, "invalid_name")
+    assert client.get("/v1/meetings").json() == []
+    assert [p["name"] for p in client.get("/v1/people").json()] == []
+
+
+def test_names_are_trimmed_and_good_ones_pass(client):
+    assert client.patch("/v1/people/ Zoé  Martin-Lefèvre ", json={}).json()["name"] == \
+        "Zoé Martin-Lefèvre"
+    assert client.post("/v1/meetings", json={**WHO, "report": " 李 小龍 ",
+                                             "transcript": TRANSCRIPT}).status_code == 201
+
+
+@pytest.mark.parametrize("args", [
+    ("people", "set", "\u200b"),
+    ("people", "set", "Julien", "--manager", "Cl\u202eaire"),
+    ("topic", "add", "ma formation", "--person", "  "),
+    ("topic", "add", "ma formation", "--person", "Julien", "--by", "B\x07ob"),
+])
+def test_cli_bad_names_are_one_error_line(capsys, args):
+    code, out, err = cli(capsys, *args)
+    assert code == 2 and out == "", err
+    [line] = err.splitlines()
+    assert line.startswith("error: the ") and ("invisible" in line or "empty" in line)
+
+
+def test_cli_analyze_refuses_an_invisible_manager(capsys, tmp_path):
+    path = tmp_path / "m.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    code, out, err = cli(capsys, "analyze", str(path), "--manager", "Cla\u200bire",
+                         "--report", "Julien")
+    assert code == 2 and out == "" and "invisible" in err and "U+200B" in err
