@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
+from pydantic import AfterValidator
 
 from copilot.analyze.base import Extractor
 from copilot.memory.store import Store
 from copilot.settings import Settings
+from copilot.validate import check_name
 
 _store_lock = threading.Lock()
 
@@ -47,3 +49,7 @@ def get_extractor(request: Request) -> Extractor | None:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 ExtractorDep = Annotated[Extractor | None, Depends(get_extractor)]
+# A person's name in a path (/v1/people/{name}, /v1/managers/{name}): checked like every name
+# that enters (copilot.validate.check_name), so an invisible or control character is a 422.
+PersonName = Annotated[str, Path(description="A person's name; any case or accents."),
+                       AfterValidator(check_name)]

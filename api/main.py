@@ -10,10 +10,12 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.deps import open_store
+from api.middleware import HostCheck, OriginCheck, RequestLog
 from api.routes import audio as audio_routes
 from api.routes import coaching, commitments, health, meetings, people, search
 from copilot import __version__
@@ -63,7 +65,20 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     app.state.extractor = extractor
     app.state.store = None  # opened by the lifespan, or on first use: api.deps.open_store
     errors.install(app)
+    _install_boundary(app, app.state.settings)
     app.include_router(health.router)  # unversioned: probes must not change with the API
     for module in (meetings, people, search, commitments, coaching, audio_routes):
         app.include_router(module.router, prefix="/v1")
     return app
+
+
+def _install_boundary(app: FastAPI, settings: Settings) -> None:
+    """api/middleware.py; added innermost first (each `add_middleware` wraps the others)."""
+    server = settings.server
+    app.add_middleware(OriginCheck, cors_origins=server.cors_origins)
+    if server.cors_origins:  # closed unless configured: no CORS headers at all by default
+        app.add_middleware(CORSMiddleware, allow_origins=server.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"],
+                           expose_headers=["X-Request-ID", "Location"])
+    app.add_middleware(HostCheck, allowed_hosts=server.allowed_hosts)
+    app.add_middleware(RequestLog)

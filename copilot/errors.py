@@ -3,6 +3,7 @@
     CopilotError                 base; `message` says what is wrong, `hint` what to do
     ├── InputError               the user's input is unusable (missing/empty/corrupt file, bad date,
     │   │                        unknown option value) -> CLI exit 2, HTTP 400
+    │   ├── InvalidName          a name empty once trimmed, or with invisible characters -> 422
     │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
     │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
@@ -41,6 +42,11 @@ class CopilotError(Exception):
 class InputError(CopilotError):
     status_code = 400
     code = "bad_input"
+
+
+class InvalidName(InputError):
+    status_code = 422
+    code = "invalid_name"
 
 
 class UnsupportedFormat(InputError):

@@ -7,16 +7,17 @@ each read from the same flat `COPILOT_*` names the README lists (the LLM engine'
     settings.critique   per-meeting checks        settings.coaching  the report across meetings
     settings.memory     vectors, commitments,     settings.llm       the LLM engine
                         agenda, legal calendar    settings.audio     transcription, diarization
+    settings.server     the HTTP API's boundary: allowed Host names, CORS origins
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from copilot.models.vocabulary import Engine, LanguageChoice
 
@@ -229,6 +230,53 @@ class AudioSettings(BaseSettings):
         description="Evidence a speaker change needs; higher = fewer, longer turns.")
 
 
+def _comma_list(value: object) -> object:
+    """`a, b,c` -> ["a", "b", "c"]: what people type in an environment variable (NoDecode
+    stops pydantic-settings from wanting JSON)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+# Loopback names only: a server reached by any other name (DNS rebinding, a LAN address)
+# must be configured for it. `[::1]` is how a browser writes the IPv6 loopback in Host.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+class ServerSettings(BaseSettings):
+    """The HTTP API's boundary (api/middleware.py): which Host names it answers and which
+    browser origins may call it."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(LOOPBACK_HOSTS), description="Host names the API answers, "
+        "comma-separated (port ignored; `*.example.com` matches subdomains, `*` any). Any "
+        "other Host gets 400: a DNS-rebinding page cannot reach a loopback server.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Browser origins allowed to call the API "
+        "(e.g. https://copilot.example.com), comma-separated; empty = no CORS headers, and "
+        "POST/PATCH/DELETE from a foreign Origin get 403.")
+
+    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _lower_hosts(cls, value: list[str]) -> list[str]:
+        return [host.lower() for host in value]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
+        return [origin.rstrip("/") for origin in value]
+
+
 class Settings(BaseSettings):
     """Everything configurable; the subsystems' settings are its groups."""
 
@@ -252,6 +300,7 @@ class Settings(BaseSettings):
     memory: MemorySettings = Field(default_factory=MemorySettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     @field_validator("home", mode="before")
     @classmethod
@@ -265,7 +314,7 @@ class Settings(BaseSettings):
 
 _GROUPS: dict[str, type[BaseSettings]] = {
     "critique": CritiqueSettings, "coaching": CoachingSettings, "memory": MemorySettings,
-    "llm": LLMSettings, "audio": AudioSettings}
+    "llm": LLMSettings, "audio": AudioSettings, "server": ServerSettings}
 
 
 def env_name(error: ValidationError) -> str:
@@ -300,4 +349,4 @@ def defaults() -> Settings:
     return Settings.model_construct(
         critique=CritiqueSettings.model_construct(), coaching=CoachingSettings.model_construct(),
         memory=MemorySettings.model_construct(), llm=LLMSettings.model_construct(),
-        audio=AudioSettings.model_construct())
+        audio=AudioSettings.model_construct(), server=ServerSettings.model_construct())

@@ -32,6 +32,8 @@ def copilot_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name)
     home = tmp_path / "copilot-home"
     monkeypatch.setenv("COPILOT_HOME", str(home))
+    # Starlette's TestClient sends `Host: testserver`; the default allow-list is loopback only.
+    monkeypatch.setenv("COPILOT_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1,[::1]")
     return home
 
 

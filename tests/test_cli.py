@@ -259,8 +259,10 @@ def test_serve_runs_uvicorn_on_the_app_factory(capsys, monkeypatch):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append((a, k)))
     assert run(capsys, "serve", "--port", "8123")[0] == 0
-    assert calls == [(("api.main:create_app",),
-                      {"factory": True, "host": "127.0.0.1", "port": 8123})]
+    [(args, kwargs)] = calls
+    assert args == ("api.main:create_app",)
+    assert {k: kwargs[k] for k in ("factory", "host", "port")} == {
+        "factory": True, "host": "127.0.0.1", "port": 8123}
 
 
 @pytest.mark.slow

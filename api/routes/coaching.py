@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import PersonName, SettingsDep, StoreDep
 from api.errors import responses
 from copilot.models import CoachingReport
 from copilot.validate import parse_date
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/managers", tags=["coaching"])
                200: {"content": {"text/html": {}}, "description": "The report (JSON or HTML)."}},
 )
 async def get_coaching(
-    name: str,
+    name: PersonName,
     store: StoreDep,
     settings: SettingsDep,
     since: Annotated[str | None,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import StoreDep
+from api.deps import PersonName, StoreDep
 from api.errors import responses
 from copilot.memory import legal
 from copilot.memory import people as ppl
@@ -36,7 +36,7 @@ router = APIRouter(prefix="/people", tags=["people"])
                200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
 )
 def get_agenda(
-    name: str,
+    name: PersonName,
     store: StoreDep,
     manager: Annotated[str | None, Query(description="Only meetings with this manager.")] = None,
     date: Annotated[
@@ -63,20 +63,20 @@ def list_people(store: StoreDep) -> list[PersonRecord]:
 
 
 @router.get("/{name}", response_model=PersonRecord, responses=responses(404, 503))
-def get_person(name: str, store: StoreDep) -> PersonRecord:
+def get_person(name: PersonName, store: StoreDep) -> PersonRecord:
     """A person's record with their 1:1 cadence (days since the last one, usual interval)."""
     return ppl.get(store, name)
 
 
 @router.patch("/{name}", response_model=PersonRecord, responses=responses(400, 422, 503))
-def set_person(name: str, change: PersonUpdate, store: StoreDep) -> PersonRecord:
+def set_person(name: PersonName, change: PersonUpdate, store: StoreDep) -> PersonRecord:
     """Create or update a person record; only the fields sent change."""
     return ppl.update(store, name, change)
 
 
 @router.get("/{name}/legal", response_model=list[LegalDeadline], responses=responses(404, 503))
 def get_legal(
-    name: str, store: StoreDep,
+    name: PersonName, store: StoreDep,
     date: Annotated[str | None, Query(description="As of this date (default today).")] = None,
 ) -> list[LegalDeadline]:
     """French entretien de parcours professionnel obligations not yet met (empty outside
@@ -87,27 +87,27 @@ def get_legal(
 
 @router.post("/{name}/topics", status_code=201, response_model=Topic,
              responses=responses(400, 422, 503))
-def add_topic(name: str, topic: TopicIn, store: StoreDep) -> Topic:
+def add_topic(name: PersonName, topic: TopicIn, store: StoreDep) -> Topic:
     """Submit a topic for the next 1:1 with this person."""
     return tp.add(store, name, topic)
 
 
 @router.get("/{name}/topics", response_model=list[Topic], responses=responses(503))
 def list_topics(
-    name: str, store: StoreDep,
+    name: PersonName, store: StoreDep,
     status: Literal["open", "covered", "dropped", "all"] = "open",
 ) -> list[Topic]:
     return tp.list_topics(store, name, status)
 
 
 @router.get("/{name}/export", response_model=PersonExport, responses=responses(404, 503))
-def export(name: str, store: StoreDep) -> PersonExport:
+def export(name: PersonName, store: StoreDep) -> PersonExport:
     """Everything stored about this person (GDPR access and portability)."""
     return export_person(store, name)
 
 
-@router.delete("/{name}", response_model=ErasureReport, responses=responses(404, 503))
-def erase(name: str, store: StoreDep) -> ErasureReport:
+@router.delete("/{name}", response_model=ErasureReport, responses=responses(404, 422, 503))
+def erase(name: PersonName, store: StoreDep) -> ErasureReport:
     """Erase this person and every meeting they took part in, their jobs, uploads,
     voiceprints and vectors, from every store (GDPR); says what was removed and what is kept."""
     ppl.get(store, name)

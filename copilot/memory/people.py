@@ -17,6 +17,7 @@ from copilot.memory.store.records import PersonFacts
 from copilot.models import Cadence, CareerReview, PersonRecord, PersonUpdate
 from copilot.settings import Settings
 from copilot.text import name_key
+from copilot.validate import check_name
 
 
 def find(store: Store, name: str) -> PersonFacts:
@@ -82,9 +83,10 @@ def _with_review(review: CareerReview):
 
 def update(store: Store, name: str, change: PersonUpdate) -> PersonRecord:
     """Create or update a person record; only the fields given change."""
-    clean = " ".join((name or "").split())
-    if not clean or len(clean) > 200:
-        raise InputError(f"{clean[:40]!r} is not a usable name", "use 1 to 200 characters")
+    clean = check_name(name or "")
+    if change.manager:
+        change = change.model_copy(update={"manager": check_name(change.manager,
+                                                                 "manager's name")})
     today = dt.date.today()
     if change.hire_date and change.hire_date > today + dt.timedelta(days=366):
         raise InputError(f"hire date {change.hire_date} is more than a year ahead",

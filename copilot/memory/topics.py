@@ -11,6 +11,7 @@ import datetime as dt
 from copilot.errors import InputError, NotFoundError
 from copilot.memory.store import Store
 from copilot.models import Topic, TopicIn
+from copilot.validate import check_name
 
 
 def add(store: Store, person: str, topic: TopicIn) -> Topic:
@@ -18,8 +19,10 @@ def add(store: Store, person: str, topic: TopicIn) -> Topic:
     if not text:
         raise InputError("the topic is empty",
                          'e.g. copilot topic add --person Julien "ma formation"')
-    if not person or not person.strip() or len(person) > 200:
-        raise InputError("a person's name is needed", "e.g. --person Julien")
+    person = check_name(person or "", "person's name")
+    if topic.submitted_by is not None:
+        topic = topic.model_copy(update={"submitted_by": check_name(topic.submitted_by,
+                                                                    "submitter's name")})
     vector = store.embedder.passages([text])  # before the transaction: a model error saves nothing
     return store.add_topic(person, text, submitted_by=topic.submitted_by,
                            submitted_on=topic.date or dt.date.today(), vector=vector)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from copilot.errors import InputError
 from copilot.memory.store.base import StoreBase
+from copilot.memory.store.records import storable_id
 from copilot.memory.store.tables import CommitmentEventRow, Meeting, NextStepRow, Person
 from copilot.memory.store.upkeep import recompute_status
 from copilot.models import Commitment, CommitmentEvent
@@ -63,7 +64,7 @@ def _query(*, person: str | None, report: str | None, manager: str | None, statu
     if before is not None:
         q = q.where(Meeting.date < before)
     if ids is not None:
-        q = q.where(NextStepRow.id.in_(ids))
+        q = q.where(NextStepRow.id.in_([i for i in ids if storable_id(i)]))
     if not include_superseded:
         q = q.where(NextStepRow.superseded_by.is_(None))
     return q
@@ -126,6 +127,8 @@ class CommitmentStore(StoreBase):
         """Record a decision made by hand (`kind`: done, dropped or reopened) and set the
         status it leaves. False when there is no such commitment; InputError when it has that
         status already."""
+        if not storable_id(commitment_id):
+            return False
         with self._session(write=True) as s:
             row = s.get(NextStepRow, commitment_id)
             if row is None:

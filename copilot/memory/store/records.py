@@ -12,6 +12,15 @@ from typing import NamedTuple
 
 from copilot.models import NextStep
 
+# SQLite's INTEGER (and PostgreSQL's BIGINT) range. A larger Python int cannot even be bound
+# as a parameter ("Python int too large to convert to SQLite INTEGER"), so an id outside it,
+# typed in a URL or on the command line, is an id that does not exist.
+_MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
+
+
+def storable_id(value: int) -> bool:
+    return _MIN_ID <= value <= _MAX_ID
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from copilot.memory import index
 from copilot.memory.store.base import StoreBase, find_person, upsert_person
-from copilot.memory.store.records import SignalRecord
+from copilot.memory.store.records import SignalRecord, storable_id
 from copilot.memory.store.tables import Meeting, Person, SignalRow, TopicRow
 from copilot.models import Topic
 
@@ -67,6 +67,8 @@ class TopicStore(StoreBase):
 
     def drop_topic(self, topic_id: int) -> Topic | None:
         """Mark a topic dropped; None when there is no such topic."""
+        if not storable_id(topic_id):
+            return None
         with self._session(write=True) as s:
             row = s.get(TopicRow, topic_id)
             if row is None:
