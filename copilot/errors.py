@@ -4,6 +4,7 @@
     ├── InputError               the user's input is unusable (missing/empty/corrupt file, bad date,
     │   │                        unknown option value) -> CLI exit 2, HTTP 400
     │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
+    │   ├── NoSpeech             a recording in which nothing was said: not saved -> HTTP 422
     │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
     ├── ConfigError              settings that cannot work (bad path, missing model) -> HTTP 500
@@ -46,6 +47,11 @@ class InputError(CopilotError):
 class UnsupportedFormat(InputError):
     status_code = 415
     code = "unsupported_format"
+
+
+class NoSpeech(InputError):
+    status_code = 422
+    code = "no_speech"
 
 
 class TooLarge(InputError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import time
 
 import av
 import numpy as np
@@ -155,3 +156,48 @@ def test_the_cli_refuses_a_cut_recording_before_any_transcription(capsys, tmp_pa
     assert "truncated" in err and made.transcriber.calls == []
     code, out, _ = cli(capsys, "meetings", "list", "--json")
     assert json.loads(out) == []
+
+
+# -------------------------------------------------------------- silent recordings
+
+def wait(client, url, timeout=30.0) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        body = client.get(url).json()
+        if body["stage"] in ("done", "failed"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job still {body}")
+
+
+def test_a_silent_recording_fails_its_job_and_stores_nothing(client, copilot_env):
+    quiet = wav_bytes(np.zeros(5 * RATE, np.float32))
+    response = client.post("/v1/meetings", files={"file": ("quiet.wav", quiet, "audio/wav")},
+                           data=WHO)
+    assert response.status_code == 202, response.text
+    job = wait(client, response.json()["status_url"])
+    assert job["stage"] == "failed" and job["meeting_id"] is None, job  # today: done, saved
+    assert job["error"]["code"] == "no_speech"
+    assert "nothing was saved" in job["error"]["message"]
+    assert client.get("/v1/meetings").json() == []
+    assert client.get("/v1/commitments").json() == []
+    assert not list((copilot_env / "uploads").iterdir())
+
+
+def test_the_cli_says_a_silent_recording_was_not_saved(capsys, tmp_path, monkeypatch):
+    made = engines()
+    monkeypatch.setattr(AudioEngines, "from_settings", classmethod(lambda cls, s: made))
+    quiet = tmp_path / "quiet.wav"
+    quiet.write_bytes(wav_bytes(np.zeros(5 * RATE, np.float32)))
+    code, out, err = cli(capsys, "analyze", str(quiet), "--manager", "Claire", "--report",
+                         "Julien")
+    # The decoding bar ends its line first; then one error line.
+    assert code == 2 and err.strip().splitlines() == [err.strip()], err
+    assert err.strip().startswith("error: ") and "Traceback" not in err
+    assert "No speech was found in the recording of 5 s" in err and "nothing was saved" in err
+    code, out, _ = cli(capsys, "meetings", "list", "--json")
+    assert json.loads(out) == []
+    # Without a store it stays what it is: an empty analysis that says so.
+    code, out, err = cli(capsys, "analyze", str(quiet), "--manager", "Claire", "--report",
+                         "Julien", "--no-save", "--json")
+    assert code == 0 and [w["code"] for w in json.loads(out)["warnings"]] == ["no_speech"]
