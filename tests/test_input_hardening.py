@@ -26,6 +26,7 @@ from copilot.ingest.audio import probe_audio
 from copilot.ingest.diarize import FakeDiarizer, Turn
 from copilot.ingest.speech import AudioEngines
 from copilot.ingest.transcribe import FakeTranscriber
+from copilot.pipeline import analyze_text
 
 RATE = 16_000
 WHO = {"manager": "Claire", "report": "Julien", "date": "2026-03-02"}
@@ -201,3 +202,54 @@ def test_the_cli_says_a_silent_recording_was_not_saved(capsys, tmp_path, monkeyp
     code, out, err = cli(capsys, "analyze", str(quiet), "--manager", "Claire", "--report",
                          "Julien", "--no-save", "--json")
     assert code == 0 and [w["code"] for w in json.loads(out)["warnings"]] == ["no_speech"]
+
+
+# -------------------------------------------------------------- transcripts that lie
+
+FIVE = """Claire: Bonjour Julien, comment ça va ?
+Julien: Bien, je t'envoie le plan vendredi.
+Marc: Moi je prends le budget.
+Sophie: Et moi la démo client.
+Karim: Je m'occupe des tests.
+Claire: Parfait, merci à tous.
+"""
+
+
+def test_a_one_on_one_of_five_speakers_is_flagged_and_still_analysed():
+    a = analyze_text(FIVE, filename="m.txt", extractor=FakeExtractor(), **WHO)
+    warning = next(w for w in a.warnings if w.code == "not_one_on_one")
+    assert warning.evidence == [3, 4, 5]  # the first words of Marc, Sophie and Karim
+    assert "5 people" in warning.message and "Marc:" in warning.message
+    assert a.talk.manager_share is not None  # the analysis ran, roles from the labels
+    two = analyze_text("Claire: Bonjour Julien.\nJulien: Bonjour.\n", filename="m.txt",
+                       extractor=FakeExtractor(), **WHO)
+    assert "not_one_on_one" not in [w.code for w in two.warnings]
+
+
+STRANGERS = "Alice: Bonjour Bob, où en est le plan ?\nBob: Je l'envoie vendredi.\n"
+
+
+def test_names_that_match_no_speaker_are_an_error(capsys, tmp_path):
+    with pytest.raises(InputError) as exc:
+        analyze_text(STRANGERS, filename="m.txt", extractor=FakeExtractor(), **WHO)
+    assert "('Alice', 'Bob')" not in exc.value.message and "Alice, Bob" in exc.value.message
+    path = tmp_path / "m.txt"
+    path.write_text(STRANGERS)
+    code, out, err = cli(capsys, "analyze", str(path), "--manager", "Claire", "--report",
+                         "Julien")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "--manager 'Alice'" in err
+    code, out, _ = cli(capsys, "meetings", "list", "--json")
+    assert json.loads(out) == []
+    # Placeholders are not names: roles stay unknown, with the warning that quotes them.
+    labels = STRANGERS.replace("Alice", "SPEAKER_00").replace("Bob:", "SPEAKER_01:")
+    a = analyze_text(labels, filename="m.txt", extractor=FakeExtractor(), **WHO)
+    assert "roles_unknown" in [w.code for w in a.warnings]
+
+
+def test_the_api_answers_400_for_names_that_match_no_speaker(client):
+    response = client.post("/v1/meetings", files={"file": ("m.txt", STRANGERS.encode(),
+                                                           "text/plain")}, data=WHO)
+    assert response.status_code == 400, response.text
+    assert "Alice, Bob" in response.json()["error"]["message"]
+    assert client.get("/v1/meetings").json() == []
