@@ -5,6 +5,7 @@
     │   │                        unknown option value) -> CLI exit 2, HTTP 400
     │   ├── InvalidName          a name empty once trimmed, or with invisible characters -> 422
     │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
+    │   ├── NoSpeech             a recording in which nothing was said: not saved -> HTTP 422
     │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
     ├── ConfigError              settings that cannot work (bad path, missing model) -> HTTP 500
@@ -52,6 +53,11 @@ class InvalidName(InputError):
 class UnsupportedFormat(InputError):
     status_code = 415
     code = "unsupported_format"
+
+
+class NoSpeech(InputError):
+    status_code = 422
+    code = "no_speech"
 
 
 class TooLarge(InputError):

@@ -5,8 +5,11 @@ In order: the request's cheap checks (run when the `MeetingRequest` is built); a
 headers probed (a bad file fails in milliseconds, before anything is enrolled); the manager's
 voiceprint enrolled from the request's sample, else loaded from the store; the open
 commitments of earlier 1:1s fetched, so the critique can say whether they came back; the
-meeting analysed (copilot.pipeline); the analysis saved, then the enrolled voiceprint.
-`store=None` analyses without storing (`--no-save`): nothing is read or written.
+meeting analysed (copilot.pipeline); the analysis saved, then the enrolled voiceprint. A
+recording in which nothing was said is not saved (NoSpeech): an empty meeting would count in
+the cadence and close the agenda's "overdue 1:1" item.
+`store=None` analyses without storing (`--no-save`): nothing is read or written, and a silent
+recording is the empty analysis with its `no_speech` warning.
 
 Pure analysis without a store stays in copilot.pipeline (`analyze_source`, `analyze_text`...).
 """
@@ -18,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from copilot.analyze.base import Extractor
-from copilot.errors import InputError
-from copilot.models import Analysis
+from copilot.errors import InputError, NoSpeech
+from copilot.models import Analysis, WarningCode
 from copilot.pipeline import MeetingInput, Progress, analyze_source
 from copilot.request import MeetingRequest
 from copilot.settings import Settings
@@ -68,12 +71,20 @@ def remember_meeting(
                               voiceprint=voiceprint)
     if store is None:
         return analysis
+    _refuse_silence(analysis)
     store.save(analysis, replace=replace)
     if enrolled and voiceprint is not None and request.manager_voice is not None:
         store.save_voiceprint(request.manager, voiceprint, source=request.manager_voice.name)
         if on_enrolled is not None:
             on_enrolled(voiceprint)
     return analysis
+
+
+def _refuse_silence(analysis: Analysis) -> None:
+    """Nothing heard: the warning becomes the error, before anything (voiceprint too) is saved."""
+    silent = next((w for w in analysis.warnings if w.code == WarningCode.NO_SPEECH), None)
+    if silent is not None and not analysis.utterances:
+        raise NoSpeech(f"{silent.message.rstrip('.')}; nothing was saved", silent.suggestion)
 
 
 def _is_recording(meeting: MeetingInput) -> bool:

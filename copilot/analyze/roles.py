@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from copilot.errors import InputError
 from copilot.models import Role, Transcript, Utterance, Warning
 from copilot.text import fold, name_matches
 
@@ -81,11 +82,36 @@ def person_for(u: Utterance, manager: str, report: str) -> str | None:
     return u.speaker
 
 
+# A label that is a diarizer's or a tool's placeholder, not a person's name: SPEAKER_00,
+# "Speaker 1", "Locuteur 2", "A", "spk3"...
+_PLACEHOLDER = re.compile(r".*\d.*|.?|(?:speaker|spk|locuteur|intervenant|orateur|participant"
+                          r"|interlocuteur|unknown|inconnu|voice|voix|person|personne)\b.*",
+                          re.IGNORECASE)
+
+
+def check_names_given(transcript: Transcript, manager: str, report: str) -> None:
+    """Refuse a labelled transcript of two named people neither of whom is the manager or the
+    report given: "Alice" and "Bob" for --manager Claire --report Julien is a wrong file or a
+    wrong name, and guessing from what was said would file Bob's words under Claire's name."""
+    speakers = transcript.speakers
+    if len(speakers) != 2 or any(_PLACEHOLDER.fullmatch(s.strip()) for s in speakers):
+        return
+    if any(name_matches(s, who) for s in speakers for who in (manager, report)):
+        return
+    raise InputError(
+        f"neither the manager {manager!r} nor the report {report!r} is a speaker of the "
+        f"transcript ({', '.join(speakers)})",
+        f"give their names as the transcript spells them (e.g. --manager {speakers[0]!r} "
+        f"--report {speakers[1]!r}), or check that this is the right file")
+
+
 def decide_roles(transcript: Transcript, manager: str, report: str) -> RoleDecision:
-    """Labels that are the names first, then names said in the conversation, else nothing."""
+    """Labels that are the names first, then names said in the conversation, else nothing.
+    Two named speakers who are neither person are refused (`check_names_given`)."""
     by_label = infer_roles(transcript.speakers, manager, report)
     if by_label:
         return RoleDecision(by_label, "labels")
+    check_names_given(transcript, manager, report)
     return roles_from_names(transcript, manager, report) or RoleDecision({})
 
 

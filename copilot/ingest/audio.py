@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.errors import InputError, UnsupportedFormat
+from copilot.ingest.truncation import PROBE_OPTIONS, looks_cut, readable_end, riff_seconds
 from copilot.settings import defaults
 
 log = logging.getLogger(__name__)
@@ -134,11 +135,23 @@ def load_audio(path: Path | str, *, max_seconds: float | None = None) -> AudioIn
 
 def probe_audio(path: Path | str, *, max_seconds: float | None = None) -> float | None:
     """The checks `load_audio` makes before decoding (a media file with an audio track, a
-    supported rate, not too long), in milliseconds: the API answers a bad upload at once
-    instead of failing its job later. Returns the declared duration, if any."""
-    container, _stream, declared = _open_checked(Path(path), _limit(max_seconds))
-    container.close()
+    supported rate, not too long, not cut short), in milliseconds: the API and the CLI answer
+    a bad file at once instead of failing its job later. Returns the declared duration."""
+    path = Path(path)
+    container, stream, declared = _open_checked(path, _limit(max_seconds), PROBE_OPTIONS)
+    with container:
+        # Seeking moves the container: only the probe's own one (load_audio opens its own).
+        end = readable_end(container, stream, declared) if declared else None
+    if declared and end is not None and looks_cut(declared, end):
+        raise _truncated(path.name, end, declared)
     return declared
+
+
+def _truncated(name: str, held: float, declared: float) -> InputError:
+    # 0 s: the seek to the declared end fell past the end of the file; the length is unknown.
+    held_text = f"holds {_hms(held)} of" if held > 0 else "stops well before"
+    return InputError(f"{name} looks truncated or corrupt: it {held_text} the "
+                      f"{_hms(declared)} its header declares", "Copy or export the file again")
 
 
 def _limit(max_seconds: float | None) -> float:
@@ -146,7 +159,7 @@ def _limit(max_seconds: float | None) -> float:
     return defaults().audio.max_audio_seconds if max_seconds is None else max_seconds
 
 
-def _open_checked(path: Path, max_seconds: float):
+def _open_checked(path: Path, max_seconds: float, options: dict | None = None):
     """Open `path` with PyAV and check it from its headers: (container, audio stream,
     declared seconds). The caller closes the container."""
     import av  # PyAV comes with faster-whisper; imported here so text-only use never loads it
@@ -157,7 +170,8 @@ def _open_checked(path: Path, max_seconds: float):
     if path.stat().st_size == 0:
         raise InputError(f"{name} is empty (0 bytes)", "Record or export the meeting again")
     try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
+        container = av.open(str(path), mode="r", metadata_errors="ignore",
+                            options=options or {})
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
         if looks_like_media(path):
             # Right header, unreadable body: a copy cut short (an m4a or ogg whose index or
@@ -184,11 +198,16 @@ def _open_checked(path: Path, max_seconds: float):
                 _CONVERT_HINT,
             )
         declared = _declared_seconds(container, stream)
+        riff = riff_seconds(path)
+        if riff is not None:  # FFmpeg clamps a cut WAV's length to its bytes: the header tells
+            declared = riff[0]
         if declared is not None and declared > max_seconds:
             raise InputError(
                 f"{name} lasts {_hms(declared)}, longer than the {_hms(max_seconds)} limit",
                 "Cut the recording into parts or raise COPILOT_MAX_AUDIO_SECONDS",
             )
+        if riff is not None and looks_cut(*riff):
+            raise _truncated(name, riff[1], riff[0])
     except BaseException:
         container.close()
         raise

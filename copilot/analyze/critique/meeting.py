@@ -11,6 +11,7 @@ from copilot.analyze.critique.questions import open_question_warning, question_w
 from copilot.analyze.critique.talk import (
     manager_dominated_talk,
     no_speakers_warning,
+    not_one_on_one_warning,
     opening_warning,
     roles_unknown_warning,
 )
@@ -38,6 +39,7 @@ def critique(
         found.append(no_speakers_warning())
     elif talk is not None and talk.manager_share is None:
         found.append(roles_unknown_warning(transcript, manager, report))
+    found.append(not_one_on_one_warning(transcript))
     roles_known = talk is not None and talk.manager_share is not None
     if roles_known:
         found.append(manager_dominated_talk(transcript, talk, settings, manager))

@@ -9,6 +9,7 @@ listening ratio (the report's share, `copilot.analyze.talk.listening_ratio`) wit
 
 from __future__ import annotations
 
+from copilot.analyze.critique.quoting import quote
 from copilot.models import Talk, Transcript, Warning, WarningCode
 from copilot.settings import Settings
 from copilot.text import count_words
@@ -48,6 +49,27 @@ def roles_unknown_warning(transcript: Transcript, manager: str, report: str) -> 
         suggestion="Say which speaker is the manager: `copilot meetings assign-roles <meeting "
         "id> --manager SPEAKER_00` (or POST /v1/meetings/{id}/roles); for recordings, "
         "--manager-voice enrols the manager's voice for next time.",
+    )
+
+
+def not_one_on_one_warning(transcript: Transcript) -> Warning | None:
+    """More than two voices: the talk figures of a 1:1 do not describe a group meeting. Quotes
+    the first words of each extra speaker (those without a role; the third and later ones when
+    no role is known) so the user can tell a misdiarized voice from a real third person."""
+    speakers = transcript.speakers
+    if len(speakers) <= 2:
+        return None
+    with_role = {u.speaker for u in transcript.utterances if u.role is not None}
+    extra = [s for s in speakers if s not in with_role] if with_role else speakers[2:]
+    firsts = [next(u for u in transcript.utterances if u.speaker == s) for s in extra]
+    quotes = "; ".join(f"{u.speaker}: {quote(u.text, 60)}" for u in firsts)
+    return Warning(
+        code=WarningCode.NOT_ONE_ON_ONE,
+        message=f"{len(speakers)} people speak in this 1:1, not two; the talk figures and the "
+        f"critique assume two. Others: {quotes}",
+        evidence=[u.id for u in firsts],
+        suggestion="Check the speaker labels (a voice split in two?) or analyse group meetings "
+        "apart: they are not 1:1s.",
     )
 
 
