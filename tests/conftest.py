@@ -38,6 +38,13 @@ def copilot_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def light_store(copilot_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's vectors without a model (hash embedder, in-memory index)."""
+    monkeypatch.setenv("COPILOT_EMBEDDER", "hash")
+    monkeypatch.setenv("COPILOT_VECTOR_STORE", "memory")
+
+
+@pytest.fixture
 def settings(copilot_env: Path) -> Settings:
     return get_settings()
 

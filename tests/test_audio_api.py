@@ -31,10 +31,8 @@ TURNS = [(0.5, 3.5, "Bonjour, comment va le projet ?"),
          (8.5, 11.0, "Parfait, merci.")]
 
 
-@pytest.fixture(autouse=True)
-def light_store(copilot_env, monkeypatch):
-    monkeypatch.setenv("COPILOT_EMBEDDER", "hash")
-    monkeypatch.setenv("COPILOT_VECTOR_STORE", "memory")
+# The store's vectors without a model: see the `light_store` fixture in conftest.
+pytestmark = pytest.mark.usefixtures("light_store")
 
 
 def wav(seconds=12.0, spans=((0.5, 3.5, 220.0), (4.0, 8.0, 440.0), (8.5, 11.0, 220.0))) -> bytes:

@@ -48,11 +48,8 @@ TURNS = [(0.5, 3.5, "Bonjour, comment va le projet ?"),
          (8.5, 11.0, "Parfait, merci beaucoup.")]
 
 
-@pytest.fixture(autouse=True)
-def light_store(copilot_env, monkeypatch):
-    """The store's vectors without a model (hash embedder, in-memory index)."""
-    monkeypatch.setenv("COPILOT_EMBEDDER", "hash")
-    monkeypatch.setenv("COPILOT_VECTOR_STORE", "memory")
+# The store's vectors without a model: see the `light_store` fixture in conftest.
+pytestmark = pytest.mark.usefixtures("light_store")
 
 
 def engines(turns=TURNS, *, encoder=True):
