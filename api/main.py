@@ -17,7 +17,7 @@ from api import errors
 from api.deps import open_store
 from api.middleware import HostCheck, OriginCheck, RequestLog
 from api.routes import audio as audio_routes
-from api.routes import coaching, commitments, health, meetings, people, search
+from api.routes import coaching, commitments, docs, health, meetings, people, search
 from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
         description="Transcripts and notes of one-to-ones in; facts, feedback, next steps, "
         "coaching and the next agenda out. Errors are `{\"error\": {code, message, hint}}`.",
         lifespan=lifespan,
+        docs_url=None,  # api.routes.docs serves the page with bundled assets, not a CDN's
+        redoc_url=None,  # ReDoc ships no offline bundle on PyPI: Swagger UI only
     )
     app.state.settings = settings or get_settings()
     app.state.extractor = extractor
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     errors.install(app)
     _install_boundary(app, app.state.settings)
     app.include_router(health.router)  # unversioned: probes must not change with the API
+    docs.install(app)
     for module in (meetings, people, search, commitments, coaching, audio_routes):
         app.include_router(module.router, prefix="/v1")
     return app

@@ -257,3 +257,20 @@ def test_cli_analyze_refuses_an_invisible_manager(capsys, tmp_path):
     code, out, err = cli(capsys, "analyze", str(path), "--manager", "Cla\u200bire",
                          "--report", "Julien")
     assert code == 2 and out == "" and "invisible" in err and "U+200B" in err
+
+
+def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn():
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app()) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200 and "swagger-ui" in page.text
+        assert "cdn." not in page.text and "https://" not in page.text.replace(
+            "https://swagger.io", "")
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+            assert f"/docs/assets/{asset}" in page.text
+            got = client.get(f"/docs/assets/{asset}")
+            assert got.status_code == 200 and len(got.content) > 10_000
+        assert client.get("/openapi.json").json()["info"]["title"] == "1:1 copilot"
