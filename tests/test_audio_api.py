@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 from fastapi.testclient import TestClient
+from jobs_polling import wait
 
 from api.main import create_app
 from copilot.analyze.base import FakeExtractor
@@ -70,16 +70,6 @@ def post_audio(client, data=None, name="walk.wav", **fields):
     if "voice" in fields:
         files["manager_voice"] = ("claire.wav", fields.pop("voice"), "audio/wav")
     return client.post("/v1/meetings", files=files, data={**WHO, **fields})
-
-
-def wait(client, url, timeout=30.0) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        body = client.get(url).json()
-        if body["stage"] in ("done", "failed"):
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"job still {body}")
 
 
 def test_audio_upload_is_a_job_polled_to_a_stored_meeting(client, copilot_env):

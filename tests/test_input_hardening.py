@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import json
 import struct
-import time
 
 import av
 import numpy as np
 import pytest
 import soundfile
 from fastapi.testclient import TestClient
+from jobs_polling import wait
 
 from api.main import create_app
 from copilot.analyze.base import FakeExtractor
@@ -158,16 +158,6 @@ def test_the_cli_refuses_a_cut_recording_before_any_transcription(capsys, tmp_pa
 
 
 # -------------------------------------------------------------- silent recordings
-
-def wait(client, url, timeout=30.0) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        body = client.get(url).json()
-        if body["stage"] in ("done", "failed"):
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"job still {body}")
-
 
 def test_a_silent_recording_fails_its_job_and_stores_nothing(client, copilot_env):
     quiet = wav_bytes(np.zeros(5 * RATE, np.float32))
