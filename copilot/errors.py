@@ -83,3 +83,27 @@ class EngineError(CopilotError):
 class StoreError(CopilotError):
     status_code = 503
     code = "store_error"
+
+
+class AuthError(CopilotError):
+    """No valid credentials: no token, an unknown, expired or revoked one, a bad password."""
+
+    status_code = 401
+    code = "unauthenticated"
+
+
+class Forbidden(CopilotError):
+    """The caller may see the object but not do this to it (an object they may not see at all
+    is a NotFoundError: its existence must not leak)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class RateLimited(CopilotError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, hint: str | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(message, hint)
+        self.retry_after = retry_after

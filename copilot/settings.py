@@ -276,6 +276,32 @@ class ServerSettings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
         return [origin.rstrip("/") for origin in value]
 
+    # Accounts (api/auth.py, copilot/accounts.py)
+    session_hours: int = Field(default=12, ge=1, le=24 * 90, description="A browser session "
+                               "(the login cookie) lasts this long.")
+    secure_cookies: bool = Field(default=False, description="Mark the session cookie Secure "
+                                 "even when the request did not arrive over HTTPS (set it "
+                                 "behind a TLS-terminating proxy that does not say so).")
+    login_attempts: int = Field(default=5, ge=1, le=100, description="Failed passwords in a "
+                                "row before an account is locked for COPILOT_LOGIN_LOCK_MINUTES.")
+    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60,
+                                    description="How long a locked account stays locked.")
+    login_rate: str = Field(default="10/minute", description="Login attempts allowed per "
+                            "client address (a `limits` rate: N/second|minute|hour|day).")
+    upload_rate: str = Field(default="30/minute", description="Meetings and recordings a "
+                             "user may post (same syntax).")
+
+    @field_validator("login_rate", "upload_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate like 10/minute") from exc
+        return value
+
 
 class Settings(BaseSettings):
     """Everything configurable; the subsystems' settings are its groups."""

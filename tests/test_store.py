@@ -38,8 +38,9 @@ def test_open_creates_home_database_and_schema(copilot_env, settings):
     assert (copilot_env / "copilot.db").is_file()
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
                       "next_steps", "commitment_events", "signals", "topics",
-                      "voiceprints", "jobs"}  # 0003: audio
-    assert version == "0003"  # 0002: memory, 0003: audio
+                      "voiceprints", "jobs",  # 0003: audio
+                      "organisations", "users", "api_tokens", "sessions", "audit_log"}
+    assert version == "0004"  # 0002: memory, 0003: audio, 0004: accounts
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 

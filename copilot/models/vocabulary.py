@@ -114,3 +114,36 @@ class AgendaKind(StrEnum):
     RECURRING_BLOCKER = "recurring_blocker"
     NOT_COVERED = "not_covered"
     SUGGESTED_QUESTION = "suggested_question"
+
+
+class AccountRole(StrEnum):
+    """What an account may do besides its relationships (docs: README "Accounts and roles").
+
+    The role grants organisation-wide duties only; which 1:1s a user reads comes from the
+    relationships (the manager who led a meeting, the report it was shared with)."""
+
+    ADMIN = "admin"  # users, tokens, retention, the audit log; no transcript by virtue of it
+    HR = "hr"  # de-identified coaching figures and the legal calendar; never transcripts
+    MANAGER = "manager"  # records 1:1s with their people
+    REPORT = "report"  # reads what their manager shared, submits topics
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: `read` answers safe methods only."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class AuditAction(StrEnum):
+    """The verbs of the audit log."""
+
+    READ = "read"
+    CHANGE = "change"
+    CREATE = "create"
+    EXPORT = "export"
+    SHARE = "share"
+    ERASE = "erase"
+    DELETE = "delete"
+    LOGIN = "login"
+    RETENTION = "retention"

@@ -15,6 +15,7 @@ home from several processes at once is safe: migrations run under a file lock.
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -41,6 +42,7 @@ from copilot.memory.embeddings import Embedder, get_embedder
 from copilot.memory.store.records import utcnow
 from copilot.memory.store.tables import Person
 from copilot.memory.vectors import VectorStore, open_vector_store
+from copilot.models import Principal
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
@@ -127,9 +129,23 @@ def migrate(engine: Engine) -> None:
     cfg = Config()  # no alembic.ini: everything it would hold is set here
     # Doubled '%': Config values go through configparser interpolation.
     cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Batch migrations rebuild a table: with foreign keys on, dropping the old `people`
+            # would cascade into topics and voiceprints. The pragma is a no-op inside a
+            # transaction, so it goes to the driver before SQLAlchemy begins one.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StoreError("the database upgrade left dangling references",
+                                     "nothing was changed; please report this as a bug")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _migrate_safely(engine: Engine, database: str | None) -> None:
@@ -190,25 +206,34 @@ class StoreBase:
         self.engine = engine
         self.where = where
         self.settings = settings or get_settings()
+        # Who is acting: every query filters by it (copilot/memory/store/scope.py).
+        self.principal = Principal.local_owner()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Write transactions begin with BEGIN IMMEDIATE on SQLite (see the module docstring).
         self._write_sessions = sessionmaker(engine.execution_options(copilot_write=True),
                                             expire_on_commit=False)
         # Built on first use: listing meetings never loads a model or opens chromadb.
-        self._embedder = embedder
-        self._vectors = vectors
+        # One holder shared with the copies `acting_as` makes, so a model loads once.
+        self._lazy = {"embedder": embedder, "vectors": vectors}
+
+    def acting_as(self, principal: Principal) -> Self:
+        """This store seen by `principal`: the same engine, sessions, embedder and vectors
+        (a shallow copy, cheap per request); only the filter changes."""
+        scoped = copy.copy(self)
+        scoped.principal = principal
+        return scoped
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder(self.settings)
-        return self._embedder
+        if self._lazy["embedder"] is None:
+            self._lazy["embedder"] = get_embedder(self.settings)
+        return self._lazy["embedder"]
 
     @property
     def vectors(self) -> VectorStore:
-        if self._vectors is None:
-            self._vectors = open_vector_store(self.settings)
-        return self._vectors
+        if self._lazy["vectors"] is None:
+            self._lazy["vectors"] = open_vector_store(self.settings)
+        return self._lazy["vectors"]
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None,
@@ -282,11 +307,13 @@ class StoreBase:
         raise AssertionError("unreachable")
 
 
-def find_person(s: Session, name: str) -> Person | None:
-    return s.scalar(select(Person).where(Person.name_key == name_key(name)))
+def find_person(s: Session, name: str, org_id: int) -> Person | None:
+    """The person of that organisation whose name_key matches; no access check (see scope)."""
+    return s.scalar(select(Person).where(Person.org_id == org_id,
+                                         Person.name_key == name_key(name)))
 
 
-def upsert_person(s: Session, name: str) -> Person:
+def upsert_person(s: Session, name: str, org_id: int) -> Person:
     """Get or create the person whose name_key matches `name`, safe against other writers.
 
     INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL) instead of select-then-insert:
@@ -295,13 +322,15 @@ def upsert_person(s: Session, name: str) -> Person:
     so the rest of the save runs without racing anyone.
     """
     key = name_key(name)
-    row = {"name": " ".join(name.split()), "name_key": key, "created_at": utcnow()}
+    row = {"name": " ".join(name.split()), "name_key": key, "org_id": org_id,
+           "created_at": utcnow()}
     dialect = s.get_bind().dialect.name
     if dialect in _UPSERT:
         s.execute(_UPSERT[dialect](Person).values(**row).on_conflict_do_nothing(
-            index_elements=["name_key"]))
-        return s.scalars(select(Person).where(Person.name_key == key)).one()
-    found = s.scalar(select(Person).where(Person.name_key == key))
+            index_elements=["org_id", "name_key"]))
+        return s.scalars(select(Person).where(Person.org_id == org_id,
+                                              Person.name_key == key)).one()
+    found = find_person(s, name, org_id)
     if found is None:
         found = Person(**row)
         s.add(found)

@@ -13,9 +13,10 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from copilot.errors import InputError
+from copilot.errors import Forbidden, InputError
 from copilot.memory.store.base import StoreBase
 from copilot.memory.store.records import storable_id
+from copilot.memory.store.scope import Level, meetings_seen
 from copilot.memory.store.tables import CommitmentEventRow, Meeting, NextStepRow, Person
 from copilot.memory.store.upkeep import recompute_status
 from copilot.models import Commitment, CommitmentEvent
@@ -44,12 +45,13 @@ def _events(s: Session, ids: list[int]) -> dict[int, list[CommitmentEvent]]:
     return out
 
 
-def _query(*, person: str | None, report: str | None, manager: str | None, status: str,
+def _query(seen, *, person: str | None, report: str | None, manager: str | None, status: str,
            before: dt.date | None, ids: list[int] | None, include_superseded: bool):
     mgr, rep = aliased(Person), aliased(Person)
     q = (select(NextStepRow, Meeting.date, mgr.name, rep.name)
          .join(Meeting, NextStepRow.meeting_id == Meeting.id)
          .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id)
+         .where(seen)
          .order_by(Meeting.date, Meeting.created_at, NextStepRow.id))
     if person and person.strip():
         # Someone's commitments: those of their 1:1s as the report, and those they own.
@@ -93,8 +95,9 @@ class CommitmentStore(StoreBase):
         """Commitments, oldest meeting first. `person`: as report or owner's manager; `status`
         "all" for any; `before`: of meetings held strictly before; renewed ones only when
         `include_superseded`."""
-        q = _query(person=person, report=report, manager=manager, status=status, before=before,
-                   ids=ids, include_superseded=include_superseded)
+        q = _query(meetings_seen(self.principal), person=person, report=report,
+                   manager=manager, status=status, before=before, ids=ids,
+                   include_superseded=include_superseded)
         with self._session() as s:
             rows = s.execute(q).all()
             events = _events(s, [r.id for r, *_ in rows])
@@ -133,6 +136,14 @@ class CommitmentStore(StoreBase):
             row = s.get(NextStepRow, commitment_id)
             if row is None:
                 return False
+            if s.scalar(select(Meeting.id).where(
+                    Meeting.id == row.meeting_id,
+                    meetings_seen(self.principal, Level.LEAD))) is None:
+                if s.scalar(select(Meeting.id).where(
+                        Meeting.id == row.meeting_id, meetings_seen(self.principal))) is None:
+                    return False
+                raise Forbidden(f"commitment {commitment_id} is not yours to change",
+                                "the manager who led the meeting can change it")
             if row.status == _STATUS_AFTER[kind]:
                 raise InputError(f"commitment {commitment_id} is already {row.status}",
                                  "nothing to change")

@@ -50,7 +50,7 @@ class JobStore(StoreBase):
         with self._session(write=True) as s:
             row = JobRow(id=job_id, kind="audio", stage="queued", percent=0.0, upload=upload,
                          voice_upload=voice_upload, filename=filename, params=params,
-                         worker=worker_id(), attempts=0)
+                         worker=worker_id(), attempts=0, user_id=self.principal.user_id)
             s.add(row)
             s.flush()
             return _job(row)
@@ -58,7 +58,8 @@ class JobStore(StoreBase):
     def get_job(self, job_id: str) -> Job:
         with self._session() as s:
             row = s.get(JobRow, job_id)
-            if row is None:
+            if row is None or not (self.principal.is_owner
+                                   or row.user_id == self.principal.user_id):
                 raise NotFoundError(f"no job with id {job_id!r}", "use the job_id POST returned")
             return _job(row)
 

@@ -23,7 +23,9 @@ from copilot.memory import cues, index, lifecycle
 from copilot.memory.store.base import PEOPLE_HINT, find_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
 from copilot.memory.store.meetings import MeetingStore, delete_meeting_rows
+from copilot.memory.store.scope import person_to_change, seen_person
 from copilot.memory.store.tables import (
+    AuditRow,
     CommitmentEventRow,
     JobRow,
     Meeting,
@@ -37,6 +39,7 @@ from copilot.memory.store.tables import (
 from copilot.memory.store.upkeep import recompute_status, remove_uploads
 from copilot.memory.store.vector_log import purge_vector_log
 from copilot.models import ErasureReport
+from copilot.models.accounts import DEFAULT_ORG_ID
 from copilot.text import name_key
 
 KEPT_BY_DESIGN = [
@@ -61,7 +64,7 @@ def _counts(s: Session, ids: list[str], person_id: int) -> dict[str, int]:
     }
 
 
-def _erase_jobs(s: Session, ids: list[str], key: str) -> tuple[int, list[str]]:
+def _erase_jobs(s: Session, ids: list[str], key: str, org_id: int) -> tuple[int, list[str]]:
     """Delete the jobs of the erased meetings, and those whose parameters name the person
     (one that failed has no meeting); returns their uploads (paths relative to the home).
     Their rows would keep the file name and the names, and GET /v1/jobs/{id} would serve them."""
@@ -69,12 +72,21 @@ def _erase_jobs(s: Session, ids: list[str], key: str) -> tuple[int, list[str]]:
     gone: list[str] = []
     for row in s.scalars(select(JobRow)):
         named = {name_key(str(row.params.get(k) or "")) for k in ("manager", "report")}
-        if row.meeting_id in ids or row.id in ids or key in named:
+        same_org = (row.params.get("principal") or {}).get("org_id", DEFAULT_ORG_ID) == org_id
+        if row.meeting_id in ids or row.id in ids or (key in named and same_org):
             gone.append(row.id)
             uploads += [p for p in (row.upload, row.voice_upload) if p]
     if gone:
         s.execute(delete(JobRow).where(JobRow.id.in_(gone)))
     return len(gone), uploads
+
+
+def blank_audit(s: Session, person_id: int, ids: list[str]) -> int:
+    """What the audit log says about an erased person goes; the fact that someone did
+    something at that time stays (the log stays append-only in every other way)."""
+    about = or_(AuditRow.person_id == person_id, AuditRow.object_id.in_(ids))
+    return s.execute(update(AuditRow).where(about).values(
+        person_id=None, object_id=None, detail={"erased": True})).rowcount or 0
 
 
 class MaintenanceStore(MeetingStore):
@@ -83,14 +95,17 @@ class MaintenanceStore(MeetingStore):
     def erase_person(self, name: str) -> ErasureReport:
         """Delete the person and everything about them (module docstring); says what went."""
         with self._session(write=True) as s:
-            row = find_person(s, name)
-            if row is None:
+            row = find_person(s, name, self.principal.org_id)
+            if row is None or seen_person(s, self.principal, name) is None:
                 raise NotFoundError(f"nobody called {name.strip()!r} is stored", PEOPLE_HINT)
+            if row is not person_to_change(s, self.principal, name):
+                raise AssertionError("unreachable: the same row")  # Forbidden raised inside
             person = row.name
             ids = list(s.scalars(select(Meeting.id).where(
                 or_(Meeting.report_id == row.id, Meeting.manager_id == row.id))))
             removed = _counts(s, ids, row.id)
-            removed["jobs"], job_uploads = _erase_jobs(s, ids, row.name_key)
+            removed["jobs"], job_uploads = _erase_jobs(s, ids, row.name_key, row.org_id)
+            removed["audit_entries_blanked"] = blank_audit(s, row.id, ids)
             for meeting_id in ids:
                 delete_meeting_rows(s, meeting_id)
             s.execute(delete(TopicRow).where(TopicRow.person_id == row.id))

@@ -15,11 +15,12 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from copilot.errors import InputError, NotFoundError, StoreError
+from copilot.errors import Forbidden, InputError, NotFoundError, StoreError
 from copilot.memory import cues, index, lifecycle
 from copilot.memory.store.base import StoreBase, upsert_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
 from copilot.memory.store.records import HeldMeeting, OpenStep
+from copilot.memory.store.scope import Level, meetings_seen
 from copilot.memory.store.tables import (
     AnalysisRow,
     CommitmentEventRow,
@@ -83,6 +84,7 @@ class MeetingStore(StoreBase):
         try:
             with self._session(write=True) as s:
                 if replace:
+                    self._check_seen(s, analysis.id, Level.LEAD)
                     created = s.get(Meeting, analysis.id)
                     created = created.created_at if created is not None else None
                     delete_meeting_rows(s, analysis.id)
@@ -120,8 +122,8 @@ class MeetingStore(StoreBase):
         meeting = Meeting(
             id=analysis.id,
             date=analysis.date,
-            manager=upsert_person(s, analysis.manager),
-            report=upsert_person(s, analysis.report),
+            manager=self._own_person(s, analysis.manager),
+            report=upsert_person(s, analysis.report, self.principal.org_id),
             language=analysis.language,
             source=analysis.source,
             source_format=analysis.source_format,
@@ -148,18 +150,49 @@ class MeetingStore(StoreBase):
             [(g.id, g.text) for g in signals if g.kind != "area"], embed,
         )
 
+    def _own_person(self, s: Session, manager: str) -> Person:
+        """The meeting's manager: a user records only the 1:1s they lead themselves."""
+        row = upsert_person(s, manager, self.principal.org_id)
+        if not self.principal.is_owner and row.id != self.principal.person_id:
+            raise Forbidden(f"{manager!r} is not you: you can only record the 1:1s you lead",
+                            "leave `manager` out, or give your own name")
+        return row
+
+    def _check_seen(self, s: Session, meeting_id: str, level: Level) -> None:
+        """NotFoundError unless the principal sees the meeting at `level`; Forbidden when they
+        see it at a lower level (a report reading what the manager did not share)."""
+        seen = s.scalar(select(Meeting.id).where(
+            Meeting.id == meeting_id, meetings_seen(self.principal, level)))
+        if seen is not None:
+            return
+        lower = s.scalar(select(Meeting.id).where(
+            Meeting.id == meeting_id, meetings_seen(self.principal, Level.RECAP)))
+        if lower is None or level == Level.RECAP:
+            raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
+        raise Forbidden(f"meeting {meeting_id} is not yours to "
+                        f"{'change' if level == Level.LEAD else 'read in full'}",
+                        "ask the manager who led it")
+
+    def sees_meeting(self, meeting_id: str, level: Level = Level.RECAP) -> None:
+        """Raise NotFoundError / Forbidden unless the principal sees the meeting at `level`."""
+        with self._session() as s:
+            self._check_seen(s, meeting_id, level)
+
     def delete(self, meeting_id: str) -> None:
         """Delete a meeting everywhere: rows (utterances, analysis, commitments, signals), its
         vectors and uploaded files. What it had closed or covered opens again. People stay."""
         with self._session(write=True) as s:
+            self._check_seen(s, meeting_id, Level.LEAD)
             delete_meeting_rows(s, meeting_id)
             index.remove_meeting(self.vectors, self.embedder, meeting_id)
         remove_uploads(self.settings, meeting_id)
 
     # -- reading ---------------------------------------------------------------------------
 
-    def get(self, meeting_id: str) -> Analysis:
+    def get(self, meeting_id: str, level: Level = Level.LEAD) -> Analysis:
+        """The whole analysis (coaching included): the manager who led it, by default."""
         with self._session() as s:
+            self._check_seen(s, meeting_id, level)
             row = s.get(AnalysisRow, meeting_id)
             if row is None:
                 raise NotFoundError(f"no meeting with id {meeting_id!r}", _LIST_HINT)
@@ -189,6 +222,7 @@ class MeetingStore(StoreBase):
             select(Meeting, mgr.name, rep.name, steps)
             .join(mgr, Meeting.manager_id == mgr.id)
             .join(rep, Meeting.report_id == rep.id)
+            .where(meetings_seen(self.principal))
             .order_by(Meeting.date.desc(), Meeting.created_at.desc(), Meeting.id)
         )
         # An empty filter (`?report=`) means no filter, not "people with no name".
@@ -217,7 +251,7 @@ class MeetingStore(StoreBase):
             .join(rep, Meeting.report_id == rep.id)
             .where(rep.name_key == name_key(report))
             .where(NextStepRow.status == "open", NextStepRow.superseded_by.is_(None))
-            .where(Meeting.date < before)
+            .where(Meeting.date < before, meetings_seen(self.principal))
             .order_by(Meeting.date, Meeting.created_at, NextStepRow.id)
         )
         if manager and manager.strip():
@@ -236,7 +270,8 @@ class MeetingStore(StoreBase):
         rep = aliased(Person)
         q = (select(Meeting.id, Meeting.date, Meeting.language)
              .join(rep, Meeting.report_id == rep.id)
-             .where(rep.name_key == name_key(report), Meeting.date < before))
+             .where(rep.name_key == name_key(report), Meeting.date < before,
+                    meetings_seen(self.principal)))
         if manager and manager.strip():
             mgr = aliased(Person)
             q = q.join(mgr, Meeting.manager_id == mgr.id).where(mgr.name_key == name_key(manager))
@@ -244,13 +279,15 @@ class MeetingStore(StoreBase):
             rows = s.execute(q.order_by(Meeting.date.desc(), Meeting.created_at.desc())).all()
         return [HeldMeeting(*row) for row in rows]
 
-    def meeting_ids_of(self, person: str) -> list[str]:
-        """Every meeting `person` took part in (as report or manager), oldest first."""
+    def meeting_ids_of(self, person: str, level: Level = Level.LEAD) -> list[str]:
+        """Every meeting `person` took part in (as report or manager) that the principal sees
+        at `level`, oldest first."""
         key = name_key(person)
         mgr, rep = aliased(Person), aliased(Person)
         q = (select(Meeting.id).join(mgr, Meeting.manager_id == mgr.id)
              .join(rep, Meeting.report_id == rep.id)
-             .where((rep.name_key == key) | (mgr.name_key == key))
+             .where((rep.name_key == key) | (mgr.name_key == key),
+                    meetings_seen(self.principal, level))
              .order_by(Meeting.date, Meeting.created_at))
         with self._session() as s:
             return list(s.scalars(q))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from copilot.memory.store.base import StoreBase
 from copilot.memory.store.records import UtteranceHit
+from copilot.memory.store.scope import Level, meetings_seen
 from copilot.memory.store.tables import Meeting, Person, UtteranceRow
 from copilot.text import name_key
 
@@ -23,7 +24,8 @@ class SearchStore(StoreBase):
         mgr, rep = aliased(Person), aliased(Person)
         q = (select(UtteranceRow.meeting_id, UtteranceRow.idx)
              .join(Meeting, UtteranceRow.meeting_id == Meeting.id)
-             .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id))
+             .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id)
+             .where(meetings_seen(self.principal, Level.TRANSCRIPT)))
         if person:
             key = name_key(person)
             q = q.where(or_(rep.name_key == key, mgr.name_key == key))
@@ -42,7 +44,8 @@ class SearchStore(StoreBase):
         q = (select(UtteranceRow, Meeting.date, mgr.name, rep.name)
              .join(Meeting, UtteranceRow.meeting_id == Meeting.id)
              .join(mgr, Meeting.manager_id == mgr.id).join(rep, Meeting.report_id == rep.id)
-             .where(tuple_(UtteranceRow.meeting_id, UtteranceRow.idx).in_(keys)))
+             .where(tuple_(UtteranceRow.meeting_id, UtteranceRow.idx).in_(keys),
+                    meetings_seen(self.principal, Level.TRANSCRIPT)))
         with self._session() as s:
             rows = s.execute(q).all()
         return {(u.meeting_id, u.idx): UtteranceHit(

@@ -2,7 +2,7 @@
 
 Every table lives here, so `Base.metadata` holds all that the migrations create (the store test
 compares the two): meetings and what is tracked across them, then the audio tables
-(voiceprints, background jobs).
+(voiceprints, background jobs), then accounts.
 
 The full `Analysis` is kept as JSON in `analyses.body` so a meeting reads back exactly as it was
 produced; `utterances` and `next_steps` copy the parts that are queried across meetings (the
@@ -16,6 +16,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -36,11 +37,14 @@ class Base(DeclarativeBase):
 
 class Person(Base):
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("org_id", "name_key", name="uq_people_org_name_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The first spelling we saw; later spellings ("JULIEN", "julien") match it by name_key.
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(String(200))
+    # 0004: names are unique per organisation; two tenants may each have a "Julien".
+    org_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Person record (0002). manager_id has no FK constraint: adding one to an existing SQLite
     # table means copying `people`, which meetings reference; erasure clears it by hand.
@@ -66,6 +70,10 @@ class Meeting(Base):
     # Kept as a column so listing meetings never has to parse every JSON body.
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # 0004: what the manager shares with the report, and their private notes.
+    share_recap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    share_transcript: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    private_notes: Mapped[str | None] = mapped_column(Text)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     report: Mapped[Person] = relationship(foreign_keys=[report_id])
@@ -226,7 +234,81 @@ class JobRow(Base):
     filename: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict] = mapped_column(JSON)  # manager, report, date, lang, engine
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid running it
+    # 0004: who uploaded it (None: the local owner); only they read its status.
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+# Accounts (0004): organisations, users, API tokens, browser sessions and the audit log.
+# Secrets are never stored: passwords as argon2id hashes, tokens and session ids as SHA-256
+# digests (they are random 256-bit values, so a fast hash is enough).
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    recordings_days: Mapped[int | None] = mapped_column(Integer)
+    transcripts_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Append-only: the store inserts and never updates, except erasure, which blanks what an
+    entry says about the erased person and keeps the fact that something happened."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    org_id: Mapped[int] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(16))
+    object_kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON)

@@ -6,10 +6,12 @@ import datetime as dt
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from copilot.memory import index
-from copilot.memory.store.base import StoreBase, find_person, upsert_person
+from copilot.memory.store.base import StoreBase
 from copilot.memory.store.records import SignalRecord, storable_id
+from copilot.memory.store.scope import meetings_seen, people_seen, person_to_change, seen_person
 from copilot.memory.store.tables import Meeting, Person, SignalRow, TopicRow
 from copilot.models import Topic
 
@@ -34,12 +36,18 @@ def _topic(row: TopicRow, person: str) -> Topic:
 class TopicStore(StoreBase):
     """Submitted topics, and the signals (blockers, deferred topics, areas) of meetings."""
 
+    def _topic_owner(self, s: Session, person: str) -> Person:
+        """Whose agenda gets the topic: the report themselves, or a person the principal
+        manages (created for the owner and for managers, like a first meeting would)."""
+        seen = seen_person(s, self.principal, person)
+        return seen if seen is not None else person_to_change(s, self.principal, person)
+
     def add_topic(self, person: str, text: str, *, submitted_by: str | None,
                   submitted_on: dt.date, vector: np.ndarray) -> Topic:
         """Store a topic for `person` and index its vector (`vector`: one row, computed
         before, so that a model error saves nothing)."""
         with self._session(write=True) as s:
-            owner = upsert_person(s, person)
+            owner = self._topic_owner(s, person)
             row = TopicRow(person_id=owner.id, text=text, submitted_by=submitted_by,
                            submitted_on=submitted_on, status="open")
             s.add(row)
@@ -54,7 +62,7 @@ class TopicStore(StoreBase):
         """`person`'s topics (status None or "all": any), oldest first; `submitted_until`:
         only those submitted on or before that day."""
         with self._session() as s:
-            owner = find_person(s, person)
+            owner = seen_person(s, self.principal, person)
             if owner is None:
                 return []
             q = select(TopicRow).where(TopicRow.person_id == owner.id)
@@ -71,7 +79,8 @@ class TopicStore(StoreBase):
             return None
         with self._session(write=True) as s:
             row = s.get(TopicRow, topic_id)
-            if row is None:
+            if row is None or s.scalar(select(Person.id).where(
+                    Person.id == row.person_id, people_seen(self.principal))) is None:
                 return None
             row.status = "dropped"
             owner = s.get(Person, row.person_id)
@@ -82,7 +91,9 @@ class TopicStore(StoreBase):
         """The signals of one kind raised in these meetings, in the order they were saved."""
         if not meeting_ids:
             return []
-        q = select(*_SIGNAL).where(SignalRow.meeting_id.in_(meeting_ids), SignalRow.kind == kind)
+        q = (select(*_SIGNAL).join(Meeting, SignalRow.meeting_id == Meeting.id)
+             .where(SignalRow.meeting_id.in_(meeting_ids), SignalRow.kind == kind,
+                    meetings_seen(self.principal)))
         if status is not None:
             q = q.where(SignalRow.status == status)
         with self._session() as s:
@@ -96,6 +107,6 @@ class TopicStore(StoreBase):
             row = s.execute(
                 select(*_SIGNAL).join(Meeting, SignalRow.meeting_id == Meeting.id)
                 .where(SignalRow.meeting_id.in_(meeting_ids), SignalRow.kind == kind,
-                       SignalRow.label == label)
+                       SignalRow.label == label, meetings_seen(self.principal))
                 .order_by(Meeting.date.desc(), SignalRow.id.desc()).limit(1)).first()
             return _signal(row) if row is not None else None

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from copilot.errors import NotFoundError
 from copilot.ingest.voiceprint import Voiceprint
-from copilot.memory.store.base import StoreBase, upsert_person
+from copilot.memory.store.base import StoreBase
 from copilot.memory.store.records import utcnow
+from copilot.memory.store.scope import people_seen, person_to_change, seen_person
 from copilot.memory.store.tables import Person, VoiceprintRow
 from copilot.models import VoiceprintInfo
 from copilot.text import name_key
@@ -26,7 +27,10 @@ class VoiceprintStore(StoreBase):
                         source: str | None = None) -> None:
         """Store (or replace) `person`'s voiceprint for its encoder."""
         with self._session(write=True) as s:
-            owner = upsert_person(s, person)
+            owner = seen_person(s, self.principal, person)
+            if owner is None or owner.id != self.principal.person_id:
+                # Their own voice, or the voice of someone they manage.
+                owner = person_to_change(s, self.principal, person)
             row = s.scalar(select(VoiceprintRow).where(
                 VoiceprintRow.person_id == owner.id, VoiceprintRow.encoder == voiceprint.encoder))
             if row is None:
@@ -40,7 +44,8 @@ class VoiceprintStore(StoreBase):
     def load_voiceprint(self, person: str, encoder: str | None = None) -> Voiceprint | None:
         """`person`'s voiceprint (the newest, or the one made by `encoder`), or None."""
         query = (select(VoiceprintRow).join(Person, VoiceprintRow.person_id == Person.id)
-                 .where(Person.name_key == name_key(person))
+                 .where(Person.org_id == self.principal.org_id,
+                        Person.name_key == name_key(person), people_seen(self.principal))
                  .order_by(VoiceprintRow.updated_at.desc(), VoiceprintRow.id.desc()))
         if encoder is not None:
             query = query.where(VoiceprintRow.encoder == encoder)
@@ -56,7 +61,9 @@ class VoiceprintStore(StoreBase):
         with self._session(write=True) as s:
             rows = s.scalars(select(VoiceprintRow)
                              .join(Person, VoiceprintRow.person_id == Person.id)
-                             .where(Person.name_key == name_key(person))).all()
+                             .where(Person.org_id == self.principal.org_id,
+                                    Person.name_key == name_key(person),
+                                    people_seen(self.principal))).all()
             if not rows:
                 raise NotFoundError(f"no voiceprint is stored for {person!r}",
                                     "enrol one with `copilot analyze REC --manager-voice FILE`")
@@ -70,6 +77,7 @@ class VoiceprintStore(StoreBase):
             rows = s.execute(select(Person.name, VoiceprintRow.encoder, VoiceprintRow.seconds,
                                     VoiceprintRow.updated_at)
                              .join(Person, VoiceprintRow.person_id == Person.id)
+                             .where(people_seen(self.principal))
                              .order_by(Person.name_key)).all()
         return [VoiceprintInfo(person=n, encoder=e, seconds=sec, updated_at=u)
                 for n, e, sec, u in rows]
