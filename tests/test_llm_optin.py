@@ -82,23 +82,23 @@ def test_the_request_engines_setting_enables_a_choice(monkeypatch):
 
 
 # -- an LLM endpoint off this machine ----------------------------------------------------------
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/v1", "http://127.3.2.1:1/v1",
-                                 "http://[::1]:8000/v1", "http://localhost:11434/v1",
-                                 "http://LOCALHOST:11434/v1"])
-def test_a_loopback_endpoint_needs_no_opt_in(url):
-    assert build_chat(get_settings(engine="llm", llm={"base_url": url})) is not None
+LOOPBACK = ["http://127.0.0.1:8080/v1", "http://127.3.2.1:1/v1", "http://[::1]:8000/v1",
+            "http://localhost:11434/v1", "http://LOCALHOST:11434/v1"]
+REMOTE = ["https://api.mistral.ai/v1", "http://192.168.1.20:8000/v1", "http://gpu-box:8000/v1",
+          "http://ollama.localhost:11434/v1", "http://0.0.0.0:8080/v1",
+          "http://[::ffff:8.8.8.8]/v1"]
 
 
-@pytest.mark.parametrize("url", ["https://api.mistral.ai/v1", "http://192.168.1.20:8000/v1",
-                                 "http://gpu-box:8000/v1", "http://ollama.localhost:11434/v1",
-                                 "http://0.0.0.0:8080/v1", "http://[::ffff:8.8.8.8]/v1"])
-def test_a_remote_endpoint_needs_the_opt_in(url):
-    with pytest.raises(RemoteNotAllowed) as err:
-        build_chat(get_settings(engine="llm", llm={"base_url": url, "api_key": "k"}))
-    assert err.value.message.startswith(f"the LLM endpoint {url} is not on this machine")
-    assert "COPILOT_LLM_ALLOW_REMOTE" in err.value.hint and "\n" not in err.value.one_line()
-    build_chat(get_settings(engine="llm", llm={"base_url": url, "api_key": "k",
-                                               "allow_remote": True}))
+def test_only_a_loopback_endpoint_is_used_without_the_opt_in():
+    for url in LOOPBACK:
+        assert build_chat(get_settings(engine="llm", llm={"base_url": url})) is not None
+    for url in REMOTE:
+        with pytest.raises(RemoteNotAllowed) as err:
+            build_chat(get_settings(engine="llm", llm={"base_url": url, "api_key": "k"}))
+        assert err.value.message.startswith(f"the LLM endpoint {url} is not on this machine")
+        assert "COPILOT_LLM_ALLOW_REMOTE" in err.value.hint and "\n" not in err.value.one_line()
+        build_chat(get_settings(engine="llm", llm={"base_url": url, "api_key": "k",
+                                                   "allow_remote": True}))
 
 
 def test_an_sdk_key_in_the_environment_is_not_consent_to_call_openai(monkeypatch):
