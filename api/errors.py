@@ -1,8 +1,8 @@
 """One place that turns errors into HTTP responses, all shaped `{"error": {code, message, hint}}`.
 
-`CopilotError` subclasses carry their own status (400 input, 404 not found, 415 unsupported,
-502 engine, 503 store...); request validation is 422; anything else is a 500 that hides the
-internals (the server log has the traceback).
+`CopilotError` subclasses carry their own status (400 input, 403 not enabled, 404 not found,
+415 unsupported, 502 engine, 503 configuration or store...); request validation is 422;
+anything else is a 500 that hides the internals (the server log has the traceback).
 """
 
 from __future__ import annotations

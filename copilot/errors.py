@@ -8,7 +8,11 @@
     │   ├── NoSpeech             a recording in which nothing was said: not saved -> HTTP 422
     │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
-    ├── ConfigError              settings that cannot work (bad path, missing model) -> HTTP 500
+    ├── ConfigError              settings that cannot work (bad path, missing model, missing
+    │   │                        API key) -> HTTP 503: the server's fault, not the request's
+    │   └── RemoteNotAllowed     an LLM endpoint off this machine without the opt-in -> 503
+    ├── NotEnabled               a choice this server does not allow its requests -> HTTP 403
+    │   └── EngineNotEnabled     an `engine` beyond COPILOT_ENGINE and COPILOT_REQUEST_ENGINES
     ├── EngineError              an engine (NLP model, transcriber, LLM) failed -> HTTP 502
     └── StoreError               the database could not be read or written -> HTTP 503
 
@@ -71,8 +75,23 @@ class NotFoundError(CopilotError):
 
 
 class ConfigError(CopilotError):
-    status_code = 500
+    # 503, not 500: nothing is wrong with the request and nothing crashed; the server is
+    # unusable until its operator fixes a setting (the message and hint say which).
+    status_code = 503
     code = "config_error"
+
+
+class RemoteNotAllowed(ConfigError):
+    code = "remote_llm_not_allowed"
+
+
+class NotEnabled(CopilotError):
+    status_code = 403
+    code = "not_enabled"
+
+
+class EngineNotEnabled(NotEnabled):
+    code = "engine_not_enabled"
 
 
 class EngineError(CopilotError):

@@ -6,7 +6,9 @@ again, its id and the roles set by hand. Building one runs the cheap checks (two
 people, a real date), so a typo fails before any model loads.
 
 `with_engine` is the one place an engine chosen per request (CLI `--engine`, API `engine`,
-a job's parameters, a stored meeting's engine) replaces the configured one.
+a job's parameters, a stored meeting's engine) replaces the configured one;
+`check_request_engine` is the one place a server decides whether a request may choose it
+(the CLI's user owns the settings and chooses freely).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from copilot.errors import EngineNotEnabled
 from copilot.models import Engine, LanguageChoice, Role
 from copilot.settings import Settings
 from copilot.validate import check_people, parse_date
@@ -27,6 +30,18 @@ def with_engine(settings: Settings, engine: str | None) -> Settings:
     if engine is None or engine == settings.engine:
         return settings
     return settings.model_copy(update={"engine": engine})
+
+
+def check_request_engine(settings: Settings, engine: str | None) -> None:
+    """Refuse (403) an engine a server's request chose that is neither COPILOT_ENGINE nor in
+    COPILOT_REQUEST_ENGINES: choosing llm sends the transcript to the LLM endpoint, which is
+    the operator's decision, not that of whoever reaches the API."""
+    if engine is None or engine == settings.engine or engine in settings.server.request_engines:
+        return
+    allowed = ", ".join(dict.fromkeys([settings.engine, *settings.server.request_engines]))
+    raise EngineNotEnabled(
+        f"this server does not let a request choose the {engine} engine (allowed: {allowed})",
+        f"leave `engine` out, or have the operator add {engine} to COPILOT_REQUEST_ENGINES")
 
 
 class MeetingRequest(BaseModel):

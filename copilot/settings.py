@@ -7,7 +7,8 @@ each read from the same flat `COPILOT_*` names the README lists (the LLM engine'
     settings.critique   per-meeting checks        settings.coaching  the report across meetings
     settings.memory     vectors, commitments,     settings.llm       the LLM engine
                         agenda, legal calendar    settings.audio     transcription, diarization
-    settings.server     the HTTP API's boundary: allowed Host names, CORS origins
+    settings.server     the HTTP API's boundary: allowed Host names, CORS origins, the
+                        engines a request may choose
 """
 
 from __future__ import annotations
@@ -153,6 +154,11 @@ class LLMSettings(BaseSettings):
     strict: bool = False
     fallback: bool = Field(
         default=False, description="On an LLM failure, use the rules engine (with a warning).")
+    # A transcript is the most sensitive thing this holds: an OPENAI_API_KEY left in a shell
+    # must not be enough to send it off the machine (copilot/analyze/llm/client.py checks).
+    allow_remote: bool = Field(
+        default=False, description="Allow an LLM endpoint off this machine (anything but "
+        "127.0.0.0/8, ::1, localhost), including OpenAI's API when base_url is unset.")
     redact: Literal["off", "remote", "always"] = Field(
         default="off", description="Replace names, e-mails and phone numbers before calling "
         "the LLM: never, only for endpoints off this machine, or always; restored after.")
@@ -244,8 +250,8 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
 class ServerSettings(BaseSettings):
-    """The HTTP API's boundary (api/middleware.py): which Host names it answers and which
-    browser origins may call it."""
+    """The HTTP API's boundary (api/middleware.py): which Host names it answers, which
+    browser origins may call it, and which engines a request may choose (copilot.request)."""
 
     model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
 
@@ -257,8 +263,14 @@ class ServerSettings(BaseSettings):
         default_factory=list, description="Browser origins allowed to call the API "
         "(e.g. https://copilot.example.com), comma-separated; empty = no CORS headers, and "
         "POST/PATCH/DELETE from a foreign Origin get 403.")
+    # Whoever can reach the API must not pick the LLM engine (and so send a transcript to
+    # the LLM endpoint, or spend its quota) unless the server says so: copilot.request.
+    request_engines: Annotated[list[Engine], NoDecode] = Field(
+        default_factory=list, description="Engines an API request may choose besides "
+        "COPILOT_ENGINE (`engine` field), comma-separated, e.g. rules,llm; empty = only "
+        "COPILOT_ENGINE. Any other choice gets 403 engine_not_enabled.")
 
-    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @field_validator("allowed_hosts", "cors_origins", "request_engines", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         return _comma_list(value)

@@ -150,7 +150,7 @@ def test_a_missing_key_is_a_clear_config_error():
 def test_azure_is_built_from_the_same_settings():
     s = get_settings(engine="llm", llm={"provider": "azure", "model": "my-deployment",
                                         "base_url": "https://acme.openai.azure.com",
-                                        "api_key": "k"})
+                                        "api_key": "k", "allow_remote": True})
     chat = build_chat(s)
     assert type(chat).__name__ == "AzureChatOpenAI" and chat.deployment_name == "my-deployment"
 
@@ -272,6 +272,7 @@ def test_api_engine_field_with_a_scripted_endpoint(monkeypatch):
     fake = FakeEndpoint([reply(summary="Julien envoie le plan.", next_steps=[
         step("Julien", "envoyer le plan", [1, 2], "vendredi")])])
     engine = LLMExtractor(fake.chat(), LLMOptions(ner=False))
+    monkeypatch.setenv("COPILOT_REQUEST_ENGINES", "llm")  # COPILOT_ENGINE stays rules
     with TestClient(create_app(get_settings(), extractor=engine)) as client:
         r = client.post("/v1/meetings", json={
             "transcript": "Claire: Tu m'envoies le plan ?\nJulien: Oui, vendredi.",

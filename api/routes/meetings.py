@@ -5,8 +5,9 @@ form uploads files while scripts and other services hold text. Both bodies are d
 OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for one route.
 """
 
+from collections.abc import Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -21,11 +22,13 @@ from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
 from copilot.models import Analysis, Engine, LanguageChoice, MeetingSummary
 from copilot.reassign import assign_roles
-from copilot.request import MeetingRequest
+from copilot.request import MeetingRequest, check_request_engine
+from copilot.settings import Settings
 from copilot.workflow import remember_meeting
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
+_Fields = TypeVar("_Fields", bound="MeetingFields")
 # Room for the other fields and multipart/JSON framing around a transcript of the maximum size.
 _FRAMING_BYTES = 64 * 1024
 
@@ -44,7 +47,8 @@ class MeetingFields(BaseModel):
     )
     lang: LanguageChoice = Field(default=LanguageChoice.AUTO, description="Meeting language.")
     engine: Engine | None = Field(
-        default=None, description="Extraction engine; default COPILOT_ENGINE. llm and hybrid "
+        default=None, description="Extraction engine; default COPILOT_ENGINE. Another one only "
+        "when listed in COPILOT_REQUEST_ENGINES (else 403 engine_not_enabled). llm and hybrid "
         "send the transcript to the configured COPILOT_LLM_* endpoint.")
 
 
@@ -82,7 +86,8 @@ _MULTIPART_SCHEMA = {
         "date": {"type": "string", "description": "YYYY-MM-DD; default today."},
         "lang": {"type": "string", "enum": ["auto", "fr", "en"], "default": "auto"},
         "engine": {"type": "string", "enum": [e.value for e in Engine],
-                   "description": "Default: COPILOT_ENGINE."},
+                   "description": "Default: COPILOT_ENGINE; another one only when listed "
+                   "in COPILOT_REQUEST_ENGINES."},
     },
 }
 _REQUEST_BODY = {
@@ -117,23 +122,32 @@ def _too_large(size: int, limit: int) -> TooLarge:
     )
 
 
-async def _read_json(request: Request, limit: int) -> tuple[MeetingFields, str, str | None]:
+def _fields(parse: Callable[[], _Fields], settings: Settings) -> _Fields:
+    """The body's fields (422 when invalid) and the engine they chose, checked (403) here for
+    text and recordings alike, before anything is read further or written."""
+    try:
+        meta = parse()
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    check_request_engine(settings, meta.engine)
+    return meta
+
+
+async def _read_json(request: Request, limit: int, settings: Settings
+                     ) -> tuple[MeetingFields, str, str | None]:
     chunks, size = [], 0
     async for chunk in request.stream():  # counted as it comes: no unbounded buffering
         size += len(chunk)
         if size > limit + _FRAMING_BYTES:
             raise _too_large(size, limit)
         chunks.append(chunk)
-    try:
-        body = MeetingText.model_validate_json(b"".join(chunks))
-    except ValidationError as exc:
-        raise _invalid(exc) from None
+    body = _fields(partial(MeetingText.model_validate_json, b"".join(chunks)), settings)
     if len(body.transcript.encode("utf-8", "surrogatepass")) > limit:
         raise _too_large(len(body.transcript.encode("utf-8", "surrogatepass")), limit)
     return body, body.transcript, body.filename
 
 
-async def _read_multipart(request: Request, limit: int
+async def _read_multipart(request: Request, limit: int, settings: Settings
                           ) -> tuple[MeetingFields, str | Response, str | None]:
     # max_files=2: a recording may come with a sample of the manager's voice.
     form = await request.form(max_files=2, max_fields=10)
@@ -141,10 +155,7 @@ async def _read_multipart(request: Request, limit: int
         upload = form.get("file")
         fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
                   if isinstance(v := form.get(k), str)}
-        try:
-            meta = MeetingFields.model_validate(fields)
-        except ValidationError as exc:
-            raise _invalid(exc) from None
+        meta = _fields(partial(MeetingFields.model_validate, fields), settings)
         if not isinstance(upload, UploadFile):
             raise RequestValidationError(
                 [{"loc": ("body", "file"), "msg": "Field required (a file upload)",
@@ -174,7 +185,7 @@ def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
     status_code=201,
     response_model=Analysis,
     openapi_extra={"requestBody": _REQUEST_BODY},
-    responses={**responses(400, 413, 415, 422, 502, 503), 202: {
+    responses={**responses(400, 403, 413, 415, 422, 502, 503), 202: {
         "description": "An audio recording, accepted: poll `status_url` (GET /v1/jobs/{id}).",
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["job_id", "status_url"],
@@ -195,9 +206,9 @@ async def create_meeting(
     _check_length(request, max(limit, settings.audio.max_audio_bytes)
                   if media == "multipart/form-data" else limit)
     if media == "application/json":
-        meta, text, filename = await _read_json(request, limit)
+        meta, text, filename = await _read_json(request, limit, settings)
     elif media == "multipart/form-data":
-        meta, text, filename = await _read_multipart(request, limit)
+        meta, text, filename = await _read_multipart(request, limit, settings)
         if isinstance(text, Response):  # audio: accepted as a job (202)
             return text
     else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from copilot.errors import ConfigError, CopilotError, EngineError
+from copilot.errors import ConfigError, CopilotError, EngineError, RemoteNotAllowed
 from copilot.settings import Settings
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -32,11 +32,12 @@ class Endpoint:
 
     @property
     def remote(self) -> bool:
-        """True unless the host is this machine (loopback): what 'left the machine' means."""
+        """True unless the host is this machine (127.0.0.0/8, ::1, localhost): what 'left the
+        machine' means, for the privacy record, COPILOT_LLM_REDACT=remote and the opt-in."""
         host = self.host
         if not host:
             return True  # cannot tell: assume the words leave
-        if host == "localhost" or host.endswith(".localhost"):
+        if host == "localhost":  # not *.localhost: a resolver may send those anywhere
             return False
         try:
             return not ipaddress.ip_address(host).is_loopback
@@ -66,16 +67,10 @@ def _import_langchain() -> Any:
     return langchain_openai
 
 
-def build_chat(settings: Settings) -> Any:
-    """A langchain ChatOpenAI (AzureChatOpenAI for azure) configured from settings."""
-    lc = _import_langchain()
+def _key_for(settings: Settings) -> str:
+    """The API key the client is built with; a missing one is a ConfigError for Azure and
+    OpenAI's API, and a placeholder for a server of your own."""
     key = api_key(settings)
-    common: dict[str, Any] = {
-        "temperature": settings.llm.temperature,
-        "max_tokens": settings.llm.max_tokens,
-        "timeout": settings.llm.timeout,
-        "max_retries": settings.llm.max_retries,
-    }
     if settings.llm.provider == "azure":
         if not settings.llm.base_url:
             raise ConfigError("COPILOT_LLM_BASE_URL is not set for Azure OpenAI",
@@ -83,11 +78,7 @@ def build_chat(settings: Settings) -> Any:
         if key is None:
             raise ConfigError("no API key for Azure OpenAI",
                               "set COPILOT_LLM_API_KEY (or AZURE_OPENAI_API_KEY)")
-        return lc.AzureChatOpenAI(
-            azure_endpoint=settings.llm.base_url, azure_deployment=settings.llm.model,
-            api_version=settings.llm.api_version, api_key=key, **common,
-        )
-    if key is None:
+    elif key is None:
         if settings.llm.base_url is None:
             raise ConfigError(
                 "no API key for the LLM engine (it would call OpenAI's API)",
@@ -95,6 +86,38 @@ def build_chat(settings: Settings) -> Any:
                 "your own server (Ollama, vLLM, llama.cpp), " + ESCAPE_HINT,
             )
         key = "not-needed"  # local servers ignore it, but the openai client wants one
+    return key
+
+
+def check_remote(settings: Settings) -> None:
+    """Refuse an endpoint off this machine unless COPILOT_LLM_ALLOW_REMOTE: an OPENAI_API_KEY
+    exported for another tool must not be enough to send a 1:1's transcript to a third party.
+    Every chat built from settings passes here, before any connection is made."""
+    endpoint = endpoint_of(settings)
+    if endpoint.remote and not settings.llm.allow_remote:
+        raise RemoteNotAllowed(
+            f"the LLM endpoint {endpoint.url} is not on this machine, and sending transcripts "
+            "off it is not allowed",
+            "set COPILOT_LLM_ALLOW_REMOTE=true to allow it, or point COPILOT_LLM_BASE_URL at a "
+            "server on this machine (http://127.0.0.1:PORT/v1), " + ESCAPE_HINT)
+
+
+def build_chat(settings: Settings) -> Any:
+    """A langchain ChatOpenAI (AzureChatOpenAI for azure) configured from settings."""
+    lc = _import_langchain()
+    key = _key_for(settings)
+    check_remote(settings)
+    common: dict[str, Any] = {
+        "temperature": settings.llm.temperature,
+        "max_tokens": settings.llm.max_tokens,
+        "timeout": settings.llm.timeout,
+        "max_retries": settings.llm.max_retries,
+    }
+    if settings.llm.provider == "azure":
+        return lc.AzureChatOpenAI(
+            azure_endpoint=settings.llm.base_url, azure_deployment=settings.llm.model,
+            api_version=settings.llm.api_version, api_key=key, **common,
+        )
     return lc.ChatOpenAI(model=settings.llm.model, base_url=settings.llm.base_url,
                          api_key=key, **common)
 
