@@ -16,7 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from copilot.errors import CopilotError, InputError, TooLarge  # noqa: F401 (re-exported)
+from copilot.errors import (  # noqa: F401 (InputError, TooLarge re-exported)
+    AuthError,
+    CopilotError,
+    InputError,
+    RateLimited,
+    TooLarge,
+)
 
 log = logging.getLogger("copilot.api")
 
@@ -63,7 +69,13 @@ async def _copilot_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CopilotError)
     if exc.status_code >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message)
-    return JSONResponse(error_body(exc.code, exc.message, exc.hint), status_code=exc.status_code)
+    headers = {}
+    if isinstance(exc, AuthError):
+        headers["WWW-Authenticate"] = 'Bearer realm="copilot"'
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(error_body(exc.code, exc.message, exc.hint), status_code=exc.status_code,
+                        headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

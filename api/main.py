@@ -14,10 +14,22 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
+from api.auth import RateLimit
 from api.deps import open_store
+from api.errors import responses
 from api.middleware import HostCheck, OriginCheck, RequestLog
+from api.routes import (
+    accounts,
+    coaching,
+    commitments,
+    docs,
+    health,
+    meetings,
+    people,
+    search,
+    sharing,
+)
 from api.routes import audio as audio_routes
-from api.routes import coaching, commitments, docs, health, meetings, people, search
 from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
@@ -66,12 +78,16 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     app.state.settings = settings or get_settings()
     app.state.extractor = extractor
     app.state.store = None  # opened by the lifespan, or on first use: api.deps.open_store
+    app.state.rate_limits = RateLimit()
     errors.install(app)
     _install_boundary(app, app.state.settings)
     app.include_router(health.router)  # unversioned: probes must not change with the API
     docs.install(app)
-    for module in (meetings, people, search, commitments, coaching, audio_routes):
-        app.include_router(module.router, prefix="/v1")
+    # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
+    # token scope that may not, too many requests.
+    for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
+                   accounts):
+        app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     return app
 
 

@@ -26,6 +26,7 @@ from copilot.errors import CopilotError, InputError
 from copilot.memory.store import Store
 from copilot.memory.store.jobs import worker_id
 from copilot.memory.store.records import ActiveJob, utcnow
+from copilot.models import Principal
 from copilot.settings import Settings
 
 log = logging.getLogger("copilot.jobs")
@@ -174,6 +175,8 @@ class JobRunner:
         from copilot.request import MeetingRequest
         from copilot.workflow import remember_meeting
 
+        if params.get("principal"):  # the uploader: the meeting is saved as theirs
+            store = store.acting_as(Principal.model_validate(params["principal"]))
         progress = _Progress(store, job_id)
         progress("decoding", 0.0)
         request = MeetingRequest(

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 
 import pytest
+from api_auth import signed_in
 from conftest import make_analysis, make_extraction, step
 from fastapi.testclient import TestClient
 
@@ -43,7 +44,7 @@ def fake() -> ThreadCheckingExtractor:
 
 @pytest.fixture
 def client(fake) -> TestClient:
-    with TestClient(create_app(extractor=fake)) as c:
+    with signed_in(create_app(extractor=fake)) as c:
         yield c
 
 
@@ -208,7 +209,7 @@ def test_unsupported_content_type(client):
 
 
 def test_too_big_bodies_are_413(fake):
-    with TestClient(create_app(get_settings(max_input_bytes=200), extractor=fake)) as client:
+    with signed_in(create_app(get_settings(max_input_bytes=200), extractor=fake)) as client:
         big = "Claire: " + "bla " * 100
         assert_error(post_json(client, transcript=big), 413, "too_large")
         assert_error(post_file(client, big.encode()), 413, "too_large")
@@ -228,6 +229,7 @@ def test_unknown_routes_and_query_validation(client):
 def test_broken_database_is_503_not_500(copilot_env, fake):
     copilot_env.mkdir()
     (copilot_env / "copilot.db").write_bytes(b"garbage" * 1000)
+    # No account can be read either: the credentials check answers 503 too, never 500.
     with TestClient(create_app(extractor=fake)) as client:
         assert client.get("/healthz").json()["status"] == "ok"
         assert_error(client.get("/v1/meetings"), 503, "store_error", "corrupt")

@@ -6,6 +6,7 @@ import logging
 from urllib.parse import quote
 
 import pytest
+from api_auth import signed_in
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -26,13 +27,13 @@ def assert_error(response, status: int, *codes: str) -> dict:
 
 @pytest.fixture
 def client():
-    with TestClient(create_app(extractor=FakeExtractor())) as c:
+    with signed_in(create_app(extractor=FakeExtractor())) as c:
         yield c
 
 
 def app_with(**server) -> TestClient:
     server.setdefault("allowed_hosts", list(LOOPBACK_HOSTS))  # the default, not the tests'
-    return TestClient(create_app(get_settings(server=server), extractor=FakeExtractor()))
+    return signed_in(create_app(get_settings(server=server), extractor=FakeExtractor()))
 
 
 # -- Host allow-list -----------------------------------------------------------------------
@@ -228,7 +229,8 @@ def test_bad_names_are_422_wherever_they_enter(client, bad):
             assert_error(response, 422, "invalid_name")
         assert_error(client.get(f"/v1/managers/{bad}/coaching"), 422, "invalid_name")
     assert client.get("/v1/meetings").json() == []
-    assert [p["name"] for p in client.get("/v1/people").json()] == []
+    # Only the signed-in manager's own record: nothing was created from a bad name.
+    assert [p["name"] for p in client.get("/v1/people").json()] == ["Claire"]
 
 
 def test_names_are_trimmed_and_good_ones_pass(client):
@@ -260,11 +262,10 @@ def test_cli_analyze_refuses_an_invisible_manager(capsys, tmp_path):
 
 
 def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn():
-    from fastapi.testclient import TestClient
 
     from api.main import create_app
 
-    with TestClient(create_app()) as client:
+    with signed_in(create_app()) as client:
         page = client.get("/docs")
         assert page.status_code == 200 and "swagger-ui" in page.text
         assert "cdn." not in page.text and "https://" not in page.text.replace(

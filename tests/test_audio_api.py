@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from fastapi.testclient import TestClient
+from api_auth import email_of, signed_in
 from jobs_polling import wait
 
 from api.main import create_app
@@ -61,7 +61,7 @@ def engines(transcriber=None):
 
 @pytest.fixture
 def client():
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=engines())) as c:
         yield c
 
 
@@ -149,11 +149,11 @@ def test_bad_recordings_are_refused_before_the_job(client, copilot_env, monkeypa
 
 def test_too_long_and_too_big_recordings(copilot_env, monkeypatch):
     monkeypatch.setenv("COPILOT_MAX_AUDIO_SECONDS", "5")
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=engines())) as c:
         response = post_audio(c)
         assert response.status_code == 400 and "longer than" in response.json()["error"]["message"]
     monkeypatch.setenv("COPILOT_MAX_AUDIO_BYTES", "1000")
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=engines())) as c:
         response = post_audio(c)
         assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
         assert c.get("/v1/meetings").json() == []
@@ -162,7 +162,7 @@ def test_too_long_and_too_big_recordings(copilot_env, monkeypatch):
 
 def test_a_voice_sample_over_its_limit_is_refused_before_the_job(copilot_env, monkeypatch):
     monkeypatch.setenv("COPILOT_VOICE_SAMPLE_MAX_SECONDS", "2")
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=engines())) as c:
         response = post_audio(c, voice=wav(4.0, ((0.0, 4.0, 440.0),)))
         assert response.status_code == 400, response.text
         assert "claire.wav lasts 4.0 s, longer than" in response.json()["error"]["message"]
@@ -172,7 +172,7 @@ def test_a_voice_sample_over_its_limit_is_refused_before_the_job(copilot_env, mo
 
 def test_an_engine_failure_fails_the_job_with_a_json_error(copilot_env):
     app = create_app(extractor=FakeExtractor(), audio=engines(FailingTranscriber()))
-    with TestClient(app) as c:
+    with signed_in(app) as c:
         job = wait(c, post_audio(c).json()["status_url"])
     assert job["stage"] == "failed" and job["meeting_id"] is None
     assert job["error"]["code"] == "engine_error" and "out of memory" in job["error"]["message"]
@@ -180,14 +180,16 @@ def test_an_engine_failure_fails_the_job_with_a_json_error(copilot_env):
 
 
 def _leave_job(settings, job_id, stage, upload_exists: bool, worker: str, attempts: int = 1):
-    """A job row as a server killed mid-job leaves it."""
+    """A job row as a server killed mid-job leaves it, uploaded by Claire's account."""
     uploads = Path(settings.home) / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     if upload_exists:
         (uploads / f"{job_id}.wav").write_bytes(wav())
     with Store.open(settings) as store:
-        store.create_job(job_id, upload=f"uploads/{job_id}.wav", filename="walk.wav",
-                         params=dict(WHO))
+        claire = store.principal_for_user(store.user(email_of("Claire")).id)
+        store.acting_as(claire).create_job(
+            job_id, upload=f"uploads/{job_id}.wav", filename="walk.wav",
+            params={**WHO, "principal": claire.model_dump(mode="json")})
         store.update_job(job_id, stage=stage, percent=40.0, worker=worker, attempts=attempts)
 
 
@@ -195,11 +197,12 @@ def test_a_restarted_server_resumes_or_fails_interrupted_jobs(copilot_env):
     settings = get_settings()
     host = worker_id().rpartition(":")[0]
     dead = f"{host}:{_dead_pid()}"
+    client = signed_in(create_app(extractor=FakeExtractor(), audio=engines()))
     _leave_job(settings, "resume1", "transcribing", True, dead)
     _leave_job(settings, "lost1", "diarizing", False, dead)
     _leave_job(settings, "tired1", "transcribing", True, dead, attempts=3)
     _leave_job(settings, "alive1", "transcribing", True, f"{host}:{os.getppid()}")  # not ours
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with client as c:
         resumed = wait(c, "/v1/jobs/resume1")
         lost = c.get("/v1/jobs/lost1").json()
         tired = c.get("/v1/jobs/tired1").json()

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from fastapi.testclient import TestClient
+from api_auth import signed_in
 
 from api.main import create_app
 from copilot import cli
@@ -159,7 +159,7 @@ def test_cli_user_mistakes_are_one_error_line(stored, capsys, tmp_path, args, wo
 
 
 def test_api_json_html_and_errors(stored, settings) -> None:
-    with TestClient(create_app(settings=settings)) as client:
+    with signed_in(create_app(settings=settings)) as client:
         day = _as_of(stored).isoformat()
         ok = client.get(f"/v1/managers/{MANAGER}/coaching", params={"as_of": day})
         assert ok.status_code == 200, ok.text

@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 import soundfile
-from fastapi.testclient import TestClient
+from api_auth import signed_in
 from jobs_polling import wait
 
 from api.main import create_app
@@ -121,7 +121,7 @@ def test_a_wav_whose_header_promises_a_minute_but_holds_a_second(tmp_path):
 @pytest.fixture
 def client():
     audio = engines()
-    with TestClient(create_app(extractor=FakeExtractor(), audio=audio)) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=audio)) as c:
         c.audio = audio
         yield c
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
+from api_auth import signed_in
 from test_audio_api import engines, post_audio
 
 from api.main import create_app
@@ -43,7 +43,7 @@ def assert_error(response, status: int, code: str, *hint_has: str) -> dict:
 
 # -- the engine a request may choose -----------------------------------------------------------
 def test_a_request_may_not_choose_an_engine_the_server_did_not_enable():
-    with TestClient(create_app(extractor=FakeExtractor())) as c:
+    with signed_in(create_app(extractor=FakeExtractor())) as c:
         r = c.post("/v1/meetings", json={"transcript": TRANSCRIPT, **WHO, "engine": "llm"})
         body = assert_error(r, 403, "engine_not_enabled", "COPILOT_REQUEST_ENGINES")
         assert "llm" in body["message"] and "rules" in body["message"]
@@ -59,7 +59,7 @@ def test_a_request_may_not_choose_an_engine_the_server_did_not_enable():
 
 def test_a_recording_choosing_a_disabled_engine_is_refused_before_anything_is_written(
         copilot_env):
-    with TestClient(create_app(extractor=FakeExtractor(), audio=engines())) as c:
+    with signed_in(create_app(extractor=FakeExtractor(), audio=engines())) as c:
         assert_error(post_audio(c, engine="llm"), 403, "engine_not_enabled")
     uploads = copilot_env / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []
@@ -70,7 +70,7 @@ def test_the_request_engines_setting_enables_a_choice(monkeypatch):
     settings = get_settings()
     assert settings.server.request_engines == ["llm", "hybrid"]
     check_request_engine(settings, "hybrid")
-    with TestClient(create_app(settings, extractor=FakeExtractor())) as c:
+    with signed_in(create_app(settings, extractor=FakeExtractor())) as c:
         r = c.post("/v1/meetings", json={"transcript": TRANSCRIPT, **WHO, "engine": "llm"})
         assert r.status_code == 201, r.text
     assert get_settings(engine="llm").server.request_engines == ["llm", "hybrid"]
@@ -165,7 +165,7 @@ def test_an_llm_configuration_error_during_a_request_is_503(monkeypatch, env, co
     for name, value in env.items():
         monkeypatch.setenv(name, _closed_port() if value == "closed-port" else value)
     monkeypatch.setattr("copilot.pipeline._rules_engine", lambda: FakeExtractor(name="rules"))
-    with TestClient(create_app(), raise_server_exceptions=False) as c:
+    with signed_in(create_app(), raise_server_exceptions=False) as c:
         r = c.post("/v1/meetings", json={"transcript": TRANSCRIPT, **WHO})
         assert_error(r, 503, code, hint_has)
         assert c.get("/v1/meetings").json() == []
@@ -174,7 +174,7 @@ def test_an_llm_configuration_error_during_a_request_is_503(monkeypatch, env, co
 def test_an_invalid_setting_read_when_a_meeting_is_saved_is_503(monkeypatch):
     monkeypatch.setenv("COPILOT_VECTOR_STORE", "chroma")
     monkeypatch.setenv("COPILOT_CHROMA_URL", "ftp://chroma.example")
-    with TestClient(create_app(extractor=FakeExtractor()), raise_server_exceptions=False) as c:
+    with signed_in(create_app(extractor=FakeExtractor()), raise_server_exceptions=False) as c:
         r = c.post("/v1/meetings", json={"transcript": TRANSCRIPT, **WHO})
         assert_error(r, 503, "config_error", "COPILOT_CHROMA_URL")  # opened lazily, here
         assert c.get("/v1/meetings").json() == []  # the meeting's transaction rolled back

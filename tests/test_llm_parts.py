@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from api_auth import signed_in
 
 from copilot import pipeline
 from copilot.analyze.base import FakeExtractor, MeetingContext
@@ -248,12 +249,11 @@ def test_cli_engine_flag_reaches_the_llm_and_reports_an_unreachable_endpoint(
 
 
 def test_api_engine_field_uses_the_llm_and_maps_its_failure_to_502(monkeypatch):
-    from fastapi.testclient import TestClient
 
     from api.main import create_app
 
     settings = _closed_port_settings()
-    with TestClient(create_app(settings)) as client:
+    with signed_in(create_app(settings)) as client:
         r = client.post("/v1/meetings", json={
             "transcript": "Claire: Tu m'envoies le plan ?\nJulien: Oui.", "manager": "Claire",
             "report": "Julien", "date": "2026-03-02", "engine": "llm"})
@@ -265,7 +265,6 @@ def test_api_engine_field_uses_the_llm_and_maps_its_failure_to_502(monkeypatch):
 
 
 def test_api_engine_field_with_a_scripted_endpoint(monkeypatch):
-    from fastapi.testclient import TestClient
 
     from api.main import create_app
 
@@ -273,7 +272,7 @@ def test_api_engine_field_with_a_scripted_endpoint(monkeypatch):
         step("Julien", "envoyer le plan", [1, 2], "vendredi")])])
     engine = LLMExtractor(fake.chat(), LLMOptions(ner=False))
     monkeypatch.setenv("COPILOT_REQUEST_ENGINES", "llm")  # COPILOT_ENGINE stays rules
-    with TestClient(create_app(get_settings(), extractor=engine)) as client:
+    with signed_in(create_app(get_settings(), extractor=engine)) as client:
         r = client.post("/v1/meetings", json={
             "transcript": "Claire: Tu m'envoies le plan ?\nJulien: Oui, vendredi.",
             "manager": "Claire", "report": "Julien", "date": "2026-03-02", "engine": "llm"})

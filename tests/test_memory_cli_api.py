@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from fastapi.testclient import TestClient
+from api_auth import signed_in
 from test_memory_lifecycle import FIRST, meeting
 
 from api.main import create_app
@@ -110,7 +110,7 @@ def test_export_erase_and_reindex(capsys, stored, tmp_path):
 
 @pytest.fixture
 def client(stored):
-    with TestClient(create_app()) as c:
+    with signed_in(create_app()) as c:
         yield c
 
 

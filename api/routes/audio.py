@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import StoreDep, open_store
+from api.auth import ScopedStore, allow
+from api.deps import open_store
 from api.errors import responses
 from copilot.errors import InputError, TooLarge
 from copilot.ingest.audio import (
@@ -29,6 +30,7 @@ from copilot.ingest.audio import (
 )
 from copilot.jobs import new_job_id, upload_dir
 from copilot.models import Job
+from copilot.models.vocabulary import AccountRole
 from copilot.request import MeetingRequest
 
 router = APIRouter(prefix="/jobs", tags=["audio"])
@@ -91,7 +93,9 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
     settings = state.settings
     # The cheap checks (people, date) before anything is written; the job builds it again.
     MeetingRequest(manager=meta.manager, report=meta.report, date=meta.date)
-    store = await run_in_threadpool(open_store, request.app)
+    principal = request.state.principal
+    store = (await run_in_threadpool(open_store, request.app)).acting_as(principal)
+    await run_in_threadpool(store.check_may_lead, meta.manager)
     job_id = new_job_id()
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,7 +109,8 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
             await _save(voice, voice_target, settings.audio.max_audio_bytes)
             await _probe(voice_target, voice.filename, settings.audio.voice_sample_max_seconds)
         params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
-                  "lang": meta.lang, "engine": meta.engine}
+                  "lang": meta.lang, "engine": meta.engine,
+                  "principal": principal.model_dump(mode="json")}  # the job saves as them
         home = Path(settings.home)
         await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(home)),
@@ -122,9 +127,10 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
                         status_code=202, headers={"Location": status_url})
 
 
-@router.get("/{job_id}", response_model=Job, name="get_job_status",
+@router.get("/{job_id}", dependencies=[allow(AccountRole.MANAGER, objects=True)],
+            response_model=Job, name="get_job_status",
             responses=responses(404, 503))
-def get_job_status(job_id: str, store: StoreDep) -> Job:
+def get_job_status(job_id: str, store: ScopedStore) -> Job:
     """Stage (queued, decoding, transcribing, diarizing, analysing, done, failed), percent,
     the error when it failed, and the meeting id when done."""
     return store.get_job(job_id)

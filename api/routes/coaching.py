@@ -7,23 +7,28 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import PersonName, SettingsDep, StoreDep
+from api.auth import PrincipalDep, ScopedStore, allow
+from api.deps import PersonName, SettingsDep
 from api.errors import responses
+from copilot.errors import NotFoundError
 from copilot.models import CoachingReport
+from copilot.models.vocabulary import AccountRole
+from copilot.text import name_key
 from copilot.validate import parse_date
 
 router = APIRouter(prefix="/managers", tags=["coaching"])
 
 
 @router.get(
-    "/{name}/coaching",
+    "/{name}/coaching", dependencies=[allow(AccountRole.MANAGER, objects=True)],
     response_model=CoachingReport,
     responses={**responses(400, 404, 503),
                200: {"content": {"text/html": {}}, "description": "The report (JSON or HTML)."}},
 )
 async def get_coaching(
     name: PersonName,
-    store: StoreDep,
+    store: ScopedStore,
+    principal: PrincipalDep,
     settings: SettingsDep,
     since: Annotated[str | None,
                      Query(description="Only meetings on or after, YYYY-MM-DD.")] = None,
@@ -37,6 +42,8 @@ async def get_coaching(
     cites meeting ids and utterance ids. 404 when the manager has no stored meeting."""
     from copilot.reports.coaching import load_report
 
+    if principal.name is None or name_key(name) != name_key(principal.name):
+        raise NotFoundError(f"no coaching report of {name!r} for you", "ask for your own")
     first = parse_date(since) if since else None
     day = parse_date(as_of)
     # Reading 200 meetings and drawing plots is CPU work: off the event loop.

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import StoreDep
+from api.auth import MEMBERS, ScopedStore, allow
 from api.errors import responses
 from copilot.memory import commitments as cm
 from copilot.models import Commitment
@@ -13,9 +13,10 @@ from copilot.models import Commitment
 router = APIRouter(prefix="/commitments", tags=["memory"])
 
 
-@router.get("", response_model=list[Commitment], responses=responses(503))
+@router.get("", dependencies=[allow(*MEMBERS)],
+            response_model=list[Commitment], responses=responses(503))
 def list_commitments(
-    store: StoreDep,
+    store: ScopedStore,
     person: Annotated[str | None, Query(description="Someone's (as report or owner).")] = None,
     manager: Annotated[str | None, Query(description="Only with this manager.")] = None,
     status: Literal["open", "done", "dropped", "all"] = "open",
@@ -24,8 +25,9 @@ def list_commitments(
     return cm.list_commitments(store, person, manager=manager, status=status)
 
 
-@router.get("/{commitment_id}", response_model=Commitment, responses=responses(404, 503))
-def get_commitment(commitment_id: int, store: StoreDep) -> Commitment:
+@router.get("/{commitment_id}", dependencies=[allow(*MEMBERS, objects=True)],
+            response_model=Commitment, responses=responses(404, 503))
+def get_commitment(commitment_id: int, store: ScopedStore) -> Commitment:
     return cm.get(store, commitment_id)
 
 
@@ -36,9 +38,11 @@ class CommitmentChange(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="Why.")
 
 
-@router.patch("/{commitment_id}", response_model=Commitment,
+@router.patch("/{commitment_id}", dependencies=[allow(*MEMBERS, objects=True)],
+              response_model=Commitment,
               responses=responses(400, 404, 422, 503))
-def change_commitment(commitment_id: int, change: CommitmentChange, store: StoreDep) -> Commitment:
+def change_commitment(commitment_id: int, change: CommitmentChange,
+                      store: ScopedStore) -> Commitment:
     """Close (done / dropped) or reopen a commitment by hand; kept in its history."""
     action = {"done": "done", "dropped": "drop", "open": "reopen"}[change.status]
     return cm.update(store, commitment_id, action, change.note)  # type: ignore[arg-type]

@@ -9,11 +9,13 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.auth import public
+
 ASSETS = "/docs/assets"
 router = APIRouter(prefix="/docs", include_in_schema=False)
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", dependencies=[public()], response_class=HTMLResponse)
 def swagger_ui() -> HTMLResponse:
     """Public, like /openapi.json: the page holds no data, only the API's shape."""
     return get_swagger_ui_html(

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
+from api.auth import public
 from copilot import __version__
 
 router = APIRouter(prefix="/healthz", tags=["health"])
 
 
-@router.get("")
+@router.get("", dependencies=[public()])
 def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}

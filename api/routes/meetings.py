@@ -9,18 +9,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import ExtractorDep, SettingsDep, StoreDep
+from api.auth import MEMBERS, ScopedStore, allow, limit_uploads
+from api.deps import ExtractorDep, SettingsDep
 from api.errors import TooLarge, responses
 from api.routes.audio import accept_audio, is_audio_upload
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
 from copilot.models import Analysis, Engine, LanguageChoice, MeetingSummary
+from copilot.models.vocabulary import AccountRole
 from copilot.reassign import assign_roles
 from copilot.request import MeetingRequest, check_request_engine
 from copilot.settings import Settings
@@ -181,7 +183,7 @@ def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
 
 
 @router.post(
-    "",
+    "", dependencies=[allow(AccountRole.MANAGER), Depends(limit_uploads)],
     status_code=201,
     response_model=Analysis,
     openapi_extra={"requestBody": _REQUEST_BODY},
@@ -192,7 +194,7 @@ def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
             "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}}}}}}},
 )
 async def create_meeting(
-    request: Request, settings: SettingsDep, store: StoreDep, extractor: ExtractorDep
+    request: Request, settings: SettingsDep, store: ScopedStore, extractor: ExtractorDep
 ) -> Analysis:
     """Analyse a transcript or notes and store the result (201); a recording is accepted as
     a background job instead (202 with `job_id` and `status_url`).
@@ -216,15 +218,18 @@ async def create_meeting(
             f"cannot read a {media or 'missing'} content type",
             "send multipart/form-data (a file) or application/json (a transcript string)",
         )
+    meeting = _request(meta, filename)  # the names are checked (422) before who leads
+    await run_in_threadpool(store.check_may_lead, meeting.manager)
     # Parsing and the NLP engine are CPU-bound: in the threadpool.
     return await run_in_threadpool(
-        partial(remember_meeting, _request(meta, filename), text, store=store,
+        partial(remember_meeting, meeting, text, store=store,
                 settings=settings, extractor=extractor))
 
 
-@router.get("", response_model=list[MeetingSummary], responses=responses(503))
+@router.get("", dependencies=[allow(*MEMBERS)],
+            response_model=list[MeetingSummary], responses=responses(503))
 def list_meetings(
-    store: StoreDep,
+    store: ScopedStore,
     report: Annotated[str | None, Query(description="Only meetings with this report.")] = None,
     manager: Annotated[str | None, Query(description="Only meetings with this manager.")] = None,
 ) -> list[MeetingSummary]:
@@ -232,24 +237,27 @@ def list_meetings(
     return store.list(report=report, manager=manager)
 
 
-@router.get("/{meeting_id}", response_model=Analysis, responses=responses(404, 503))
-def get_meeting(meeting_id: str, store: StoreDep) -> Analysis:
+@router.get("/{meeting_id}", dependencies=[allow(*MEMBERS, objects=True)],
+            response_model=Analysis, responses=responses(404, 503))
+def get_meeting(meeting_id: str, store: ScopedStore) -> Analysis:
     return store.get(meeting_id)
 
 
 @router.delete(
-    "/{meeting_id}", status_code=204, response_class=Response, responses=responses(404, 503)
+    "/{meeting_id}", dependencies=[allow(*MEMBERS, objects=True)], status_code=204,
+    response_class=Response, responses=responses(404, 503)
 )
-def delete_meeting(meeting_id: str, store: StoreDep) -> Response:
+def delete_meeting(meeting_id: str, store: ScopedStore) -> Response:
     """Delete a meeting with its utterances, analysis and next steps."""
     store.delete(meeting_id)
     return Response(status_code=204)
 
 
-@router.post("/{meeting_id}/roles", response_model=Analysis,
+@router.post("/{meeting_id}/roles", dependencies=[allow(*MEMBERS, objects=True)],
+             response_model=Analysis,
              responses=responses(400, 404, 422, 502, 503))
 def assign_meeting_roles(meeting_id: str, body: RolesIn, settings: SettingsDep,
-                         store: StoreDep, extractor: ExtractorDep) -> Analysis:
+                         store: ScopedStore, extractor: ExtractorDep) -> Analysis:
     """Say which speaker is the manager (and the report); metrics, next-step owners and the
     critique are recomputed and the stored meeting is updated in one transaction."""
     return assign_roles(store, meeting_id, body.manager, report=body.report, settings=settings,

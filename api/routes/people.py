@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import PersonName, StoreDep
+from api.auth import MEMBERS, PEOPLE, PrincipalDep, ScopedStore, allow
+from api.deps import PersonName
 from api.errors import responses
 from copilot.memory import legal
 from copilot.memory import people as ppl
@@ -15,6 +16,7 @@ from copilot.memory.agenda import build_agenda
 from copilot.memory.export import erase_person, export_person
 from copilot.memory.markdown import agenda_markdown
 from copilot.models import (
+    AccountRole,
     Agenda,
     ErasureReport,
     LegalDeadline,
@@ -30,14 +32,15 @@ router = APIRouter(prefix="/people", tags=["people"])
 
 
 @router.get(
-    "/{name}/agenda",
+    "/{name}/agenda", dependencies=[allow(*MEMBERS, objects=True)],
     response_model=Agenda,
     responses={**responses(400, 503),
                200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
 )
 def get_agenda(
     name: PersonName,
-    store: StoreDep,
+    store: ScopedStore,
+    principal: PrincipalDep,
     manager: Annotated[str | None, Query(description="Only meetings with this manager.")] = None,
     date: Annotated[
         str | None, Query(description="Date of the coming 1:1, YYYY-MM-DD (default today).")
@@ -51,32 +54,38 @@ def get_agenda(
 
     A name never seen gives an empty agenda (a new report has no history yet), not a 404.
     """
+    if principal.role != AccountRole.MANAGER:
+        ppl.find(store, name)  # a report reads their own agenda only: others are 404
     agenda = build_agenda(store, name, manager, parse_date(date))
     if format == "markdown":
         return PlainTextResponse(agenda_markdown(agenda), media_type="text/markdown")
     return agenda
 
 
-@router.get("", response_model=list[PersonRecord], responses=responses(503))
-def list_people(store: StoreDep) -> list[PersonRecord]:
+@router.get("", dependencies=[allow(*PEOPLE)],
+            response_model=list[PersonRecord], responses=responses(503))
+def list_people(store: ScopedStore) -> list[PersonRecord]:
     return ppl.list_all(store)
 
 
-@router.get("/{name}", response_model=PersonRecord, responses=responses(404, 503))
-def get_person(name: PersonName, store: StoreDep) -> PersonRecord:
+@router.get("/{name}", dependencies=[allow(*PEOPLE, objects=True)],
+            response_model=PersonRecord, responses=responses(404, 503))
+def get_person(name: PersonName, store: ScopedStore) -> PersonRecord:
     """A person's record with their 1:1 cadence (days since the last one, usual interval)."""
     return ppl.get(store, name)
 
 
-@router.patch("/{name}", response_model=PersonRecord, responses=responses(400, 422, 503))
-def set_person(name: PersonName, change: PersonUpdate, store: StoreDep) -> PersonRecord:
+@router.patch("/{name}", dependencies=[allow(*PEOPLE, objects=True)],
+              response_model=PersonRecord, responses=responses(400, 422, 503))
+def set_person(name: PersonName, change: PersonUpdate, store: ScopedStore) -> PersonRecord:
     """Create or update a person record; only the fields sent change."""
     return ppl.update(store, name, change)
 
 
-@router.get("/{name}/legal", response_model=list[LegalDeadline], responses=responses(404, 503))
+@router.get("/{name}/legal", dependencies=[allow(*PEOPLE, objects=True)],
+            response_model=list[LegalDeadline], responses=responses(404, 503))
 def get_legal(
-    name: PersonName, store: StoreDep,
+    name: PersonName, store: ScopedStore,
     date: Annotated[str | None, Query(description="As of this date (default today).")] = None,
 ) -> list[LegalDeadline]:
     """French entretien de parcours professionnel obligations not yet met (empty outside
@@ -85,29 +94,34 @@ def get_legal(
     return legal.schedule(ppl.get(store, name, day), day, store.settings)
 
 
-@router.post("/{name}/topics", status_code=201, response_model=Topic,
+@router.post("/{name}/topics", dependencies=[allow(*MEMBERS, objects=True)],
+             status_code=201, response_model=Topic,
              responses=responses(400, 422, 503))
-def add_topic(name: PersonName, topic: TopicIn, store: StoreDep) -> Topic:
+def add_topic(name: PersonName, topic: TopicIn, store: ScopedStore) -> Topic:
     """Submit a topic for the next 1:1 with this person."""
     return tp.add(store, name, topic)
 
 
-@router.get("/{name}/topics", response_model=list[Topic], responses=responses(503))
+@router.get("/{name}/topics", dependencies=[allow(*MEMBERS, objects=True)],
+            response_model=list[Topic], responses=responses(503))
 def list_topics(
-    name: PersonName, store: StoreDep,
+    name: PersonName, store: ScopedStore,
     status: Literal["open", "covered", "dropped", "all"] = "open",
 ) -> list[Topic]:
+    ppl.find(store, name)  # someone the caller does not see: 404, like a name never seen
     return tp.list_topics(store, name, status)
 
 
-@router.get("/{name}/export", response_model=PersonExport, responses=responses(404, 503))
-def export(name: PersonName, store: StoreDep) -> PersonExport:
+@router.get("/{name}/export", dependencies=[allow(*MEMBERS, objects=True)],
+            response_model=PersonExport, responses=responses(404, 503))
+def export(name: PersonName, store: ScopedStore) -> PersonExport:
     """Everything stored about this person (GDPR access and portability)."""
     return export_person(store, name)
 
 
-@router.delete("/{name}", response_model=ErasureReport, responses=responses(404, 422, 503))
-def erase(name: PersonName, store: StoreDep) -> ErasureReport:
+@router.delete("/{name}", dependencies=[allow(*MEMBERS, objects=True)],
+               response_model=ErasureReport, responses=responses(404, 422, 503))
+def erase(name: PersonName, store: ScopedStore) -> ErasureReport:
     """Erase this person and every meeting they took part in, their jobs, uploads,
     voiceprints and vectors, from every store (GDPR); says what was removed and what is kept."""
     ppl.get(store, name)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import StoreDep
+from api.auth import MEMBERS, ScopedStore, allow
 from api.errors import responses
 from copilot.memory.search import search as run_search
 from copilot.models import SearchResults
@@ -13,9 +13,10 @@ from copilot.validate import parse_date
 router = APIRouter(prefix="/search", tags=["memory"])
 
 
-@router.get("", response_model=SearchResults, responses=responses(400, 503))
+@router.get("", dependencies=[allow(*MEMBERS)],
+            response_model=SearchResults, responses=responses(400, 503))
 def search(
-    store: StoreDep,
+    store: ScopedStore,
     q: Annotated[str, Query(description="Words or a question.", max_length=500)],
     person: Annotated[str | None, Query(description="Only 1:1s with this person.")] = None,
     since: Annotated[str | None, Query(description="From this date, YYYY-MM-DD.")] = None,

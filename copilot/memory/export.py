@@ -18,18 +18,23 @@ from copilot.models import ErasureReport, PersonExport
 
 
 def export_person(store: Store, name: str) -> PersonExport:
+    """Everything the principal may export about `name`: the people they manage (a report
+    asks their manager or HR), with the audit log's entries about them."""
+    store.check_may_change_person(name)
     record = ppl.get(store, name)
     return PersonExport(
         person=record, exported_at=dt.datetime.now(dt.UTC),
         meetings=[store.get(i) for i in store.meeting_ids_of(name)],
         commitments=cm.list_commitments(store, record.name, status="all"),
         topics=tp.list_topics(store, record.name, status="all"),
+        audit=store.audit_entries(person=record.name),
     )
 
 
 def erase_person(store: Store, name: str) -> ErasureReport:
     """Delete the person and everything about them; says what was removed and what is kept."""
     ppl.find(store, name)  # a missing or empty name is an error before anything is touched
+    store.check_may_change_person(name)
     return store.erase_person(name)
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.models.accounts import AuditEntry
 from copilot.models.analysis import Analysis
 from copilot.models.vocabulary import (
     AgendaKind,
@@ -144,6 +145,7 @@ class LegalDeadline(BaseModel):
     overdue: bool = False
     text: str
     basis: str = Field(description="What the date is computed from.")
+    person: str | None = Field(default=None, description="Whose (the organisation calendar).")
 
 
 class Topic(BaseModel):
@@ -206,3 +208,5 @@ class PersonExport(BaseModel):
     meetings: list[Analysis]
     commitments: list[Commitment]
     topics: list[Topic]
+    audit: list[AuditEntry] = Field(
+        default_factory=list, description="The audit log's entries about this person.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from copilot.errors import Forbidden, InputError, NotFoundError, StoreError
 from copilot.memory import cues, index, lifecycle
-from copilot.memory.store.base import StoreBase, upsert_person
+from copilot.memory.store.base import StoreBase, find_person, upsert_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
 from copilot.memory.store.records import HeldMeeting, OpenStep
 from copilot.memory.store.scope import Level, meetings_seen
@@ -41,6 +41,7 @@ log = logging.getLogger("copilot.memory")
 SCHEMA_VERSION = 1
 _NAME_MAX = 200
 _LIST_HINT = "run `copilot meetings list` to see the stored meetings"
+_KEPT_ON_REPLACE = ("created_at", "share_recap", "share_transcript", "private_notes")
 
 
 class MeetingStore(StoreBase):
@@ -85,15 +86,19 @@ class MeetingStore(StoreBase):
             with self._session(write=True) as s:
                 if replace:
                     self._check_seen(s, analysis.id, Level.LEAD)
-                    created = s.get(Meeting, analysis.id)
-                    created = created.created_at if created is not None else None
+                    old = s.get(Meeting, analysis.id)
+                    # What the analysis does not hold stays: its place in listings, what the
+                    # manager shared and their private notes.
+                    kept = {k: getattr(old, k) for k in _KEPT_ON_REPLACE} if old else None
                     delete_meeting_rows(s, analysis.id)
                     s.flush()
                     s.expunge_all()  # the deleted rows must not shadow the new ones
                     index.remove_meeting(self.vectors, self.embedder, analysis.id)
                 self._write(s, analysis, found, embed)
-                if replace and created is not None:  # keeps its place in listings
-                    s.get(Meeting, analysis.id).created_at = created
+                if replace and kept is not None:
+                    row = s.get(Meeting, analysis.id)
+                    for key, value in kept.items():
+                        setattr(row, key, value)
                 indexed = True
         except BaseException:
             if indexed:  # the commit itself failed: take the vectors back out
@@ -157,6 +162,17 @@ class MeetingStore(StoreBase):
             raise Forbidden(f"{manager!r} is not you: you can only record the 1:1s you lead",
                             "leave `manager` out, or give your own name")
         return row
+
+    def check_may_lead(self, manager: str) -> None:
+        """Forbidden unless the principal may record a 1:1 led by `manager` (themselves):
+        checked before an upload is written, and again when the meeting is saved."""
+        if self.principal.is_owner:
+            return
+        with self._session() as s:
+            row = find_person(s, manager, self.principal.org_id)
+        if row is None or row.id != self.principal.person_id:
+            raise Forbidden(f"{manager!r} is not you: you can only record the 1:1s you lead",
+                            "give your own name as the manager")
 
     def _check_seen(self, s: Session, meeting_id: str, level: Level) -> None:
         """NotFoundError unless the principal sees the meeting at `level`; Forbidden when they

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from copilot.memory.store.base import StoreBase, upsert_person
+from copilot.errors import NotFoundError
+from copilot.memory.store.base import PEOPLE_HINT, StoreBase, find_person, upsert_person
 from copilot.memory.store.records import PersonFacts
 from copilot.memory.store.scope import (
     meeting_dates_seen,
@@ -55,6 +56,13 @@ class PeopleStore(StoreBase):
         with self._session() as s:
             row = seen_person(s, self.principal, name)
             return _facts(s, row, self.principal) if row is not None else None
+
+    def check_may_change_person(self, name: str) -> None:
+        """NotFoundError / Forbidden unless the principal may change (export, erase) `name`."""
+        with self._session() as s:
+            if find_person(s, name, self.principal.org_id) is None:
+                raise NotFoundError(f"nobody called {name!r}", PEOPLE_HINT)
+            person_to_change(s, self.principal, name)  # an existing row: nothing is written
 
     def people_facts(self) -> list[PersonFacts]:
         """Everyone stored, by name."""
