@@ -153,10 +153,17 @@ def test_a_forged_request_id_is_replaced(client, caplog):
     assert "<unmatched>" in line and "nobody" not in line and rid in line
 
 
-def test_serve_logs_without_uvicorn_access_log_and_warns_off_loopback(monkeypatch):
+def test_serve_logs_without_uvicorn_access_log_and_warns_off_loopback(monkeypatch, store):
     import uvicorn
     from typer.testing import CliRunner
 
+    from copilot.accounts import add_user
+    from copilot.models import AccountRole
+
+    # Off loopback, serve needs an account (tests/test_cli_accounts.py) and warns while the
+    # Host allow-list is the loopback default.
+    add_user(store, "ana@acme.org", "Ana", AccountRole.ADMIN)
+    monkeypatch.delenv("COPILOT_ALLOWED_HOSTS")
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append(k))
     runner = CliRunner()

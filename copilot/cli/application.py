@@ -29,7 +29,9 @@ from copilot.cli import (
     report,
     search,
     serve,
+    tokens,
     topics,
+    users,
     voiceprint,
 )
 from copilot.errors import CopilotError
@@ -49,6 +51,8 @@ GROUPS = (
     ("topic", topics.app),
     ("people", people.app),
     ("voiceprint", voiceprint.app),
+    ("users", users.app),
+    ("tokens", tokens.app),
 )
 
 

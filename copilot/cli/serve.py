@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import settings, stderr
+from copilot.cli.common import open_store, settings, stderr
+from copilot.errors import InputError
+from copilot.settings import LOOPBACK_HOSTS, Settings
 
 
 def is_loopback(host: str) -> bool:
@@ -33,6 +35,23 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def check_exposable(config: Settings, host: str) -> None:
+    """Off loopback, whoever reaches the port may try to log in: refuse while no (enabled)
+    account exists, since the server would then serve nobody but an attacker probing it.
+    With accounts, warn if the Host allow-list still names loopback only: every client
+    reaching the server by its real name would get 400."""
+    with open_store(config) as store:
+        has_users = store.has_users()
+    if not has_users:
+        raise InputError(f"refusing to listen on {host}: this home has no user account yet",
+                         "add the first admin with `copilot users add EMAIL --name NAME "
+                         "--role admin`, or keep the default --host 127.0.0.1")
+    if set(config.server.allowed_hosts) <= set(LOOPBACK_HOSTS):
+        stderr().print(f"warning: listening on {host} but COPILOT_ALLOWED_HOSTS lists loopback "
+                       f"names only ({','.join(config.server.allowed_hosts)}): set it to the "
+                       "names clients use, or they get 400", markup=False, soft_wrap=True)
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
@@ -42,10 +61,6 @@ def serve(
 
     config = settings()  # a bad setting is one clear line here, not a traceback inside uvicorn
     if not is_loopback(host):
-        # No accounts yet: anyone who reaches the port reads everything. Not refused (yet),
-        # but said, with the setting that a non-loopback deployment needs.
-        stderr().print(f"warning: listening on {host} without accounts; "
-                       "COPILOT_ALLOWED_HOSTS must list the names clients use (now: "
-                       f"{','.join(config.server.allowed_hosts)})", markup=False, soft_wrap=True)
+        check_exposable(config, host)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, access_log=False,
                 log_config=log_config())
