@@ -21,7 +21,7 @@ from api.errors import TooLarge, responses
 from api.routes.audio import accept_audio, is_audio_upload
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
-from copilot.models import Analysis, Engine, LanguageChoice, MeetingSummary
+from copilot.models import Analysis, AuditAction, Engine, LanguageChoice, MeetingSummary
 from copilot.models.vocabulary import AccountRole
 from copilot.reassign import assign_roles
 from copilot.request import MeetingRequest, check_request_engine
@@ -221,9 +221,12 @@ async def create_meeting(
     meeting = _request(meta, filename)  # the names are checked (422) before who leads
     await run_in_threadpool(store.check_may_lead, meeting.manager)
     # Parsing and the NLP engine are CPU-bound: in the threadpool.
-    return await run_in_threadpool(
+    analysis = await run_in_threadpool(
         partial(remember_meeting, meeting, text, store=store,
                 settings=settings, extractor=extractor))
+    await run_in_threadpool(store.audit, AuditAction.CREATE, "meeting", analysis.id,
+                            person=analysis.report)
+    return analysis
 
 
 @router.get("", dependencies=[allow(*MEMBERS)],
@@ -240,7 +243,9 @@ def list_meetings(
 @router.get("/{meeting_id}", dependencies=[allow(*MEMBERS, objects=True)],
             response_model=Analysis, responses=responses(404, 503))
 def get_meeting(meeting_id: str, store: ScopedStore) -> Analysis:
-    return store.get(meeting_id)
+    analysis = store.get(meeting_id)
+    store.audit(AuditAction.READ, "meeting", meeting_id, person=analysis.report)
+    return analysis
 
 
 @router.delete(
@@ -250,6 +255,7 @@ def get_meeting(meeting_id: str, store: ScopedStore) -> Analysis:
 def delete_meeting(meeting_id: str, store: ScopedStore) -> Response:
     """Delete a meeting with its utterances, analysis and next steps."""
     store.delete(meeting_id)
+    store.audit(AuditAction.DELETE, "meeting", meeting_id)
     return Response(status_code=204)
 
 
@@ -260,5 +266,6 @@ def assign_meeting_roles(meeting_id: str, body: RolesIn, settings: SettingsDep,
                          store: ScopedStore, extractor: ExtractorDep) -> Analysis:
     """Say which speaker is the manager (and the report); metrics, next-step owners and the
     critique are recomputed and the stored meeting is updated in one transaction."""
+    store.audit(AuditAction.CHANGE, "meeting", meeting_id, detail={"roles": True})
     return assign_roles(store, meeting_id, body.manager, report=body.report, settings=settings,
                         extractor=extractor)

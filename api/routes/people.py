@@ -18,6 +18,7 @@ from copilot.memory.markdown import agenda_markdown
 from copilot.models import (
     AccountRole,
     Agenda,
+    AuditAction,
     ErasureReport,
     LegalDeadline,
     PersonExport,
@@ -79,7 +80,10 @@ def get_person(name: PersonName, store: ScopedStore) -> PersonRecord:
               response_model=PersonRecord, responses=responses(400, 422, 503))
 def set_person(name: PersonName, change: PersonUpdate, store: ScopedStore) -> PersonRecord:
     """Create or update a person record; only the fields sent change."""
-    return ppl.update(store, name, change)
+    record = ppl.update(store, name, change)
+    store.audit(AuditAction.CHANGE, "person", record.name, person=record.name,
+                detail={"fields": ",".join(sorted(change.model_fields_set))})
+    return record
 
 
 @router.get("/{name}/legal", dependencies=[allow(*PEOPLE, objects=True)],
@@ -116,7 +120,9 @@ def list_topics(
             response_model=PersonExport, responses=responses(404, 503))
 def export(name: PersonName, store: ScopedStore) -> PersonExport:
     """Everything stored about this person (GDPR access and portability)."""
-    return export_person(store, name)
+    exported = export_person(store, name)
+    store.audit(AuditAction.EXPORT, "person", exported.person.name, person=exported.person.name)
+    return exported
 
 
 @router.delete("/{name}", dependencies=[allow(*MEMBERS, objects=True)],
@@ -125,4 +131,7 @@ def erase(name: PersonName, store: ScopedStore) -> ErasureReport:
     """Erase this person and every meeting they took part in, their jobs, uploads,
     voiceprints and vectors, from every store (GDPR); says what was removed and what is kept."""
     ppl.get(store, name)
-    return erase_person(store, name)
+    report = erase_person(store, name)
+    store.audit(AuditAction.ERASE, "person", None,
+                detail={"meetings": len(report.meetings)})  # no name: it is erased
+    return report
