@@ -7,11 +7,11 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from api_auth import email_of, signed_in, token_for
+from conftest import make_analysis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api_auth import email_of, signed_in, token_for
-from conftest import make_analysis
 from copilot import accounts
 from copilot.analyze.base import FakeExtractor
 from copilot.memory.store import Store
@@ -153,7 +153,7 @@ def test_a_report_reads_only_what_was_shared_never_coaching_or_notes(app):
         assert client.get(f"{path}/notes", headers=bearer(julien)).status_code == 403
         client.put(f"{path}/sharing", json={"transcript": True}, headers=bearer(claire))
         recap = client.get(f"{path}/recap", headers=bearer(julien)).json()
-        assert [u["text"] for u in recap["utterances"]][0] == "Comment ça va ?"
+        assert recap["utterances"][0]["text"] == "Comment ça va ?"
         everything = str([client.get(p, headers=bearer(julien)).json() for p in (
             f"{path}/recap", "/v1/meetings", "/v1/people/Julien/agenda",
             "/v1/people/Julien", "/v1/commitments")])
