@@ -145,3 +145,26 @@ def test_cli_applies_retention(home, copilot_env):
     assert json.loads(out.stdout)["orgs"][0]["recordings_deleted"] == 0  # too young today
     out = CliRunner().invoke(app, ["retention", "apply"])
     assert out.exit_code == 0 and "0 recording" in out.stdout
+
+
+def test_the_server_applies_retention_at_start(monkeypatch, light_store):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with Store.open(get_settings()) as store:
+        store.set_retention(Retention(recordings_days=30))
+    app = create_app()
+    with TestClient(app):
+        for _ in range(100):  # the first run happens in the timer's thread
+            if app.state.retention.last is not None:
+                break
+            time.sleep(0.05)
+        assert app.state.retention.last.orgs[0].recordings_days == 30
+    monkeypatch.setenv("COPILOT_RETENTION_INTERVAL_MINUTES", "0")
+    app = create_app()
+    with TestClient(app):
+        time.sleep(0.2)
+        assert app.state.retention.last is None  # 0 = off

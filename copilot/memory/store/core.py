@@ -25,6 +25,6 @@ class Store(RetentionStore, SharingStore, CommitmentStore, PeopleStore, TopicSto
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
     meeting_ids_of), commitments, people, topics and signals, search, erasure and reindexing,
-    voiceprints, jobs, sharing and private notes, retention, accounts, tokens, sessions and the audit
-    log: see the module of each part. `acting_as(principal)` gives the same store filtered
+    voiceprints, jobs, sharing and private notes, retention, accounts, tokens, sessions and
+    the audit log: see the module of each part. `acting_as(principal)` gives the same store filtered
     for that principal (scope.py)."""
