@@ -34,6 +34,7 @@ from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
 from copilot.jobs import JobRunner
+from copilot.retention import RetentionTimer
 from copilot.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
         app.state.jobs = JobRunner(lambda: open_store(app), app.state.settings,
                                    extractor=extractor, audio=audio)
         app.state.jobs.start(recover=recover)
+        app.state.retention = RetentionTimer(
+            lambda: open_store(app), app.state.settings.server.retention_interval_minutes)
+        app.state.retention.start()
         yield
+        app.state.retention.stop()
         app.state.jobs.stop()
         if app.state.store is not None:
             app.state.store.close()

@@ -302,6 +302,9 @@ class ServerSettings(BaseSettings):
                             "client address (a `limits` rate: N/second|minute|hour|day).")
     upload_rate: str = Field(default="30/minute", description="Meetings and recordings a "
                              "user may post (same syntax).")
+    retention_interval_minutes: int = Field(
+        default=60, ge=0, le=7 * 24 * 60, description="The server applies each organisation's "
+        "retention at start and then this often (copilot/retention.py); 0 = never.")
 
     @field_validator("login_rate", "upload_rate")
     @classmethod

@@ -104,7 +104,8 @@ def test_no_import_cycles() -> None:
 # from the front ends down to the schema, never back up.
 FRONT_ENDS = ("api", "copilot.cli")
 WORKFLOW = ("copilot.workflow", "copilot.pipeline", "copilot.pipeline_audio", "copilot.jobs",
-            "copilot.reassign", "copilot.request", "copilot.accounts", *FRONT_ENDS)
+            "copilot.retention", "copilot.reassign", "copilot.request", "copilot.accounts",
+            *FRONT_ENDS)
 FORBIDDEN = {
     "copilot.models": ("copilot", "api"),
     "copilot.text": ("copilot.analyze", "copilot.ingest", "copilot.memory", "copilot.reports",
@@ -117,6 +118,7 @@ FORBIDDEN = {
     "copilot.workflow": FRONT_ENDS,
     "copilot.pipeline": FRONT_ENDS,
     "copilot.jobs": FRONT_ENDS,
+    "copilot.retention": FRONT_ENDS,
     "copilot.accounts": FRONT_ENDS,
     "copilot.cli": ("api",),
 }

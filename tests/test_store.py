@@ -40,7 +40,7 @@ def test_open_creates_home_database_and_schema(copilot_env, settings):
                       "next_steps", "commitment_events", "signals", "topics",
                       "voiceprints", "jobs",  # 0003: audio
                       "organisations", "users", "api_tokens", "sessions", "audit_log"}
-    assert version == "0004"  # 0002: memory, 0003: audio, 0004: accounts
+    assert version == "0005"  # 0002: memory, 0003: audio, 0004: accounts, 0005: retention
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 

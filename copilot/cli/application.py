@@ -27,6 +27,7 @@ from copilot.cli import (
     meetings,
     people,
     report,
+    retention,
     search,
     serve,
     tokens,
@@ -53,6 +54,7 @@ GROUPS = (
     ("voiceprint", voiceprint.app),
     ("users", users.app),
     ("tokens", tokens.app),
+    ("retention", retention.app),
 )
 
 

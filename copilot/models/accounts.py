@@ -61,6 +61,44 @@ class Retention(BaseModel):
     transcripts_days: int | None = Field(default=None, ge=1, le=36500)
 
 
+class OrgRetention(BaseModel):
+    """What one run of the retention upkeep did in one organisation."""
+
+    org: str
+    recordings_days: int | None = None
+    transcripts_days: int | None = None
+    recordings_deleted: int = Field(default=0, description="Upload files (recordings and "
+                                    "voice samples) deleted from disk.")
+    transcripts_stripped: int = Field(default=0, description="Meetings whose words were "
+                                      "removed (their figures stay).")
+    meetings: list[str] = Field(default_factory=list,
+                                description="Ids of the meetings stripped in this run.")
+
+
+class RetentionReport(BaseModel):
+    """`Store.apply_retention`: per organisation with a setting, what went (organisations
+    without one are not listed: nothing of theirs is touched)."""
+
+    at: dt.datetime
+    orgs: list[OrgRetention] = Field(default_factory=list)
+
+    @property
+    def recordings_deleted(self) -> int:
+        return sum(o.recordings_deleted for o in self.orgs)
+
+    @property
+    def transcripts_stripped(self) -> int:
+        return sum(o.transcripts_stripped for o in self.orgs)
+
+    def line(self) -> str:
+        """One line for the CLI and the server's log."""
+        if not self.orgs:
+            return "retention: no organisation has a retention setting"
+        return (f"retention: {self.recordings_deleted} recording file(s) deleted, "
+                f"{self.transcripts_stripped} transcript(s) removed, in {len(self.orgs)} "
+                "organisation(s) with a setting")
+
+
 class User(BaseModel):
     id: int
     org: str

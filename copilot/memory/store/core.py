@@ -11,20 +11,20 @@ from copilot.memory.store.accounts import AccountStore
 from copilot.memory.store.commitments import CommitmentStore
 from copilot.memory.store.credentials import CredentialStore
 from copilot.memory.store.jobs import JobStore
-from copilot.memory.store.maintenance import MaintenanceStore
 from copilot.memory.store.people import PeopleStore
+from copilot.memory.store.retention import RetentionStore
 from copilot.memory.store.search import SearchStore
 from copilot.memory.store.sharing import SharingStore
 from copilot.memory.store.topics import TopicStore
 from copilot.memory.store.voiceprints import VoiceprintStore
 
 
-class Store(MaintenanceStore, SharingStore, CommitmentStore, PeopleStore, TopicStore,
+class Store(RetentionStore, SharingStore, CommitmentStore, PeopleStore, TopicStore,
             SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
     meeting_ids_of), commitments, people, topics and signals, search, erasure and reindexing,
-    voiceprints, jobs, sharing and private notes, accounts, tokens, sessions and the audit
-    log: see the module of each part. `acting_as(principal)` gives the same store filtered
+    voiceprints, jobs, sharing and private notes, retention, accounts, tokens, sessions and
+    the audit log: see the module of each part. `acting_as(principal)` gives the same store filtered
     for that principal (scope.py)."""

@@ -74,6 +74,8 @@ class Meeting(Base):
     share_recap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     share_transcript: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     private_notes: Mapped[str | None] = mapped_column(Text)
+    # 0005: when retention removed its words (the figures stay); None: the transcript is whole.
+    transcript_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     report: Mapped[Person] = relationship(foreign_keys=[report_id])
