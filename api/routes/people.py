@@ -77,7 +77,7 @@ def get_person(name: PersonName, store: ScopedStore) -> PersonRecord:
 
 
 @router.patch("/{name}", dependencies=[allow(*PEOPLE, objects=True)],
-              response_model=PersonRecord, responses=responses(400, 422, 503))
+              response_model=PersonRecord, responses=responses(400, 404, 422, 503))
 def set_person(name: PersonName, change: PersonUpdate, store: ScopedStore) -> PersonRecord:
     """Create or update a person record; only the fields sent change."""
     record = ppl.update(store, name, change)
@@ -87,7 +87,7 @@ def set_person(name: PersonName, change: PersonUpdate, store: ScopedStore) -> Pe
 
 
 @router.get("/{name}/legal", dependencies=[allow(*PEOPLE, objects=True)],
-            response_model=list[LegalDeadline], responses=responses(404, 503))
+            response_model=list[LegalDeadline], responses=responses(400, 404, 503))
 def get_legal(
     name: PersonName, store: ScopedStore,
     date: Annotated[str | None, Query(description="As of this date (default today).")] = None,
@@ -100,14 +100,14 @@ def get_legal(
 
 @router.post("/{name}/topics", dependencies=[allow(*MEMBERS, objects=True)],
              status_code=201, response_model=Topic,
-             responses=responses(400, 422, 503))
+             responses=responses(400, 404, 422, 503))
 def add_topic(name: PersonName, topic: TopicIn, store: ScopedStore) -> Topic:
     """Submit a topic for the next 1:1 with this person."""
     return tp.add(store, name, topic)
 
 
 @router.get("/{name}/topics", dependencies=[allow(*MEMBERS, objects=True)],
-            response_model=list[Topic], responses=responses(503))
+            response_model=list[Topic], responses=responses(404, 503))
 def list_topics(
     name: PersonName, store: ScopedStore,
     status: Literal["open", "covered", "dropped", "all"] = "open",

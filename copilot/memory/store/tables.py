@@ -27,8 +27,24 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from copilot.memory.store.records import utcnow
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A UTC instant. SQLite keeps no time zone and hands back naive datetimes, which the API
+    would then serialise without an offset (not an RFC 3339 date-time, as its OpenAPI says):
+    read back as aware UTC, everywhere at once."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: dt.datetime | None,
+                             dialect: object) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -45,7 +61,7 @@ class Person(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     # 0004: names are unique per organisation; two tenants may each have a "Julien".
     org_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Person record (0002). manager_id has no FK constraint: adding one to an existing SQLite
     # table means copying `people`, which meetings reference; erasure clears it by hand.
     role: Mapped[str | None] = mapped_column(String(200))
@@ -69,7 +85,7 @@ class Meeting(Base):
     engine: Mapped[str] = mapped_column(String(32))
     # Kept as a column so listing meetings never has to parse every JSON body.
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     # 0004: what the manager shares with the report, and their private notes.
     share_recap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     share_transcript: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
@@ -157,7 +173,7 @@ class CommitmentEventRow(Base):
     score: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(Text)
     due: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SignalRow(Base):
@@ -198,7 +214,7 @@ class TopicRow(Base):
         ForeignKey("meetings.id", ondelete="SET NULL")
     )
     covered_evidence: Mapped[list[int] | None] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class VoiceprintRow(Base):
@@ -214,8 +230,8 @@ class VoiceprintRow(Base):
     vector: Mapped[list[float]] = mapped_column(JSON)
     seconds: Mapped[float] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class JobRow(Base):
@@ -239,9 +255,9 @@ class JobRow(Base):
     # 0004: who uploaded it (None: the local owner); only they read its status.
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 # Accounts (0004): organisations, users, API tokens, browser sessions and the audit log.
 # Secrets are never stored: passwords as argon2id hashes, tokens and session ids as SHA-256
@@ -255,7 +271,7 @@ class OrganisationRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     recordings_days: Mapped[int | None] = mapped_column(Integer)
     transcripts_days: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class UserRow(Base):
@@ -271,8 +287,8 @@ class UserRow(Base):
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class TokenRow(Base):
@@ -282,10 +298,10 @@ class TokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class SessionRow(Base):
@@ -294,8 +310,8 @@ class SessionRow(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -305,7 +321,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     org_id: Mapped[int] = mapped_column(Integer, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str | None] = mapped_column(String(320))
