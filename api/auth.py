@@ -122,6 +122,22 @@ def public() -> Any:
     return Depends(check)
 
 
+def route_policies(app: Any) -> dict[str, Policy | None]:
+    """`METHOD /path` of every API route -> the policy it declares (None: none), from the
+    app's route table; the authorization matrix and the contract fuzzing read it."""
+    found: dict[str, Policy | None] = {}
+    for route in app.routes:
+        contexts = getattr(route, "effective_candidates", None)
+        for ctx in contexts() if contexts else ():
+            stack, policy = [ctx.dependant], None
+            while stack:
+                dep = stack.pop()
+                policy = policy or getattr(dep.call, "policy", None)
+                stack += dep.dependencies
+            found |= {f"{m} {ctx.path}": policy for m in ctx.methods}
+    return found
+
+
 MEMBERS = (AccountRole.MANAGER, AccountRole.REPORT)  # the relationship decides what they see
 PEOPLE = (*MEMBERS, AccountRole.HR)
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import make_analysis
 from fastapi.testclient import TestClient
 
-from api.auth import Policy
+from api.auth import route_policies
 from api.main import create_app
 from copilot import accounts
 from copilot.analyze.base import FakeExtractor
@@ -90,19 +90,7 @@ def _routes(app) -> set[str]:
     return keys
 
 
-def _policies(app) -> dict[str, Policy | None]:
-    """The policy each API route declares (None: none declared)."""
-    found = {}
-    for route in app.routes:
-        contexts = getattr(route, "effective_candidates", None)
-        for ctx in contexts() if contexts else ():
-            stack, policy = [ctx.dependant], None
-            while stack:
-                dep = stack.pop()
-                policy = policy or getattr(dep.call, "policy", None)
-                stack += dep.dependencies
-            found |= {f"{m} {ctx.path}": policy for m in ctx.methods}
-    return found
+_policies = route_policies
 
 
 ALL = dict.fromkeys(CALLERS[1:], 200)

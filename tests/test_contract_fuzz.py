@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.auth import Policy
+from api.auth import Policy, route_policies
 from api.main import create_app
 from copilot import accounts
 from copilot.analyze.base import FakeExtractor
@@ -73,18 +73,7 @@ def world(light_store):
     return {"emails": emails, "step": step, "spare": spare}
 
 
-def _policies(app) -> dict[str, Policy | None]:
-    """`METHOD /path` -> the policy the route declares (see tests/test_authz_matrix.py)."""
-    found = {}
-    for route in app.routes:
-        for ctx in route.effective_candidates() if hasattr(route, "effective_candidates") else ():
-            stack, policy = [ctx.dependant], None
-            while stack:
-                dep = stack.pop()
-                policy = policy or getattr(dep.call, "policy", None)
-                stack += dep.dependencies
-            found |= {f"{m} {ctx.path}": policy for m in ctx.methods}
-    return found
+_policies = route_policies
 
 
 def _caller(policy: Policy | None) -> str:
