@@ -110,7 +110,7 @@ def login(store: Store, settings: Settings, email: str, password: str) -> Sessio
     server = settings.server
     record = store.login_record(email)
     if record is not None and record.locked_until is not None:
-        locked = record.locked_until.replace(tzinfo=record.locked_until.tzinfo or dt.UTC)
+        locked = record.locked_until  # aware UTC: the store's UtcDateTime columns
         if locked > now():
             raise RateLimited("too many wrong passwords: this account is locked for a while",
                               "try again later, or ask an admin to reset the password",

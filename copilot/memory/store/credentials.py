@@ -17,19 +17,14 @@ from copilot.models import AuditAction, AuditEntry, Principal, TokenInfo, TokenS
 from copilot.text import name_key
 
 
-def _aware(when: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands datetimes back naive; they were written in UTC."""
-    return when.replace(tzinfo=dt.UTC) if when is not None and when.tzinfo is None else when
-
-
 def _token(row: TokenRow, email: str) -> TokenInfo:
     return TokenInfo(id=row.id, user=email, scope=TokenScope(row.scope),
-                     created_at=_aware(row.created_at), expires_at=_aware(row.expires_at),
-                     last_used_at=_aware(row.last_used_at), revoked=row.revoked_at is not None)
+                     created_at=row.created_at, expires_at=row.expires_at,
+                     last_used_at=row.last_used_at, revoked=row.revoked_at is not None)
 
 
 def _usable(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
-    return expires_at is None or _aware(expires_at) > now
+    return expires_at is None or expires_at > now
 
 
 class CredentialStore(StoreBase):
@@ -123,7 +118,7 @@ class CredentialStore(StoreBase):
                  .order_by(AuditRow.id.desc()).limit(limit))
             if person is not None:
                 q = q.where(Person.name_key == name_key(person))
-            return [AuditEntry(id=r.id, at=_aware(r.at), actor=r.actor, action=r.action,
+            return [AuditEntry(id=r.id, at=r.at, actor=r.actor, action=r.action,
                                object_kind=r.object_kind, object_id=r.object_id, person=name,
                                detail=_detail(r.detail)) for r, name in s.execute(q)]
 
