@@ -110,6 +110,8 @@ FORBIDDEN = {
     "copilot.models": ("copilot", "api"),
     "copilot.text": ("copilot.analyze", "copilot.ingest", "copilot.memory", "copilot.reports",
                      *WORKFLOW),
+    "copilot.i18n": ("copilot.analyze", "copilot.ingest", "copilot.memory", "copilot.reports",
+                     *WORKFLOW),
     "copilot.settings": ("copilot.analyze", "copilot.ingest", "copilot.memory", *WORKFLOW),
     "copilot.ingest": ("copilot.analyze", "copilot.memory", "copilot.reports", *WORKFLOW),
     "copilot.analyze": ("copilot.ingest", "copilot.memory", "copilot.reports", *WORKFLOW),

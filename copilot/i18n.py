@@ -1,0 +1,77 @@
+"""Translations: gettext catalogues (`.po`, edited with Babel's `pybabel`) read at first use.
+
+Two domains share this loader: `copilot` (the analysis' own texts: warnings, suggestions,
+agenda items, the recap; catalogues in copilot/locale) and `web` (the pages' strings; in
+web/locale). English is the source language: its msgids are the texts, so an English reader
+or a missing translation gets the msgid. The `.po` files are compiled in memory when first
+needed, so no binary `.mo` is committed and an edited catalogue is picked up on restart.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from copilot.models.vocabulary import Language
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT = Language.EN
+_lock = threading.Lock()
+
+
+def pick(*candidates: str | None) -> Language:
+    """The first candidate that is a language we speak ('fr', 'fr-FR', 'en_GB'), else English."""
+    for value in candidates:
+        code = (value or "").strip().lower().replace("_", "-").split("-")[0]
+        if code in Language.__members__.values():
+            return Language(code)
+    return DEFAULT
+
+
+def from_accept_language(header: str | None) -> Language | None:
+    """The best language of an HTTP `Accept-Language` header that we speak, or None."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = tag.strip().lower().split("-")[0]
+        if weight > 0 and code in Language.__members__.values():
+            ranked.append((-weight, index, code))
+    return Language(min(ranked)[2]) if ranked else None
+
+
+@lru_cache(maxsize=16)
+def _load(folder: str, domain: str, lang: str) -> gettext.NullTranslations:
+    po = Path(folder) / lang / "LC_MESSAGES" / f"{domain}.po"
+    if lang == DEFAULT or not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=domain)
+
+
+def translations(lang: str | Language, domain: str = "copilot",
+                 folder: Path = LOCALE_DIR) -> gettext.NullTranslations:
+    """The catalogue of `domain` in `lang` (English: the identity)."""
+    with _lock:  # read_po is not re-entrant-safe across threads on a cold cache
+        return _load(str(folder), domain, str(pick(str(lang))))
+
+
+def gettext_for(lang: str | Language, domain: str = "copilot"):
+    """`_` for one language: `_("Hello {name}").format(name=...)`."""
+    return translations(lang, domain).gettext
