@@ -102,8 +102,16 @@ async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# The JSON answer of each kind of error; the web pages (web/errors.py) answer HTML instead
+# outside the API's paths and hand these the rest.
+HANDLERS = {
+    CopilotError: _copilot_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+    Exception: _internal_error,
+}
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(CopilotError, _copilot_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _internal_error)
+    for kind, handler in HANDLERS.items():
+        app.add_exception_handler(kind, handler)

@@ -93,6 +93,10 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
                    accounts):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
+    # The pages (web/) last: their error handlers answer HTML outside the API's paths.
+    import web
+
+    web.install(app)
     return app
 
 

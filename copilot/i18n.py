@@ -52,13 +52,28 @@ def from_accept_language(header: str | None) -> Language | None:
     return Language(min(ranked)[2]) if ranked else None
 
 
+def catalogue_files(folder: Path, domain: str, lang: str) -> list[Path]:
+    """`DOMAIN.po` and its parts `DOMAIN-AREA.po` (one per area of the pages, so that the
+    areas are translated apart), read as one catalogue."""
+    found = sorted((folder / lang / "LC_MESSAGES").glob(f"{domain}*.po"))
+    return [p for p in found if p.stem == domain or p.stem.startswith(f"{domain}-")]
+
+
 @lru_cache(maxsize=16)
 def _load(folder: str, domain: str, lang: str) -> gettext.NullTranslations:
-    po = Path(folder) / lang / "LC_MESSAGES" / f"{domain}.po"
-    if lang == DEFAULT or not po.is_file():
+    files = catalogue_files(Path(folder), domain, lang)
+    if lang == DEFAULT or not files:
         return gettext.NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=domain)
+    catalog = None
+    for po in files:
+        with po.open("rb") as handle:
+            part = read_po(handle, locale=lang, domain=domain)
+        if catalog is None:
+            catalog = part
+            continue
+        for message in part:
+            if message.id:
+                catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -77,7 +77,8 @@ def world(light_store):
 
 
 def _routes(app) -> set[str]:
-    """`METHOD /path` of every route the app serves, from its route table."""
+    """`METHOD /path` of every API route the app serves, from its route table (the pages
+    have their own matrix: tests/test_web_matrix.py)."""
     keys = set()
     for route in app.routes:
         contexts = getattr(route, "effective_candidates", None)
@@ -85,7 +86,8 @@ def _routes(app) -> set[str]:
             keys |= {f"{m} {route.path}" for m in getattr(route, "methods", None) or ()}
             continue
         for ctx in contexts():
-            keys |= {f"{m} {ctx.path}" for m in ctx.methods if m != "HEAD"}
+            if not ctx.endpoint.__module__.startswith("web."):
+                keys |= {f"{m} {ctx.path}" for m in ctx.methods if m != "HEAD"}
     keys.discard("HEAD /openapi.json")
     return keys
 

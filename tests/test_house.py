@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARY = ("copilot", "api")
+LIBRARY = ("copilot", "api", "web")
 STORE = ("copilot/memory/store", "copilot/migrations")
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -102,7 +102,7 @@ def test_no_import_cycles() -> None:
 
 # What each layer may not import (docs/ARCHITECTURE.md draws the same map): dependencies point
 # from the front ends down to the schema, never back up.
-FRONT_ENDS = ("api", "copilot.cli")
+FRONT_ENDS = ("api", "web", "copilot.cli")
 WORKFLOW = ("copilot.workflow", "copilot.pipeline", "copilot.pipeline_audio", "copilot.jobs",
             "copilot.retention", "copilot.reassign", "copilot.request", "copilot.accounts",
             *FRONT_ENDS)
@@ -122,7 +122,8 @@ FORBIDDEN = {
     "copilot.jobs": FRONT_ENDS,
     "copilot.retention": FRONT_ENDS,
     "copilot.accounts": FRONT_ENDS,
-    "copilot.cli": ("api",),
+    "copilot.cli": ("api", "web"),
+    "web": ("copilot.cli",),
 }
 
 
@@ -139,6 +140,14 @@ def test_dependencies_point_down_the_layers() -> None:
     files = {_module(p): p for p in _sources(*LIBRARY) if "migrations" not in p.parts}
     wrong = sorted(f"{m} -> {t}" for m, p in files.items()
                    for t in _imported(p, m, set(files)) if _forbidden(m, t))
+    assert wrong == []
+
+
+def test_only_the_app_factory_mounts_the_pages() -> None:
+    # The pages are built on the API (its auth, store and errors), never the other way round.
+    files = {_module(p): p for p in _sources("api")}
+    wrong = sorted(m for m, p in files.items() if m != "api.main"
+                   for t in _imported(p, m, set(files) | {"web"}) if t.startswith("web"))
     assert wrong == []
 
 
