@@ -138,9 +138,10 @@ def _extra(code: str, params: Params, lang: str) -> dict[str, str]:
         return {"of_basis": _("of the words") if params.get("basis") == "words"
                 else _("of the time")}
     if code == WarningCode.UNCLEAR_NEXT_STEPS:
+        nobody, undated = _("no owner"), _("no date")  # outside f-strings: pybabel reads them
         return {"listed": "; ".join(
-            f"\u201c{params[f'action_{i}']}\u201d ({params.get(f'owner_{i}') or _('no owner')}, "
-            f"{_due(params.get(f'due_{i}'), lang) or _('no date')})"
+            f"\u201c{params[f'action_{i}']}\u201d ({params.get(f'owner_{i}') or nobody}, "
+            f"{_due(params.get(f'due_{i}'), lang) or undated})"
             for i in range(int(params.get("listed") or 0)))}
     if code == WarningCode.NO_SPEECH and params.get("seconds"):
         return {"of_seconds": _(" of {seconds} s").format(seconds=params["seconds"])}
