@@ -195,7 +195,7 @@ def _localize_feedback(fb: FeedbackItem, lang: str) -> FeedbackItem:
 def localize_analysis(analysis: Analysis, lang: str | None) -> Analysis:
     """A copy of `analysis` with its warnings and feedback suggestions in `lang` (None: the
     meeting's language, as stored). The meeting's own words are never translated."""
-    if lang is None or lang == analysis.language:
+    if lang is None:
         return analysis
     return analysis.model_copy(update={
         "warnings": [_localize_warning(w, lang) for w in analysis.warnings],
