@@ -9,14 +9,18 @@ needed, so no binary `.mo` is committed and an edited catalogue is picked up on 
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from copilot.models.vocabulary import Language
@@ -90,3 +94,55 @@ def translations(lang: str | Language, domain: str = "copilot",
 def gettext_for(lang: str | Language, domain: str = "copilot"):
     """`_` for one language: `_("Hello {name}").format(name=...)`."""
     return translations(lang, domain).gettext
+
+
+def N_(msgid: str) -> str:
+    """Mark a template for the catalogue without translating it now (it is rendered later)."""
+    return msgid
+
+
+Params = dict[str, str | int | float | None]
+
+
+@dataclass(frozen=True)
+class Template:
+    """An English template (the msgid) and how its placeholders are formatted: `percent` keys
+    are shares (0.72 -> "72%" / "72 %"), `dates` keys ISO dates; other numbers are decimals.
+    Formatting happens at rendering from the raw params, so a stored text can be rendered
+    again for another locale."""
+
+    msgid: str
+    percent: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+
+    def render(self, lang: str | Language, params: Params, **extra: str) -> str:
+        """The template in `lang` with `params` formatted for that locale; `extra` are texts
+        already rendered in `lang` (a translated word, a list built by the caller)."""
+        loc = str(pick(str(lang)))
+        values: dict[str, str] = {}
+        for key, value in params.items():
+            values[key] = _format(key, value, loc, self)
+        values.update(extra)
+        return gettext_for(loc)(self.msgid).format(**values)
+
+
+def _format(key: str, value: str | float | None, loc: str, template: Template) -> str:
+    if value is None:
+        return ""
+    if key in template.percent and isinstance(value, int | float):
+        return format_percent(value, locale=loc)
+    if key in template.dates and isinstance(value, str):
+        return format_day(dt.date.fromisoformat(value), loc)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_decimal(value, locale=loc)
+    return str(value)
+
+
+def format_day(day: dt.date, lang: str | Language) -> str:
+    """A date as the locale writes it ("1 mars 2026", "Mar 1, 2026")."""
+    return format_date(day, "medium", locale=str(pick(str(lang))))
+
+
+def percent(value: float, lang: str | Language) -> str:
+    """A share as the locale writes a percentage ("72 %" in French, "72%" in English)."""
+    return format_percent(value, locale=str(pick(str(lang))))

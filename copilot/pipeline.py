@@ -29,6 +29,7 @@ from copilot.analyze.critique import PriorStep, critique
 from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
+from copilot.analyze.texts import make_warning
 from copilot.errors import InputError
 from copilot.models import Analysis, EngineRun, Extraction, Talk, Transcript, Warning, WarningCode
 from copilot.request import MeetingRequest
@@ -145,17 +146,13 @@ def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extra
 
 def silent_analysis(transcript: Transcript, request: MeetingRequest) -> Analysis:
     """A recording in which nothing was said: an empty analysis that says so, not an error."""
-    seconds = f" of {transcript.duration:.0f} s" if transcript.duration else ""
     return Analysis(
         id=request.meeting_id or uuid.uuid4().hex[:12], date=request.date,
         language=transcript.language, manager=request.manager, report=request.report,
         source=request.stored_source, source_format="audio", engine="none",
         utterances=[], talk=None,
-        warnings=[Warning(
-            code=WarningCode.NO_SPEECH,
-            message=f"No speech was found in the recording{seconds}: nothing to analyse.",
-            suggestion="Check that the right file was sent and that the microphone was on.",
-        )],
+        warnings=[make_warning(WarningCode.NO_SPEECH, transcript.language, {
+            "seconds": round(transcript.duration) if transcript.duration else None})],
     )
 
 

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from copilot.analyze.roles import RoleDecision, decide_roles
+from copilot.analyze.texts import make_warning
 from copilot.ingest.speech import AudioEngines, Recording, transcribe_recording
 from copilot.ingest.voiceprint import Voiceprint, match_voice
-from copilot.models import Transcript, Warning, WarningCode
+from copilot.models import Transcript, WarningCode
 from copilot.request import MeetingRequest
 from copilot.settings import Settings
 
@@ -71,12 +72,8 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
         return RoleDecision(roles, "voiceprint")  # type: ignore[arg-type]
     scores = ", ".join(f"{s} {v:.2f}" for s, v in sorted(match.scores.items()))
     fallback = decide_roles(transcript, manager, report)
-    fallback.warnings.append(Warning(
-        code=WarningCode.VOICEPRINT_NO_MATCH,
-        message=f"No voice in the recording is clearly {manager}'s enrolled voice (similarity "
-        f"{scores}; needs {settings.audio.voiceprint_threshold:.2f} and a lead of "
-        f"{settings.audio.voiceprint_margin:.2f}).",
-        suggestion="Check the roles; enrol a longer, cleaner sample with --manager-voice, or "
-        "set them with `copilot meetings assign-roles`.",
-    ))
+    fallback.warnings.append(make_warning(WarningCode.VOICEPRINT_NO_MATCH, transcript.language, {
+        "manager": manager, "scores": scores,
+        "threshold": f"{settings.audio.voiceprint_threshold:.2f}",
+        "margin": f"{settings.audio.voiceprint_margin:.2f}"}))
     return fallback

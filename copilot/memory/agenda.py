@@ -27,25 +27,12 @@ from copilot.memory import legal
 from copilot.memory import people as ppl
 from copilot.memory.store import Store
 from copilot.memory.store.records import HeldMeeting, PersonFacts, SignalRecord
+from copilot.memory.texts import agenda_text as at
 from copilot.models import Agenda, AgendaItem, Cadence, Commitment, Language
 from copilot.settings import Settings
 
 ORDER = ["overdue_one_on_one", "legal_deadline", "submitted_topic", "open_commitment",
          "deferred_topic", "recurring_blocker", "not_covered", "suggested_question"]
-AREA_NAMES = {"wellbeing": {"fr": "Charge de travail et bien-être", "en": "Workload and wellbeing"},
-              "career": {"fr": "Carrière et développement", "en": "Career and development"}}
-QUESTIONS = {
-    "wellbeing": {"fr": "Comment te sens-tu en ce moment, côté charge de travail ?",
-                  "en": "How are you feeling about your workload at the moment?"},
-    "career": {"fr": "Où aimerais-tu en être dans un an, et de quoi aurais-tu besoin pour y "
-                     "arriver ?",
-               "en": "Where would you like to be in a year, and what would help you get there?"},
-    "blocker": {"fr": "Qu'est-ce qui t'empêche encore d'avancer sur « {t} » ? Comment puis-je "
-                      "t'aider ?",
-                "en": 'What is still holding you back on "{t}"? How can I help?'},
-}
-
-
 def _commitment_items(store: Store, report: str, manager: str | None,
                       day: dt.date) -> list[AgendaItem]:
     heads = store.commitments(report=report, manager=manager, status="open", before=day)
@@ -68,7 +55,8 @@ def _commitment_item(c: Commitment, earlier: list[Commitment], day: dt.date) -> 
     )
 
 
-def _deferred_items(store: Store, report: str, meetings: list[HeldMeeting]) -> list[AgendaItem]:
+def _deferred_items(store: Store, report: str, meetings: list[HeldMeeting],
+                    lang: str) -> list[AgendaItem]:
     by_id = {m.id: m for m in meetings}
     items = []
     for sig in store.signals(list(by_id), "deferred", status="open"):
@@ -76,7 +64,7 @@ def _deferred_items(store: Store, report: str, meetings: list[HeldMeeting]) -> l
         items.append(AgendaItem(kind="deferred_topic", text=sig.text, owner=report,
                                 owner_role="report", from_meeting=m.id, from_date=m.date,
                                 evidence=list(sig.evidence), id=sig.id,
-                                detail="put off to a later meeting"))
+                                detail=at("deferred", lang)))
     return items
 
 
@@ -98,11 +86,11 @@ def _blocker_items(store: Store, meetings: list[HeldMeeting], day: dt.date, sett
         items.append(AgendaItem(
             kind="recurring_blocker", text=last.text, from_meeting=m.id, from_date=m.date,
             evidence=list(last.evidence), id=last.id,
-            detail=f"raised in {len(held)} meetings since {held[0][0].isoformat()}",
+            detail=at("blocker", lang, count=len(held), since=held[0][0]),
             related=[x.meeting_id for _, x in held[:-1]]))
         items.append(AgendaItem(kind="suggested_question", from_meeting=m.id, from_date=m.date,
-                                text=QUESTIONS["blocker"][lang].format(t=_short(last.text)),
-                                evidence=list(last.evidence), detail="about a recurring blocker"))
+                                text=at("blocker_question", lang, topic=_short(last.text)),
+                                evidence=list(last.evidence), detail=at("about_blocker", lang)))
     return items
 
 
@@ -120,17 +108,16 @@ def _not_covered_items(store: Store, meetings: list[HeldMeeting], settings: Sett
             continue
         last = store.last_signal(list(by_id), "area", area)
         where = by_id[last.meeting_id] if last else None
-        detail = (f"last discussed on {where.date.isoformat()}" if where
-                  else f"not discussed in any of the {len(meetings)} 1:1s stored")
+        detail = (at("last_discussed", lang, day=where.date) if where
+                  else at("never_discussed", lang, count=len(meetings)))
         items.append(AgendaItem(
-            kind="not_covered", text=f"{AREA_NAMES[area][lang]}: "
-            + ("pas abordé lors des" if lang == "fr" else "not discussed in the last")
-            + f" {len(recent)} " + ("derniers 1:1" if lang == "fr" else "1:1s"),
+            kind="not_covered", text=at("not_covered", lang, area=at(area, lang),
+                                        count=len(recent)),
             from_meeting=where.id if where else None, from_date=where.date if where else None,
             evidence=list(last.evidence) if last else [], detail=detail,
             related=[m.id for m in recent]))
-        items.append(AgendaItem(kind="suggested_question", text=QUESTIONS[area][lang],
-                                detail=f"{AREA_NAMES[area]['en']} not covered recently",
+        items.append(AgendaItem(kind="suggested_question", text=at(f"{area}_question", lang),
+                                detail=at("not_covered_recently", lang, area=at(area, lang)),
                                 related=[m.id for m in recent]))
     return items
 
@@ -141,25 +128,26 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _person_items(store: Store, person: PersonFacts, meetings: list[HeldMeeting],
-                  day: dt.date, settings: Settings) -> tuple[list[AgendaItem], Cadence]:
+                  day: dt.date, settings: Settings, lang: str
+                  ) -> tuple[list[AgendaItem], Cadence]:
     items: list[AgendaItem] = []
     for t in store.topics(person.name, "open", submitted_until=day):
         items.append(AgendaItem(kind="submitted_topic", text=t.text, owner=person.name,
                                 owner_role="report", id=t.id,
-                                detail=f"submitted on {t.submitted_on.isoformat()}"
-                                + (f" by {t.submitted_by}" if t.submitted_by else "")))
-    for d in legal.due_soon(ppl.record(person, settings, day), day, settings):
+                                detail=at("submitted_by" if t.submitted_by else "submitted", lang,
+                                          day=t.submitted_on, by=t.submitted_by)))
+    for d in legal.due_soon(ppl.record(person, settings, day), day, settings, lang):
         items.append(AgendaItem(kind="legal_deadline", text=d.text, due=d.due, overdue=d.overdue,
                                 owner=person.name, detail=f"{d.kind}: {d.basis}"))
     cadence = ppl.cadence([m.date for m in meetings], day, settings)
     if cadence.overdue and meetings:
         items.append(AgendaItem(
             kind="overdue_one_on_one", overdue=True, due=cadence.expected_next,
-            text=f"Last 1:1 {cadence.days_since_last} days ago; usual interval "
-                 f"{cadence.median_interval_days:g} days",
+            text=at("overdue", lang, days=cadence.days_since_last,
+                    median=cadence.median_interval_days),
             from_meeting=meetings[0].id, from_date=meetings[0].date,
-            detail=f"average interval {cadence.average_interval_days} days over "
-                   f"{cadence.meetings} meetings"))
+            detail=at("average", lang, average=cadence.average_interval_days,
+                      meetings=cadence.meetings)))
     return items, cadence
 
 
@@ -171,9 +159,11 @@ def _order(item: AgendaItem) -> tuple:
 
 
 def build_agenda(
-    store: Store, report: str, manager: str | None = None, date: dt.date | None = None
+    store: Store, report: str, manager: str | None = None, date: dt.date | None = None,
+    lang: str | None = None,
 ) -> Agenda:
-    """The agenda for a 1:1 with `report` on `date` (default today), optionally with `manager`."""
+    """The agenda for a 1:1 with `report` on `date` (default today), optionally with `manager`;
+    its own texts in `lang` (default: the language of the last meeting, else English)."""
     if not report or not report.strip():
         raise InputError("a report name is needed for an agenda", "e.g. --report Julien")
     if manager is not None and not manager.strip():
@@ -189,12 +179,13 @@ def build_agenda(
         if person is None:
             return agenda
         meetings = store.meetings_held(report, manager, before=day)
-        lang = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
+        spoken = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
+        lang = lang or spoken
         items = _commitment_items(store, report, manager, day)
-        items += _deferred_items(store, person.name, meetings)
+        items += _deferred_items(store, person.name, meetings, lang)
         items += _blocker_items(store, meetings, day, settings, lang)
         items += _not_covered_items(store, meetings, settings, lang)
-        person_items, cadence = _person_items(store, person, meetings, day, settings)
+        person_items, cadence = _person_items(store, person, meetings, day, settings, lang)
         items += person_items
     return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
                                      "language": Language(lang) if meetings else None})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from copilot.memory.texts import legal_text as lt
 from copilot.models import CareerReview, LegalDeadline, PersonRecord
 from copilot.settings import Settings
 
@@ -38,7 +39,8 @@ def _held(reviews: list[CareerReview], start: dt.date, end: dt.date, kinds: set[
     return any(start <= r.date <= end and r.kind in kinds for r in reviews)
 
 
-def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[LegalDeadline]:
+def schedule(person: PersonRecord, day: dt.date, settings: Settings,
+             lang: str = "en") -> list[LegalDeadline]:
     """Every obligation not yet met whose window has opened or opens within the horizon."""
     if not applies(person, settings):
         return []
@@ -57,20 +59,16 @@ def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[Leg
     first_due = _years(hire, 1)
     any_kind = {"parcours", "recap", "mid_career", "pre_retirement"}
     if not reviews and first_due >= day:
-        add("first_year", first_due, hire, "Entretien de parcours professionnel: the first one "
-            "is due within a year of hiring", f"hired {hire.isoformat()}")
+        add("first_year", first_due, hire, lt("first_year", lang), lt("hired", lang, day=hire))
     elif not reviews:
         # Nothing recorded: one overdue item (not one per missed cycle), the first-year one
         # while the first periodic one is not due yet.
         kind = "first_year" if day < _years(first_due, every) else "periodic"
-        add(kind, first_due, hire, "Entretien de parcours professionnel: none recorded "
-            "since hiring; record the last one held (`copilot people set NAME --career-review "
-            "YYYY-MM-DD`)", f"hired {hire.isoformat()}, no review recorded")
+        add(kind, first_due, hire, lt("none_recorded", lang), lt("hired_none", lang, day=hire))
     else:
         periodic_due = _years(reviews[-1].date, every)
         add("periodic", periodic_due, _years(periodic_due, -1),
-            f"Entretien de parcours professionnel: due at least every {every} years",
-            f"last review {reviews[-1].date.isoformat()}")
+            lt("periodic", lang, every=every), lt("last_review", lang, day=reviews[-1].date))
 
     k = 1
     while _years(hire, 8 * k) < day - dt.timedelta(days=366 * 8):
@@ -79,25 +77,24 @@ def schedule(person: PersonRecord, day: dt.date, settings: Settings) -> list[Leg
     while recap_due <= horizon:
         start = _years(recap_due, -1)
         if not _held(reviews, start, recap_due, {"recap"}):
-            add("recap", recap_due, start, "État des lieux récapitulatif (every 8 years of "
-                "service): check the reviews held and the training received",
-                f"hired {hire.isoformat()}")
+            add("recap", recap_due, start, lt("recap", lang), lt("hired", lang, day=hire))
         k += 1
         recap_due = _years(hire, 8 * k)
 
     if person.birth_year:
         start, due = dt.date(person.birth_year + 45, 1, 1), dt.date(person.birth_year + 46, 2, 28)
         if due >= _years(day, -1) and not _held(reviews, start, due, {"mid_career"} | any_kind):
-            add("mid_career", due, start, "Entretien de parcours professionnel within 2 months "
-                "after the mid-career medical visit (age 45)", f"born {person.birth_year}")
+            add("mid_career", due, start, lt("mid_career", lang),
+                lt("born", lang, year=person.birth_year))
         start, due = dt.date(person.birth_year + 58, 1, 1), dt.date(person.birth_year + 59, 12, 31)
         if due >= _years(day, -1) and not _held(reviews, start, due, {"pre_retirement"}):
-            add("pre_retirement", due, start, "Entretien de parcours professionnel in the two "
-                "years before 60", f"born {person.birth_year}")
+            add("pre_retirement", due, start, lt("pre_retirement", lang),
+                lt("born", lang, year=person.birth_year))
     return sorted(out, key=lambda d: d.due)
 
 
-def due_soon(person: PersonRecord, day: dt.date, settings: Settings) -> list[LegalDeadline]:
+def due_soon(person: PersonRecord, day: dt.date, settings: Settings,
+             lang: str = "en") -> list[LegalDeadline]:
     """What the agenda shows: due within the horizon (60 days by default) or overdue."""
     horizon = day + dt.timedelta(days=settings.memory.legal_horizon_days)
-    return [d for d in schedule(person, day, settings) if d.due <= horizon]
+    return [d for d in schedule(person, day, settings, lang) if d.due <= horizon]

@@ -103,6 +103,10 @@ class FeedbackItem(BaseModel):
     evidence: list[int]
     suggestion: str | None = None
     given_by: str | None = Field(default=None, description="Speaker who gave the feedback.")
+    suggestion_params: dict[str, str | int | float | None] = Field(
+        default_factory=dict, description="What the suggestion was rendered from (the SBI "
+        "rewrite's polarity and the facts said), to render it again in another language; "
+        "empty for an LLM's own suggestion.")
 
 
 class NextStep(BaseModel):
@@ -123,6 +127,11 @@ class Warning(BaseModel):
     evidence_meeting: str | None = Field(
         default=None, description="When set, `evidence` ids are utterances of this earlier "
         "meeting (e.g. a commitment that was not revisited), not of this one.")
+    params: dict[str, str | int | float | None] = Field(
+        default_factory=dict, description="The raw values of the message's placeholders "
+        "(names, counts, shares 0-1, ISO dates; `variant` picks the template): `message` and "
+        "`suggestion` are rendered from them in the meeting's language and can be rendered "
+        "again in another (`?lang=`, `--ui-lang`). Empty for texts stored before.")
 
 
 class Privacy(BaseModel):

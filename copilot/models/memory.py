@@ -81,7 +81,8 @@ class Agenda(BaseModel):
     date: dt.date
     items: list[AgendaItem]
     cadence: Cadence | None = None
-    language: Language | None = Field(default=None, description="Of the latest meeting.")
+    language: Language | None = Field(
+        default=None, description="Its texts' language: of the latest meeting, or the one asked.")
 
 
 class Commitment(BaseModel):

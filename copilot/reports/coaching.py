@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.errors import InputError, NotFoundError
+from copilot.i18n import Params
 from copilot.models import (
     Analysis,
     CoachingReport,
@@ -29,6 +30,7 @@ from copilot.models import (
     Trend,
     WarningCode,
 )
+from copilot.reports.texts import coaching_text
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
@@ -161,17 +163,35 @@ def _refs(metas: Sequence[MeetingCoaching], codes: Collection[str]) -> list[Meet
     return refs
 
 
-def trend_warnings(report: CoachingReport, settings: Settings) -> list[CoachingWarning]:
-    """Warnings about the manager's habits across meetings, each citing its meetings."""
+def trend_warnings(report: CoachingReport, settings: Settings,
+                   lang: str = "en") -> list[CoachingWarning]:
+    """Warnings about the manager's habits across meetings, each citing its meetings, written
+    in `lang`."""
     ms = report.meetings
     found = [low_listening_warning(ms, settings), *worse_trend_warnings(report),
              personal_feedback_warning(ms, settings), slipping_warning(report, settings),
              *cadence_warnings(report, settings), *recurring_warnings(ms, settings)]
-    return [w for w in found if w is not None]
+    return [_in(w, lang) for w in found if w is not None]
+
+
+def _in(w: _Draft, lang: str) -> CoachingWarning:
+    message, suggestion = coaching_text(w.key, lang, w.params)
+    return CoachingWarning(code=w.code, message=message, suggestion=suggestion,
+                           evidence=w.evidence)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A coaching warning before its text: which template, and the values it needs."""
+
+    code: WarningCode
+    key: str
+    params: Params
+    evidence: list[MeetingRef]
 
 
 def low_listening_warning(ms: Sequence[MeetingCoaching], settings: Settings
-                          ) -> CoachingWarning | None:
+                          ) -> _Draft | None:
     """`low_listening_ratio`: on average over `trend_min_meetings` or more, the reports spoke
     less than the listening-ratio floor (the manager more than `manager_share_threshold`)."""
     floor = listening_ratio_floor(settings)
@@ -180,17 +200,12 @@ def low_listening_warning(ms: Sequence[MeetingCoaching], settings: Settings
     if len(rated) < settings.coaching.trend_min_meetings or avg is None or avg >= floor:
         return None
     low = [m for m in rated if m.listening_ratio < floor]  # type: ignore[operator]
-    return CoachingWarning(
-        code=WarningCode.LOW_LISTENING_RATIO,
-        message=f"Over {len(rated)} meetings the reports spoke {avg:.0%} of the time on "
-        f"average (the manager talks too much below {floor:.0%}); {len(low)} meetings were "
-        "below.",
-        evidence=_refs(low, _TALKS_TOO_MUCH),
-        suggestion="Ask one open question, then wait: let the report fill the silence.",
-    )
+    return _Draft(WarningCode.LOW_LISTENING_RATIO, "low_listening_ratio",
+                  {"rated": len(rated), "average": avg, "floor": floor, "low": len(low)},
+                  _refs(low, _TALKS_TOO_MUCH))
 
 
-def worse_trend_warnings(report: CoachingReport) -> list[CoachingWarning]:
+def worse_trend_warnings(report: CoachingReport) -> list[_Draft]:
     """One `<metric>_worse` per trend that got worse, citing its recent flagged meetings."""
     ms, out = report.meetings, []
     for t in report.trends:
@@ -199,32 +214,26 @@ def worse_trend_warnings(report: CoachingReport) -> list[CoachingWarning]:
         metric = TREND_METRICS[t.metric]
         recent = ms[-max(1, len(ms) // 3):]
         flagged = [m for m in recent if any(w.code in metric.evidence for w in m.warnings)]
-        out.append(CoachingWarning(
-            code=metric.worse,
-            message=f"The {metric.label} got worse: {fmt_metric(t.metric, t.first)} on average "
-            f"over the first third of the meetings, {fmt_metric(t.metric, t.last)} over the "
-            "last third.",
-            evidence=_refs(flagged or recent, metric.evidence),
-        ))
+        # A share is formatted as a percentage by the template; a count to one decimal.
+        first, last = ((t.first, t.last) if metric.percent else
+                       (_one(t.first), _one(t.last)))
+        out.append(_Draft(metric.worse, "worse", {"metric": t.metric, "first": first,
+                                                  "last": last},
+                          _refs(flagged or recent, metric.evidence)))
     return out
 
 
 def personal_feedback_warning(ms: Sequence[MeetingCoaching], settings: Settings
-                              ) -> CoachingWarning | None:
+                              ) -> _Draft | None:
     """`personal_feedback_repeated`: feedback about the person in several meetings."""
     with_person = [m for m in ms if m.person_feedback]
     if len(with_person) < settings.coaching.personal_feedback_repeated_meetings:
         return None
-    return CoachingWarning(
-        code=WarningCode.PERSONAL_FEEDBACK_REPEATED,
-        message=f"Feedback about the person (traits, labels, always/never) came up in "
-        f"{len(with_person)} meetings.",
-        evidence=_refs(with_person, {WarningCode.PERSONAL_FEEDBACK}),
-        suggestion="Recall the facts and their impact instead (Situation-Behaviour-Impact).",
-    )
+    return _Draft(WarningCode.PERSONAL_FEEDBACK_REPEATED, "personal_feedback_repeated",
+                  {"count": len(with_person)}, _refs(with_person, {WarningCode.PERSONAL_FEEDBACK}))
 
 
-def slipping_warning(report: CoachingReport, settings: Settings) -> CoachingWarning | None:
+def slipping_warning(report: CoachingReport, settings: Settings) -> _Draft | None:
     """`manager_commitments_slipping`: the manager keeps too few of their own promises, or
     clearly fewer than the reports keep of theirs."""
     sides = {f.owner_role: f for f in report.follow_through}
@@ -236,43 +245,34 @@ def slipping_warning(report: CoachingReport, settings: Settings) -> CoachingWarn
     behind = rep_rate is not None and mgr.rate < rep_rate - gap
     if mgr.rate >= settings.coaching.manager_follow_through_min and not behind:
         return None
-    theirs = f", the reports {rep_rate:.0%} of theirs." if rep_rate is not None else "."
-    return CoachingWarning(
-        code=WarningCode.MANAGER_COMMITMENTS_SLIPPING,
-        message=f"{report.manager} kept {mgr.done} of {mgr.done + mgr.dropped + mgr.overdue} "
-        f"own commitments that were due ({mgr.rate:.0%}){theirs}",
-        evidence=mgr.evidence,
-        suggestion="Keep your promises visible: bring your own open items first in each 1:1.",
-    )
+    return _Draft(WarningCode.MANAGER_COMMITMENTS_SLIPPING,
+                  "slipping" if rep_rate is None else "slipping.theirs",
+                  {"manager": report.manager, "done": mgr.done,
+                   "due": mgr.done + mgr.dropped + mgr.overdue, "rate": mgr.rate,
+                   "theirs": rep_rate}, mgr.evidence)
 
 
-def cadence_warnings(report: CoachingReport, settings: Settings) -> list[CoachingWarning]:
+def cadence_warnings(report: CoachingReport, settings: Settings) -> list[_Draft]:
     """Per report: `irregular_cadence` (a long gap) and `one_on_one_overdue`."""
     out = []
     for c in report.cadence:
         theirs = [m for m in report.meetings if name_key(m.report) == name_key(c.report)]
         if c.longest_gap_days and c.longest_gap_days > settings.coaching.cadence_max_gap_days:
-            out.append(CoachingWarning(
-                code=WarningCode.IRREGULAR_CADENCE,
-                message=f"1:1s with {c.report}: a gap of {c.longest_gap_days} days (usual "
-                f"{c.cadence.median_interval_days:g}); more than "
-                f"{settings.coaching.cadence_max_gap_days} days sends the message that the time "
-                "is not a priority.",
-                evidence=_refs(_around_gap(theirs), set()),
-            ))
+            out.append(_Draft(WarningCode.IRREGULAR_CADENCE, "irregular_cadence",
+                              {"report": c.report, "gap": c.longest_gap_days,
+                               "median": c.cadence.median_interval_days,
+                               "most": settings.coaching.cadence_max_gap_days},
+                              _refs(_around_gap(theirs), set())))
         if c.cadence.overdue:
-            out.append(CoachingWarning(
-                code=WarningCode.ONE_ON_ONE_OVERDUE,
-                message=f"The last 1:1 with {c.report} was {c.cadence.days_since_last} days ago; "
-                f"the usual gap is {c.cadence.median_interval_days:g} days.",
-                evidence=_refs(theirs[-1:], set()),
-                suggestion=f"Book the next 1:1 with {c.report}.",
-            ))
+            out.append(_Draft(WarningCode.ONE_ON_ONE_OVERDUE, "one_on_one_overdue",
+                              {"report": c.report, "days": c.cadence.days_since_last,
+                               "median": c.cadence.median_interval_days},
+                              _refs(theirs[-1:], set())))
     return out
 
 
 def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
-                       ) -> list[CoachingWarning]:
+                       ) -> list[_Draft]:
     """`recurring_warning`: a meeting warning in `trend_min_meetings` meetings or more and in
     at least `recurring_warning_share` of them."""
     counts = Counter(code for m in ms for code in {w.code for w in m.warnings})
@@ -283,11 +283,8 @@ def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
                 or code in _NOT_HABITS):
             continue
         hit = [m for m in ms if any(w.code == code for w in m.warnings)]
-        out.append(CoachingWarning(
-            code=WarningCode.RECURRING_WARNING,
-            message=f"`{code}` came up in {n} of {len(ms)} meetings.",
-            evidence=_refs(hit, {code}),
-        ))
+        out.append(_Draft(WarningCode.RECURRING_WARNING, "recurring_warning",
+                          {"code": str(code), "count": n, "total": len(ms)}, _refs(hit, {code})))
     return out
 
 
@@ -299,6 +296,10 @@ def _around_gap(ms: Sequence[MeetingCoaching]) -> list[MeetingCoaching]:
     return [ordered[i - 1], ordered[i]]
 
 
+def _one(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def fmt_metric(metric: str, value: float | None) -> str:
     if value is None:
         return "-"
@@ -306,15 +307,17 @@ def fmt_metric(metric: str, value: float | None) -> str:
 
 
 def build_report(store, manager: str, since: dt.date | None = None,
-                 as_of: dt.date | None = None, settings: Settings | None = None) -> CoachingReport:
+                 as_of: dt.date | None = None, settings: Settings | None = None,
+                 lang: str | None = None) -> CoachingReport:
     """The coaching report of `manager` from the store (meetings on or after `since`)."""
-    return load_report(store, manager, since, as_of, settings)[0]
+    return load_report(store, manager, since, as_of, settings, lang)[0]
 
 
 def load_report(store, manager: str, since: dt.date | None = None,
                 as_of: dt.date | None = None, settings: Settings | None = None,
-                ) -> tuple[CoachingReport, list[Analysis]]:
-    """The report and the analyses it was built from (the files quote their utterances)."""
+                lang: str | None = None) -> tuple[CoachingReport, list[Analysis]]:
+    """The report and the analyses it was built from (the files quote their utterances); its
+    warnings in `lang` (default: the language most of the meetings were held in)."""
     from copilot.memory.commitments import list_commitments
 
     settings = settings or get_settings()
@@ -332,12 +335,13 @@ def load_report(store, manager: str, since: dt.date | None = None,
     commitments = [c for c in list_commitments(store, manager=manager, status="all")
                    if since is None or c.meeting_date >= since]
     report = assemble(analyses, commitments, manager=found[0].manager, since=since,
-                      as_of=as_of, settings=settings)
+                      as_of=as_of, settings=settings, lang=lang)
     return report, analyses
 
 
 def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *, manager: str,
-             since: dt.date | None, as_of: dt.date, settings: Settings) -> CoachingReport:
+             since: dt.date | None, as_of: dt.date, settings: Settings,
+             lang: str | None = None) -> CoachingReport:
     """The report from analyses and commitments already read (the store-free part)."""
     metas = [meeting_coaching(a) for a in analyses]
     dates: dict[str, list[dt.date]] = defaultdict(list)
@@ -357,4 +361,6 @@ def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *,
         follow_through=follow_through(commitments, as_of),
         cadence=_cadence(dates, as_of, settings),
     )
-    return report.model_copy(update={"warnings": trend_warnings(report, settings)})
+    spoken = Counter(str(m.language) for m in metas).most_common(1)
+    lang = lang or (spoken[0][0] if spoken else "en")
+    return report.model_copy(update={"warnings": trend_warnings(report, settings, lang)})

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from copilot.analyze.critique.quoting import quote
 from copilot.analyze.rules.feedback import states_fact
+from copilot.analyze.texts import make_warning
 from copilot.models import Extraction, FeedbackItem, Transcript, Warning, WarningCode
 from copilot.settings import Settings
 
@@ -18,20 +19,20 @@ def _managers(extraction: Extraction, manager: str) -> list[FeedbackItem]:
     return [fb for fb in extraction.feedback if fb.given_by in (None, manager)]
 
 
-def personal_feedback_warnings(extraction: Extraction, manager: str) -> list[Warning]:
+def personal_feedback_warnings(extraction: Extraction, manager: str,
+                               lang: str = "en") -> list[Warning]:
     """One `personal_feedback` per praise or criticism about the person, not facts."""
     out = []
     for item in _managers(extraction, manager):
         if item.target != "person":
             continue
         kind = "criticism" if item.polarity == "negative" else "praise"
-        out.append(Warning(
-            code=WarningCode.PERSONAL_FEEDBACK,
-            message=f"This {kind} is about the person, not about facts or behaviour: "
-            f"\u201c{item.text}\u201d",
-            evidence=item.evidence,
-            suggestion=item.suggestion,
-        ))
+        # The suggestion is the item's own: its SBI rewrite (params kept to render it again)
+        # or an LLM's text.
+        w = make_warning(WarningCode.PERSONAL_FEEDBACK, lang,
+                         {"variant": kind, "text": item.text, **item.suggestion_params},
+                         evidence=item.evidence)
+        out.append(w.model_copy(update={"suggestion": w.suggestion or item.suggestion}))
     return out
 
 
@@ -41,10 +42,10 @@ def feedback_warnings(
     """Criticism without facts, criticism-heavy balance, criticism before praise."""
     given = _managers(extraction, manager)
     out = criticism_without_facts(transcript, given)
-    balance = feedback_balance_warning(given, settings)
+    balance = feedback_balance_warning(given, settings, transcript.language)
     if balance is not None:
         out.append(balance)
-    order = criticism_before_praise_warning(given)
+    order = criticism_before_praise_warning(given, transcript.language)
     if order is not None:
         out.append(order)
     return out
@@ -61,18 +62,13 @@ def criticism_without_facts(transcript: Transcript, given: Sequence[FeedbackItem
         said = " ".join(utts[i].text for i in fb.evidence if i in utts) or fb.text
         if states_fact(said, transcript.language):
             continue
-        out.append(Warning(
-            code=WarningCode.CRITICISM_WITHOUT_FACTS,
-            message=f"This criticism states no fact (what, when, how much): {quote(fb.text)}",
-            evidence=fb.evidence,
-            suggestion="Recall the observable fact and its impact, then ask what the report "
-            "proposes (Situation-Behaviour-Impact).",
-        ))
+        out.append(make_warning(WarningCode.CRITICISM_WITHOUT_FACTS, transcript.language,
+                                {"quote": quote(fb.text)}, evidence=fb.evidence))
     return out
 
 
-def feedback_balance_warning(given: Sequence[FeedbackItem], settings: Settings
-                             ) -> Warning | None:
+def feedback_balance_warning(given: Sequence[FeedbackItem], settings: Settings,
+                             lang: str = "en") -> Warning | None:
     """From `balance_min_feedback` items, criticism is `criticism_share_threshold` or more."""
     if len(given) < settings.critique.balance_min_feedback:
         return None
@@ -80,28 +76,19 @@ def feedback_balance_warning(given: Sequence[FeedbackItem], settings: Settings
     share = len(criticism) / len(given)
     if share < settings.critique.criticism_share_threshold:
         return None
-    return Warning(
-        code=WarningCode.FEEDBACK_BALANCE,
-        message=f"{len(criticism)} of {len(given)} feedback items were criticism "
-        f"({share:.0%}); a 1:1 that dwells on failures feels punitive.",
-        evidence=sorted({i for fb in criticism for i in fb.evidence}),
-        suggestion="Recognise what really went well too, with its facts -- never an "
-        "invented positive.",
-    )
+    return make_warning(WarningCode.FEEDBACK_BALANCE, lang,
+                        {"criticism": len(criticism), "given": len(given), "share": share},
+                        evidence=sorted({i for fb in criticism for i in fb.evidence}))
 
 
-def criticism_before_praise_warning(given: Sequence[FeedbackItem]) -> Warning | None:
+def criticism_before_praise_warning(given: Sequence[FeedbackItem],
+                                    lang: str = "en") -> Warning | None:
     praise = [fb for fb in given if fb.polarity == "positive"]
     criticism = [fb for fb in given if fb.polarity == "negative"]
     if not (praise and criticism and _first(criticism) < _first(praise)):
         return None
-    return Warning(
-        code=WarningCode.CRITICISM_BEFORE_PRAISE,
-        message="The criticism came before the praise; opening with what went well makes "
-        "the criticism easier to hear.",
-        evidence=sorted({_first(criticism), _first(praise)}),
-        suggestion="Start with the real successes, then the facts to improve.",
-    )
+    return make_warning(WarningCode.CRITICISM_BEFORE_PRAISE, lang,
+                        evidence=sorted({_first(criticism), _first(praise)}))
 
 
 def _first(items: Sequence[FeedbackItem]) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from copilot.analyze.critique.quoting import quote
+from copilot.analyze.texts import make_warning
 from copilot.models import NextStep, Transcript, Utterance, Warning, WarningCode
 from copilot.settings import Settings
 from copilot.text import content_stems, name_key
@@ -50,21 +51,17 @@ def revisit_warnings(transcript: Transcript, previous: Sequence[PriorStep], sett
     for prior in (p for p in previous if p.meeting_date == last):
         if not revisited(prior.step, transcript.utterances, settings, names):
             missed.setdefault(prior.meeting_id, []).append(prior)
-    return [_not_revisited(meeting_id, priors) for meeting_id, priors in missed.items()]
+    return [_not_revisited(meeting_id, priors, transcript.language)
+            for meeting_id, priors in missed.items()]
 
 
-def _not_revisited(meeting_id: str, priors: Sequence[PriorStep]) -> Warning:
+def _not_revisited(meeting_id: str, priors: Sequence[PriorStep], lang: str) -> Warning:
     day = priors[0].meeting_date
     listed = "; ".join(f"{quote(p.step.action, 60)} ({p.step.owner or '?'})" for p in priors[:4])
     mine = sum(p.step.owner_role in ("manager", "both") for p in priors)
-    own = f", {mine} of them the manager's own" if mine else ""
-    return Warning(
-        code=WarningCode.COMMITMENTS_NOT_REVISITED,
-        message=f"{len(priors)} commitment(s) still open from the 1:1 of {day.isoformat()} "
-        f"(meeting {meeting_id}; the evidence ids are its utterances) did not come up{own}"
-        f": {listed}",
+    return make_warning(
+        WarningCode.COMMITMENTS_NOT_REVISITED, lang,
+        {"variant": "mine" if mine else "all", "count": len(priors), "day": day.isoformat(),
+         "meeting": meeting_id, "mine": mine, "listed": listed},
         evidence=sorted({i for p in priors for i in p.step.evidence}),
-        evidence_meeting=meeting_id,
-        suggestion="Start with last time's decisions: what was done, what is blocked, what "
-        "is dropped.",
-    )
+        evidence_meeting=meeting_id)

@@ -36,21 +36,21 @@ def critique(
     """
     found: list[Warning | None] = []
     if not transcript.has_speakers:
-        found.append(no_speakers_warning())
+        found.append(no_speakers_warning(transcript.language))
     elif talk is not None and talk.manager_share is None:
         found.append(roles_unknown_warning(transcript, manager, report))
     found.append(not_one_on_one_warning(transcript))
     roles_known = talk is not None and talk.manager_share is not None
     if roles_known:
-        found.append(manager_dominated_talk(transcript, talk, settings, manager))
+        found.append(manager_dominated_talk(transcript, talk, settings, manager, report))
         found.append(open_question_warning(transcript, extraction, settings, manager))
-    found.extend(personal_feedback_warnings(extraction, manager))
+    found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
     if roles_known:
         found.extend(question_warnings(transcript, extraction, settings, manager))
         found.append(opening_warning(transcript, settings, manager, report))
     found.append(no_next_steps_warning(transcript, extraction, settings))
-    found.append(next_step_warning(extraction, settings))
+    found.append(next_step_warning(extraction, settings, transcript.language))
     if previous:
         found.extend(revisit_warnings(transcript, previous, settings, manager, report))
     return [w for w in found if w is not None]

@@ -3,7 +3,9 @@ without an owner or a date."""
 
 from __future__ import annotations
 
-from copilot.analyze.critique.quoting import quote
+from copilot.analyze.critique.quoting import short
+from copilot.analyze.texts import make_warning
+from copilot.i18n import Params
 from copilot.models import Extraction, Transcript, Warning, WarningCode
 from copilot.settings import Settings
 
@@ -14,15 +16,12 @@ def no_next_steps_warning(transcript: Transcript, extraction: Extraction,
     too_short = len(transcript.utterances) < settings.critique.no_next_steps_min_utterances
     if extraction.next_steps or too_short:
         return None
-    return Warning(
-        code=WarningCode.NO_NEXT_STEPS,
-        message="The meeting ended without a clear next step (who does what, by when).",
-        evidence=[u.id for u in transcript.utterances[-3:]],  # how the meeting ended
-        suggestion="Close with actions: an owner, an action and a date for each.",
-    )
+    return make_warning(WarningCode.NO_NEXT_STEPS, transcript.language,
+                        evidence=[u.id for u in transcript.utterances[-3:]])  # how it ended
 
 
-def next_step_warning(extraction: Extraction, settings: Settings) -> Warning | None:
+def next_step_warning(extraction: Extraction, settings: Settings,
+                      lang: str = "en") -> Warning | None:
     """`unclear_next_steps`: fewer than `dated_next_steps_share` have an owner and a date."""
     steps = extraction.next_steps
     if not steps:
@@ -30,12 +29,10 @@ def next_step_warning(extraction: Extraction, settings: Settings) -> Warning | N
     vague = [s for s in steps if not (s.owner and s.due)]
     if (len(steps) - len(vague)) / len(steps) >= settings.critique.dated_next_steps_share:
         return None
-    listed = "; ".join(f"{quote(s.action, 60)} ({'no owner' if not s.owner else s.owner}, "
-                       f"{'no date' if not s.due else s.due.isoformat()})" for s in vague[:4])
-    return Warning(
-        code=WarningCode.UNCLEAR_NEXT_STEPS,
-        message=f"{len(vague)} of {len(steps)} next steps lack an owner or a date: {listed}",
-        evidence=sorted({i for s in vague for i in s.evidence}),
-        suggestion="Before closing, give each action an owner and a date (\u201cqui fait quoi, "
-        "pour quand ?\u201d).",
-    )
+    # Each listed step as raw values: "no owner" / "no date" are words of the rendering.
+    params: Params = {"vague": len(vague), "steps": len(steps), "listed": len(vague[:4])}
+    for i, s in enumerate(vague[:4]):
+        params |= {f"action_{i}": short(s.action, 60), f"owner_{i}": s.owner,
+                   f"due_{i}": s.due.isoformat() if s.due else None}
+    return make_warning(WarningCode.UNCLEAR_NEXT_STEPS, lang, params,
+                        evidence=sorted({i for s in vague for i in s.evidence}))

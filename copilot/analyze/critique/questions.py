@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from copilot.analyze.critique.quoting import quote
+from copilot.analyze.texts import make_warning
 from copilot.models import Extraction, Transcript, Warning, WarningCode
 from copilot.settings import Settings
 from copilot.text import fold
@@ -42,46 +43,36 @@ def open_question_warning(transcript: Transcript, extraction: Extraction, settin
         opened = [q for q in questions if q.kind == "open"]
         if len(opened) / asked >= settings.critique.open_question_share_threshold:
             return None
-        return Warning(
-            code=WarningCode.FEW_OPEN_QUESTIONS,
-            message=f"Only {len(opened)} of {asked} questions from {manager} were open; "
-            "closed questions check status but do not let the report bring their own topics.",
+        return make_warning(
+            WarningCode.FEW_OPEN_QUESTIONS, transcript.language,
+            {"variant": "few", "open": len(opened), "asked": asked, "manager": manager},
             # Leading questions are closed ones too (they suggest the answer).
-            evidence=[i for q in questions if q.kind != "open" for i in q.evidence],
-            suggestion="Try \u201cWhat is getting in your way?\u201d or \u201cComment je peux "
-            "t'aider ?\u201d",
-        )
+            evidence=[i for q in questions if q.kind != "open" for i in q.evidence])
     if asked == 0 and len(transcript.utterances) >= settings.critique.no_question_min_utterances:
-        return Warning(
-            code=WarningCode.FEW_OPEN_QUESTIONS,
-            message=f"{manager} asked no question at all.",
-            evidence=[u.id for u in transcript.utterances if u.role == "manager"][:3],
-            suggestion="Open with \u201cComment ça va ?\u201d / \u201cWhat would you like "
-            "to talk about?\u201d",
-        )
+        return make_warning(
+            WarningCode.FEW_OPEN_QUESTIONS, transcript.language,
+            {"variant": "none", "manager": manager},
+            evidence=[u.id for u in transcript.utterances if u.role == "manager"][:3])
     return None
 
 
 def question_warnings(transcript: Transcript, extraction: Extraction, settings: Settings,
                       manager: str) -> list[Warning]:
     """`leading_questions` and `status_review_only`."""
-    leading = leading_questions_warning(extraction, settings)
+    leading = leading_questions_warning(extraction, settings, transcript.language)
     status = status_review_warning(transcript, extraction, settings, manager)
     return [w for w in (leading, status) if w is not None]
 
 
-def leading_questions_warning(extraction: Extraction, settings: Settings) -> Warning | None:
+def leading_questions_warning(extraction: Extraction, settings: Settings,
+                              lang: str = "en") -> Warning | None:
     leading = [q for q in extraction.questions if q.kind == "leading"]
     if len(leading) < settings.critique.leading_questions_min:
         return None
     quotes = "; ".join(quote(q.text, 70) for q in leading[:3])
-    return Warning(
-        code=WarningCode.LEADING_QUESTIONS,
-        message=f"{len(leading)} questions suggested their own answer: {quotes}",
-        evidence=sorted({i for q in leading for i in q.evidence}),
-        suggestion="Ask without the answer in it: \u201cWhat do you think we should do?\u201d"
-        " / \u201cQu'est-ce que tu proposes ?\u201d",
-    )
+    return make_warning(WarningCode.LEADING_QUESTIONS, lang,
+                        {"count": len(leading), "quotes": quotes},
+                        evidence=sorted({i for q in leading for i in q.evidence}))
 
 
 def status_review_warning(transcript: Transcript, extraction: Extraction, settings: Settings,
@@ -96,12 +87,6 @@ def status_review_warning(transcript: Transcript, extraction: Extraction, settin
         return None
     if len(status) / len(questions) < settings.critique.status_review_share:
         return None
-    return Warning(
-        code=WarningCode.STATUS_REVIEW_ONLY,
-        message=f"{len(status)} of {len(questions)} questions from {manager} checked the "
-        "status of the work and nothing was asked about the person (how they feel, what "
-        "blocks them, where they want to go): this was a status review, not a 1:1.",
-        evidence=sorted({i for q in status for i in q.evidence}),
-        suggestion="Keep the status for a written update; use the 1:1 for \u201cComment tu "
-        "te sens ?\u201d, \u201cQu'est-ce qui t'empêche d'avancer ?\u201d",
-    )
+    return make_warning(WarningCode.STATUS_REVIEW_ONLY, transcript.language,
+                        {"status": len(status), "asked": len(questions), "manager": manager},
+                        evidence=sorted({i for q in status for i in q.evidence}))

@@ -10,6 +10,7 @@ listening ratio (the report's share, `copilot.analyze.talk.listening_ratio`) wit
 from __future__ import annotations
 
 from copilot.analyze.critique.quoting import quote
+from copilot.analyze.texts import make_warning
 from copilot.models import Talk, Transcript, Warning, WarningCode
 from copilot.settings import Settings
 from copilot.text import count_words
@@ -26,12 +27,8 @@ def listening_ratio_floor(settings: Settings) -> float:
     return round(1.0 - settings.critique.manager_share_threshold, 4)
 
 
-def no_speakers_warning() -> Warning:
-    return Warning(
-        code=WarningCode.NO_SPEAKERS,
-        message="These are notes without speakers: no talk metrics or question analysis; "
-        "facts and next steps only.",
-    )
+def no_speakers_warning(lang: str = "en") -> Warning:
+    return make_warning(WarningCode.NO_SPEAKERS, lang)
 
 
 def roles_unknown_warning(transcript: Transcript, manager: str, report: str) -> Warning:
@@ -41,15 +38,9 @@ def roles_unknown_warning(transcript: Transcript, manager: str, report: str) -> 
         first = next(u for u in transcript.utterances if u.speaker == speaker)
         samples.append((speaker, first))
     quotes = "; ".join(f"{s}: \u201c{u.text[:60]}\u201d" for s, u in samples)
-    return Warning(
-        code=WarningCode.ROLES_UNKNOWN,
-        message=f"No speaker label matches the manager {manager!r} or the report {report!r}, "
-        f"so the listening ratio cannot be attributed. Speakers: {quotes}",
-        evidence=[u.id for _, u in samples],
-        suggestion="Say which speaker is the manager: `copilot meetings assign-roles <meeting "
-        "id> --manager SPEAKER_00` (or POST /v1/meetings/{id}/roles); for recordings, "
-        "--manager-voice enrols the manager's voice for next time.",
-    )
+    return make_warning(WarningCode.ROLES_UNKNOWN, transcript.language,
+                        {"manager": manager, "report": report, "speakers": quotes},
+                        evidence=[u.id for _, u in samples])
 
 
 def not_one_on_one_warning(transcript: Transcript) -> Warning | None:
@@ -63,18 +54,13 @@ def not_one_on_one_warning(transcript: Transcript) -> Warning | None:
     extra = [s for s in speakers if s not in with_role] if with_role else speakers[2:]
     firsts = [next(u for u in transcript.utterances if u.speaker == s) for s in extra]
     quotes = "; ".join(f"{u.speaker}: {quote(u.text, 60)}" for u in firsts)
-    return Warning(
-        code=WarningCode.NOT_ONE_ON_ONE,
-        message=f"{len(speakers)} people speak in this 1:1, not two; the talk figures and the "
-        f"critique assume two. Others: {quotes}",
-        evidence=[u.id for u in firsts],
-        suggestion="Check the speaker labels (a voice split in two?) or analyse group meetings "
-        "apart: they are not 1:1s.",
-    )
+    return make_warning(WarningCode.NOT_ONE_ON_ONE, transcript.language,
+                        {"count": len(speakers), "quotes": quotes},
+                        evidence=[u.id for u in firsts])
 
 
 def manager_dominated_talk(transcript: Transcript, talk: Talk, settings: Settings,
-                           manager: str) -> Warning | None:
+                           manager: str, report: str = "") -> Warning | None:
     """The manager talked more than `manager_share_threshold` of the meeting."""
     if not manager_talks_too_much(talk.manager_share, settings):
         return None
@@ -82,13 +68,9 @@ def manager_dominated_talk(transcript: Transcript, talk: Talk, settings: Setting
     evidence = mono.evidence if mono and mono.role == "manager" else [
         u.id for u in transcript.utterances if u.role == "manager"
     ][:5]
-    return Warning(
-        code=WarningCode.MANAGER_DOMINATED_TALK,
-        message=f"{manager} talked {talk.manager_share:.0%} of the {talk.basis} (threshold "
-        f"{settings.critique.manager_share_threshold:.0%}); a 1:1 belongs to the report.",
-        evidence=evidence,
-        suggestion="Ask an open question and let the report answer without interrupting.",
-    )
+    return make_warning(WarningCode.MANAGER_DOMINATED_TALK, transcript.language, {
+        "manager": manager, "report": report, "share": talk.manager_share, "basis": talk.basis,
+        "threshold": settings.critique.manager_share_threshold}, evidence=evidence)
 
 
 def opening_warning(transcript: Transcript, settings: Settings, manager: str,
@@ -110,12 +92,6 @@ def opening_warning(transcript: Transcript, settings: Settings, manager: str,
             evidence.append(u.id)
     if mgr_words <= settings.critique.opening_manager_words:
         return None
-    return Warning(
-        code=WarningCode.REPORT_NOT_FIRST,
-        message=f"{manager} said {mgr_words} words before {report} had said "
-        f"{settings.critique.opening_report_words}; the first minutes of a 1:1 belong to the "
-        "report.",
-        evidence=evidence,
-        suggestion="Open with \u201cComment ça va ?\u201d or \u201cWhat would you like to "
-        "talk about?\u201d and let the report set the first topic.",
-    )
+    return make_warning(WarningCode.REPORT_NOT_FIRST, transcript.language, {
+        "manager": manager, "report": report, "manager_words": mgr_words,
+        "report_words": settings.critique.opening_report_words}, evidence=evidence)

@@ -25,6 +25,7 @@ from copilot.analyze.llm.grounding import Grounder
 from copilot.analyze.llm.prompts import Prompt, fill, load_prompt, meeting_values, transcript_lines
 from copilot.analyze.llm.redact import Redactor, person_entities
 from copilot.analyze.llm.wire import WireExtraction, WireHybrid, WireStep, bounded, unknown_ids
+from copilot.analyze.texts import make_warning
 from copilot.models import (
     Engine,
     EngineRun,
@@ -36,7 +37,6 @@ from copilot.models import (
     Utterance,
     WarningCode,
 )
-from copilot.models import Warning as CoachWarning
 from copilot.settings import Settings
 
 
@@ -119,12 +119,9 @@ class _Base:
         warnings = list(ext.warnings)
         if dropped:
             detail = ", ".join(f"{k} {v}" for k, v in dropped.items())
-            warnings.append(CoachWarning(
-                code=WarningCode.UNGROUNDED_ITEMS_DROPPED,
-                message=f"{sum(dropped.values())} item(s) proposed by the LLM were dropped "
-                f"because the utterances they cite do not support them ({detail}).",
-                suggestion="Check the transcript for anything missing; a larger model drops "
-                "fewer items."))
+            warnings.append(make_warning(
+                WarningCode.UNGROUNDED_ITEMS_DROPPED, prompt.language,
+                {"count": sum(dropped.values()), "detail": detail}))
         run = EngineRun(
             engine=self.name, model=self.endpoint.model, prompt_version=prompt.label,
             privacy=Privacy(remote_call=self.endpoint.remote, endpoint_host=self.endpoint.host,

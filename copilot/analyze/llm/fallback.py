@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.llm.client import Endpoint
+from copilot.analyze.texts import make_warning
 from copilot.errors import ConfigError, EngineError
 from copilot.models import Engine, EngineRun, Extraction, Privacy, Transcript, WarningCode
-from copilot.models import Warning as CoachWarning
 
 
 class FallbackExtractor:
@@ -34,13 +34,8 @@ class FallbackExtractor:
         except (EngineError, ConfigError) as exc:
             reason = exc.one_line()
         result = self._rules().extract(transcript, ctx)
-        warning = CoachWarning(
-            code=WarningCode.LLM_FALLBACK,
-            message=f"The {self.name} engine failed, so this analysis comes from the rules "
-            f"engine: {reason}",
-            suggestion="Fix the LLM settings or endpoint and analyse again, or set "
-            "COPILOT_ENGINE=rules to stop trying the LLM.",
-        )
+        warning = make_warning(WarningCode.LLM_FALLBACK, transcript.language,
+                               {"engine": self.name, "reason": reason})
         # Once the engine was built, a request may have gone out before the failure.
         privacy = Privacy(remote_call=built and self.endpoint.remote,
                           endpoint_host=self.endpoint.host if built else None)

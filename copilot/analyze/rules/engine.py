@@ -8,12 +8,13 @@ from copilot.analyze.base import MeetingContext
 from copilot.analyze.roles import person_for
 from copilot.analyze.rules import facts as fact_rules
 from copilot.analyze.rules.dates import Due, find_due
-from copilot.analyze.rules.feedback import classify_feedback, sbi_suggestion
+from copilot.analyze.rules.feedback import classify_feedback, sbi_params
 from copilot.analyze.rules.nextsteps import Candidate, detect
 from copilot.analyze.rules.notes import NotesReader
 from copilot.analyze.rules.questions import classify_question
 from copilot.analyze.rules.sentences import Sentence, sentences_of
 from copilot.analyze.rules.spacy_models import load_spacy
+from copilot.analyze.texts import sbi_text
 from copilot.models import (
     Engine,
     Extraction,
@@ -93,16 +94,17 @@ class RulesExtractor:
         # The report's words count as feedback only when said to the manager's face.
         if roles_known and u.role != "manager" and not _YOU.search(fold(s.text)):
             return None
-        suggestion = None
+        suggestion, params = None, {}
         if target == "person":
             facts = [
                 x.text for x in siblings
                 if x.index != s.index and classify_feedback(x.text, lang)[1] != "person"
                 and not x.is_question
             ]
-            suggestion = sbi_suggestion(s.text, facts, polarity, lang)
+            params = sbi_params(s.text, facts, polarity, lang)
+            suggestion = sbi_text(params, lang)
         return FeedbackItem(text=s.text, polarity=polarity, target=target, evidence=[u.id],
-                            suggestion=suggestion, given_by=speaker)
+                            suggestion=suggestion, given_by=speaker, suggestion_params=params)
 
     def _next_step(self, s: Sentence, utts: list[Utterance], pos: int, speaker: str,
                    addressee: str | None, ctx: MeetingContext, lang: str) -> NextStep | None:

@@ -19,6 +19,8 @@ import re
 from typing import Literal
 
 from copilot.analyze.rules import lexicon as lx
+from copilot.analyze.texts import sbi_text
+from copilot.i18n import Params
 from copilot.models import Language
 from copilot.text import fold, split_sentences
 
@@ -334,23 +336,14 @@ def facts_in(sentence: str, lang: str = Language.FR) -> list[str]:
     return out
 
 
-def sbi_suggestion(sentence: str, facts: list[str], polarity: Polarity, lang: str) -> str:
-    """A Situation-Behaviour-Impact rewrite that keeps the facts the manager did say."""
+def sbi_params(sentence: str, facts: list[str], polarity: Polarity, lang: str) -> Params:
+    """What a Situation-Behaviour-Impact rewrite keeps: its polarity and the facts the manager
+    did say (`copilot.analyze.texts.sbi_text` renders it in any language)."""
     said = [f.strip().rstrip(".") for f in [*facts_in(sentence, lang), *facts] if f.strip()]
     kept = "; ".join(dict.fromkeys(said))
-    if lang == Language.FR:
-        if polarity == "positive":
-            return ("Nommez ce qui a été fait plutôt qu'un trait : « Sur [situation], tu as "
-                    "[action précise] ; l'effet a été [impact]. Continue comme ça. »")
-        observed = f"« {kept} »" if kept else "[le fait observable : quoi, quand]"
-        return ("Décrivez les faits, pas la personne : Situation et comportement : "
-                f"{observed}. Impact : ce que cela a changé pour l'équipe ou le client. "
-                "Puis demandez : « Qu'est-ce qui s'est passé, et que proposes-tu pour la "
-                "prochaine fois ? »")
-    if polarity == "positive":
-        return ("Name what was done rather than a trait: \"In [situation], you [specific "
-                "action]; the effect was [impact]. Keep doing that.\"")
-    observed = f"\"{kept}\"" if kept else "[the observable fact: what, when]"
-    return ("Describe the facts, not the person. Situation and behaviour: "
-            f"{observed}. Impact: what it changed for the team or the customer. Then ask: "
-            "\"What happened, and what will you do next time?\"")
+    return {"sbi": polarity, "kept": kept if polarity == "negative" and kept else None}
+
+
+def sbi_suggestion(sentence: str, facts: list[str], polarity: Polarity, lang: str) -> str:
+    """A Situation-Behaviour-Impact rewrite that keeps the facts the manager did say."""
+    return sbi_text(sbi_params(sentence, facts, polarity, lang), lang) or ""
