@@ -29,6 +29,8 @@ def pages(w) -> dict[str, tuple[str, dict[str, int]]]:
     return {
         "GET /login": ("/login", dict.fromkeys(CALLERS, 200)),
         "GET /": ("/", only(200, *SIGNED_IN)),
+        "GET /meetings/{meeting_id}": ("/meetings/m1", only(200, "manager", "report",
+                                                            others=404)),
     }
 
 

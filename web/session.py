@@ -21,6 +21,7 @@ from copilot.memory.store import Store
 from copilot.models import AccountRole, Principal
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MEMBERS = (AccountRole.MANAGER, AccountRole.REPORT)
 
 
 class SignInNeeded(Exception):

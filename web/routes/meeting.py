@@ -1,0 +1,108 @@
+"""One meeting: the manager's full view (audio, transcript with roles, items with their
+evidence, warnings, notes, sharing, commitments), or the recap a report was shared."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import ExtractorDep, SettingsDep
+from copilot.memory import commitments as cm
+from copilot.models import AccountRole, Analysis, AuditAction, Commitment, PrivateNotes, Sharing
+from copilot.reassign import assign_roles
+from web.render import flash, gettext_of, page
+from web.session import MEMBERS, PageStore, Reader, reader
+
+router = APIRouter(prefix="/meetings")
+LEAD = reader(AccountRole.MANAGER, objects=True)
+
+
+def _steps_commitments(analysis: Analysis, commitments: list[Commitment]
+                       ) -> list[Commitment | None]:
+    """The commitment each next step became (the same action and owner, in order)."""
+    left = [c for c in commitments if c.meeting_id == analysis.id]
+    found: list[Commitment | None] = []
+    for step in analysis.next_steps:
+        match = next((c for c in left if c.action == step.action and c.owner == step.owner),
+                     None)
+        if match is not None:
+            left.remove(match)
+        found.append(match)
+    return found
+
+
+def _back(meeting_id: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/meetings/{meeting_id}{anchor}", status_code=303)
+
+
+@router.get("/{meeting_id}", dependencies=[reader(*MEMBERS, objects=True)])
+def meeting_page(meeting_id: str, request: Request, principal: Reader,
+                 store: PageStore) -> Response:
+    if principal.role == AccountRole.REPORT:
+        recap = store.recap(meeting_id)
+        return page(request, "meeting_recap.html", recap=recap)
+    analysis = store.get(meeting_id)
+    store.audit(AuditAction.READ, "meeting", meeting_id, person=analysis.report)
+    commitments = cm.list_commitments(store, analysis.report, manager=analysis.manager,
+                                      status="all")
+    starts = {u.id: u.start for u in analysis.utterances}
+    speakers = list(dict.fromkeys(u.speaker for u in analysis.utterances if u.speaker))
+    manager_speaker = next((u.speaker for u in analysis.utterances if u.role == "manager"), None)
+    return page(request, "meeting.html", a=analysis, starts=starts, speakers=speakers,
+                steps=list(zip(analysis.next_steps, _steps_commitments(analysis, commitments),
+                               strict=True)),
+                sharing=store.sharing(meeting_id), notes=store.notes(meeting_id).text,
+                has_audio=analysis.source_format == "audio", manager_speaker=manager_speaker)
+
+
+@router.post("/{meeting_id}/roles", dependencies=[LEAD])
+def fix_roles(meeting_id: str, request: Request, store: PageStore, settings: SettingsDep,
+              extractor: ExtractorDep, manager: Annotated[str, Form(max_length=200)]
+              ) -> Response:
+    store.audit(AuditAction.CHANGE, "meeting", meeting_id, detail={"roles": True})
+    assign_roles(store, meeting_id, manager, settings=settings, extractor=extractor)
+    _ = gettext_of(request)
+    return flash(_back(meeting_id, "#transcript"),
+                 _("Roles saved: %(speaker)s is the manager.") % {"speaker": manager})
+
+
+@router.post("/{meeting_id}/sharing", dependencies=[LEAD])
+def share(meeting_id: str, request: Request, store: PageStore,
+          recap: Annotated[bool, Form()] = False,
+          transcript: Annotated[bool, Form()] = False) -> Response:
+    saved = store.set_sharing(meeting_id, Sharing(recap=recap, transcript=transcript))
+    store.audit(AuditAction.CHANGE, "meeting", meeting_id,
+                detail={"share_recap": saved.recap, "share_transcript": saved.transcript})
+    _ = gettext_of(request)
+    text = (_("The recap and the transcript are shared.") if saved.transcript
+            else _("The recap is shared.") if saved.recap else _("Nothing is shared."))
+    return flash(_back(meeting_id, "#sharing"), text)
+
+
+@router.post("/{meeting_id}/notes", dependencies=[LEAD])
+def save_notes(meeting_id: str, request: Request, store: PageStore,
+               text: Annotated[str, Form(max_length=100_000)] = "") -> Response:
+    store.set_notes(meeting_id, PrivateNotes(text=text))
+    _ = gettext_of(request)
+    return flash(_back(meeting_id, "#notes"), _("Private notes saved."))
+
+
+@router.post("/{meeting_id}/commitments/{commitment_id}", dependencies=[LEAD])
+def close_commitment(meeting_id: str, commitment_id: int, request: Request, store: PageStore,
+                     status: Annotated[str, Form(pattern="^(done|dropped|open)$")]
+                     ) -> Response:
+    action = {"done": "done", "dropped": "drop", "open": "reopen"}[status]
+    cm.update(store, commitment_id, action)  # type: ignore[arg-type]
+    _ = gettext_of(request)
+    text = {"done": _("Marked done."), "dropped": _("Dropped."), "open": _("Reopened.")}[status]
+    return flash(_back(meeting_id, "#next-steps"), text)
+
+
+@router.post("/{meeting_id}/delete", dependencies=[LEAD])
+def delete_meeting(meeting_id: str, request: Request, store: PageStore) -> Response:
+    store.delete(meeting_id)
+    store.audit(AuditAction.DELETE, "meeting", meeting_id)
+    _ = gettext_of(request)
+    return flash(RedirectResponse("/", status_code=303), _("The meeting was deleted."))
