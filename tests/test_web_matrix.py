@@ -31,6 +31,10 @@ def pages(w) -> dict[str, tuple[str, dict[str, int]]]:
         "GET /": ("/", only(200, *SIGNED_IN)),
         "GET /meetings/{meeting_id}": ("/meetings/m1", only(200, "manager", "report",
                                                             others=404)),
+        "GET /people/{name}/agenda": ("/people/Julien/agenda",
+                                      only(200, "manager", "report", "other_manager",
+                                           others=404)),
+        "GET /coaching": ("/coaching", only(200, "manager", "other_manager")),
     }
 
 

@@ -43,3 +43,7 @@ document.addEventListener("click", async (event) => {
   }
 });
 window.copilot = copilot;
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
