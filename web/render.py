@@ -38,12 +38,12 @@ def environment(lang: Language) -> Environment:
                               if x is not None else "–")
     env.filters["number"] = (lambda x, digits=1: format_decimal(round(x, digits), locale=locale)
                              if x is not None else "–")
-    env.filters["clock"] = _clock
+    env.filters["clock"] = clock
     env.globals["lang"] = locale
     return env
 
 
-def _clock(seconds: float | None) -> str:
+def clock(seconds: float | None) -> str:
     """1:02:03 or 2:03: a position in a recording."""
     if seconds is None:
         return ""

@@ -12,7 +12,7 @@ from api.deps import ExtractorDep, SettingsDep
 from copilot.memory import commitments as cm
 from copilot.models import AccountRole, Analysis, AuditAction, Commitment, PrivateNotes, Sharing
 from copilot.reassign import assign_roles
-from web.render import flash, gettext_of, page
+from web.render import clock, flash, gettext_of, page
 from web.session import MEMBERS, PageStore, Reader, reader
 
 router = APIRouter(prefix="/meetings")
@@ -47,10 +47,11 @@ def meeting_page(meeting_id: str, request: Request, principal: Reader,
     store.audit(AuditAction.READ, "meeting", meeting_id, person=analysis.report)
     commitments = cm.list_commitments(store, analysis.report, manager=analysis.manager,
                                       status="all")
-    starts = {u.id: u.start for u in analysis.utterances}
+    times = {u.id: (u.start, clock(u.start)) for u in analysis.utterances
+             if u.start is not None}
     speakers = list(dict.fromkeys(u.speaker for u in analysis.utterances if u.speaker))
     manager_speaker = next((u.speaker for u in analysis.utterances if u.role == "manager"), None)
-    return page(request, "meeting.html", a=analysis, starts=starts, speakers=speakers,
+    return page(request, "meeting.html", a=analysis, times=times, speakers=speakers,
                 steps=list(zip(analysis.next_steps, _steps_commitments(analysis, commitments),
                                strict=True)),
                 sharing=store.sharing(meeting_id), notes=store.notes(meeting_id).text,
