@@ -9,6 +9,8 @@ app without a declared policy (api.auth.allow / public) or without a row here fa
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import make_analysis
@@ -69,6 +71,10 @@ def world(light_store):
                              params={"manager": "Claire", "report": "Julien"})
         as_claire.update_job("j1", stage="failed")
         spare = accounts.issue_token(store, emails["manager"]).info.id
+        uploads = Path(settings.home) / "uploads"  # m1's recording, as a finished job keeps it
+        uploads.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(__file__).parents[1] / "examples" / "walking_meeting_fr.ogg",
+                    uploads / "m1.ogg")
         step = next(c.id for c in as_claire.commitments(report="Julien")
                     if c.meeting_id == "m5")
         tokens = {c: accounts.issue_token(store, e, TokenScope.WRITE).token
@@ -147,6 +153,8 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
                                                 only(200, "manager", "report")),
+        "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
+                                                only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", None,
                                                 only(200, "manager", **lead)),
         "PUT /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", {"text": "privé"},

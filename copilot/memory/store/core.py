@@ -11,6 +11,7 @@ from copilot.memory.store.accounts import AccountStore
 from copilot.memory.store.commitments import CommitmentStore
 from copilot.memory.store.credentials import CredentialStore
 from copilot.memory.store.jobs import JobStore
+from copilot.memory.store.media import MediaStore
 from copilot.memory.store.people import PeopleStore
 from copilot.memory.store.retention import RetentionStore
 from copilot.memory.store.search import SearchStore
@@ -19,7 +20,7 @@ from copilot.memory.store.topics import TopicStore
 from copilot.memory.store.voiceprints import VoiceprintStore
 
 
-class Store(RetentionStore, SharingStore, CommitmentStore, PeopleStore, TopicStore,
+class Store(MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore, TopicStore,
             SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
