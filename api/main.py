@@ -24,6 +24,7 @@ from api.routes import (
     commitments,
     docs,
     health,
+    items,
     meetings,
     people,
     recording,
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
-                   accounts, recording):
+                   accounts, recording, items):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     return app
 

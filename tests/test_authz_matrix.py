@@ -155,6 +155,11 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
                                                 only(200, "manager", "report")),
         "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
                                                 only(200, "manager", **lead)),
+        "PATCH /v1/meetings/{meeting_id}/items/{kind}/{index}": (
+            "/v1/meetings/m5/items/facts/0", {"text": "La démo a plu."},
+            only(200, "manager", **lead)),
+        "DELETE /v1/meetings/{meeting_id}/items/{kind}/{index}": (
+            "/v1/meetings/m5/items/warnings/0", None, only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", None,
                                                 only(200, "manager", **lead)),
         "PUT /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", {"text": "privé"},
