@@ -20,6 +20,7 @@ from api.errors import responses
 from api.middleware import HostCheck, OriginCheck, RequestLog
 from api.routes import (
     accounts,
+    agenda_edits,
     coaching,
     commitments,
     docs,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
-                   accounts, recording, items):
+                   accounts, recording, items, agenda_edits):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     return app
 

@@ -171,6 +171,15 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         "DELETE /v1/people/{name}": ("/v1/people/Zoé", None, only(200, "manager")),
         "GET /v1/people/{name}/agenda": ("/v1/people/Julien/agenda", None,
                                          only(200, "manager", "report", "other_manager")),
+        "PUT /v1/people/{name}/agenda/order": ("/v1/people/Julien/agenda/order",
+                                               {"keys": ["suggested_question:abc"]},
+                                               only(200, "manager", **lead)),
+        "DELETE /v1/people/{name}/agenda/items/{key}": (
+            "/v1/people/Julien/agenda/items/open_commitment:1", None,
+            only(200, "manager", **lead)),
+        "POST /v1/people/{name}/agenda/items/{key}/restore": (
+            "/v1/people/Julien/agenda/items/open_commitment:1/restore", None,
+            only(200, "manager", **lead)),
         "GET /v1/people/{name}/legal": ("/v1/people/Julien/legal", None,
                                         only(200, "manager", "report", "hr")),
         "POST /v1/people/{name}/topics": ("/v1/people/Julien/topics", {"text": "ma formation"},

@@ -8,6 +8,7 @@ copilot/memory/store/records.py.
 from __future__ import annotations
 
 from copilot.memory.store.accounts import AccountStore
+from copilot.memory.store.agenda_edits import AgendaEditStore
 from copilot.memory.store.commitments import CommitmentStore
 from copilot.memory.store.credentials import CredentialStore
 from copilot.memory.store.items import ItemStore
@@ -22,7 +23,8 @@ from copilot.memory.store.voiceprints import VoiceprintStore
 
 
 class Store(ItemStore, MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore,
-            TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore):
+            TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore,
+            AgendaEditStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
