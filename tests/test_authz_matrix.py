@@ -180,6 +180,8 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         "POST /v1/people/{name}/agenda/items/{key}/restore": (
             "/v1/people/Julien/agenda/items/open_commitment:1/restore", None,
             only(200, "manager", **lead)),
+        "GET /v1/people/{name}/next.ics": ("/v1/people/Julien/next.ics", None,
+                                           only(200, "manager", "report", "other_manager")),
         "GET /v1/people/{name}/legal": ("/v1/people/Julien/legal", None,
                                         only(200, "manager", "report", "hr")),
         "POST /v1/people/{name}/topics": ("/v1/people/Julien/topics", {"text": "ma formation"},
