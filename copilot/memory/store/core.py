@@ -14,6 +14,7 @@ from copilot.memory.store.credentials import CredentialStore
 from copilot.memory.store.items import ItemStore
 from copilot.memory.store.jobs import JobStore
 from copilot.memory.store.media import MediaStore
+from copilot.memory.store.own_account import OwnAccountStore
 from copilot.memory.store.people import PeopleStore
 from copilot.memory.store.retention import RetentionStore
 from copilot.memory.store.search import SearchStore
@@ -24,7 +25,7 @@ from copilot.memory.store.voiceprints import VoiceprintStore
 
 class Store(ItemStore, MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore,
             TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore,
-            AgendaEditStore):
+            AgendaEditStore, OwnAccountStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,

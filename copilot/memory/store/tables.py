@@ -289,6 +289,8 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # 0007: fr or en; None follows the browser or the settings.
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 class TokenRow(Base):
