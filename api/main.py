@@ -26,6 +26,7 @@ from api.routes import (
     commitments,
     docs,
     health,
+    home,
     items,
     me,
     meetings,
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
-                   accounts, recording, items, agenda_edits, calendar, me):
+                   accounts, recording, items, agenda_edits, calendar, me, home):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     return app
 

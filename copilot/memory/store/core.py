@@ -11,6 +11,7 @@ from copilot.memory.store.accounts import AccountStore
 from copilot.memory.store.agenda_edits import AgendaEditStore
 from copilot.memory.store.commitments import CommitmentStore
 from copilot.memory.store.credentials import CredentialStore
+from copilot.memory.store.home import HomeStore
 from copilot.memory.store.items import ItemStore
 from copilot.memory.store.jobs import JobStore
 from copilot.memory.store.media import MediaStore
@@ -25,7 +26,7 @@ from copilot.memory.store.voiceprints import VoiceprintStore
 
 class Store(ItemStore, MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore,
             TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore,
-            AgendaEditStore, OwnAccountStore):
+            AgendaEditStore, OwnAccountStore, HomeStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
