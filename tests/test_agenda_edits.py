@@ -101,3 +101,17 @@ def test_only_their_manager_edits(app):
         assert client.put("/v1/people/Julien/agenda/order",
                           json={"order": []}).status_code == 422
         assert client.get(f"/v1/people/Julien/agenda?date={DAY}").json()["hidden"] == []
+
+
+def test_erasing_the_report_erases_the_edits(app):
+    from sqlalchemy import func, select
+
+    from copilot.memory.export import erase_person
+    from copilot.memory.store.tables import AgendaEditRow
+
+    with Store.open(get_settings()) as store:
+        claire = store.acting_as(store.principal_for_user(store.user("claire@example.org").id))
+        claire.hide_agenda_item("Julien", "open_commitment:1")
+        erase_person(claire, "Julien")
+        with store.engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(AgendaEditRow)) == 0
