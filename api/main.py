@@ -20,12 +20,18 @@ from api.errors import responses
 from api.middleware import HostCheck, OriginCheck, RequestLog
 from api.routes import (
     accounts,
+    agenda_edits,
+    calendar,
     coaching,
     commitments,
     docs,
     health,
+    home,
+    items,
+    me,
     meetings,
     people,
+    recording,
     search,
     sharing,
 )
@@ -91,7 +97,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
-                   accounts):
+                   accounts, recording, items, agenda_edits, calendar, me, home):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     # The pages (web/) last: their error handlers answer HTML outside the API's paths.
     import web

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from copilot.errors import AuthError, InputError, RateLimited
+from copilot.errors import AuthError, Forbidden, InputError, RateLimited
 from copilot.memory.store import Store
 from copilot.models import AccountRole, NewToken, Principal, TokenScope, User
 from copilot.settings import Settings
@@ -133,6 +133,24 @@ def login(store: Store, settings: Settings, email: str, password: str) -> Sessio
     expires = now() + dt.timedelta(hours=server.session_hours)
     store.add_session(record.user_id, digest(cookie), csrf, expires)
     return Session(cookie, csrf, principal, expires)
+
+
+def change_password(store: Store, current: str, new: str, cookie: str | None = None) -> int:
+    """The signed-in user (the store's principal) changes their password: `current` must be
+    right (Forbidden, and nothing changes, when it is not). Every other session ends; the one
+    of `cookie`, making the change, stays. Returns how many sessions ended."""
+    stored = store.own_password_hash()
+    try:
+        _HASHER.verify(stored or _DUMMY_HASH, current)
+        ok = stored is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise Forbidden("the current password is wrong", "type it again")
+    check_password(new)
+    if new == current:
+        raise InputError("the new password is the current one", "choose another one")
+    return store.set_own_password_hash(_HASHER.hash(new), digest(cookie) if cookie else None)
 
 
 def session_principal(store: Store, cookie: str) -> tuple[Principal, str]:

@@ -4,6 +4,7 @@
     ├── InputError               the user's input is unusable (missing/empty/corrupt file, bad date,
     │   │                        unknown option value) -> CLI exit 2, HTTP 400
     │   ├── InvalidName          a name empty once trimmed, or with invisible characters -> 422
+    │   ├── InvalidEdit          an edit whose fields do not fit the item -> 422
     │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
     │   ├── NoSpeech             a recording in which nothing was said: not saved -> HTTP 422
     │   └── TooLarge             an upload over the configured size -> HTTP 413
@@ -52,6 +53,13 @@ class InputError(CopilotError):
 class InvalidName(InputError):
     status_code = 422
     code = "invalid_name"
+
+
+class InvalidEdit(InputError):
+    """An edit whose fields do not fit the item (a fact given an owner, an empty text)."""
+
+    status_code = 422
+    code = "invalid_edit"
 
 
 class UnsupportedFormat(InputError):

@@ -9,6 +9,8 @@ app without a declared policy (api.auth.allow / public) or without a row here fa
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import make_analysis
@@ -69,6 +71,10 @@ def world(light_store):
                              params={"manager": "Claire", "report": "Julien"})
         as_claire.update_job("j1", stage="failed")
         spare = accounts.issue_token(store, emails["manager"]).info.id
+        uploads = Path(settings.home) / "uploads"  # m1's recording, as a finished job keeps it
+        uploads.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(__file__).parents[1] / "examples" / "walking_meeting_fr.ogg",
+                    uploads / "m1.ogg")
         step = next(c.id for c in as_claire.commitments(report="Julien")
                     if c.meeting_id == "m5")
         tokens = {c: accounts.issue_token(store, e, TokenScope.WRITE).token
@@ -149,6 +155,13 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
                                                 only(200, "manager", "report")),
+        "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
+                                                only(200, "manager", **lead)),
+        "PATCH /v1/meetings/{meeting_id}/items/{kind}/{index}": (
+            "/v1/meetings/m5/items/facts/0", {"text": "La démo a plu."},
+            only(200, "manager", **lead)),
+        "DELETE /v1/meetings/{meeting_id}/items/{kind}/{index}": (
+            "/v1/meetings/m5/items/warnings/0", None, only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", None,
                                                 only(200, "manager", **lead)),
         "PUT /v1/meetings/{meeting_id}/notes": ("/v1/meetings/m1/notes", {"text": "privé"},
@@ -160,6 +173,17 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         "DELETE /v1/people/{name}": ("/v1/people/Zoé", None, only(200, "manager")),
         "GET /v1/people/{name}/agenda": ("/v1/people/Julien/agenda", None,
                                          only(200, "manager", "report", "other_manager")),
+        "PUT /v1/people/{name}/agenda/order": ("/v1/people/Julien/agenda/order",
+                                               {"keys": ["suggested_question:abc"]},
+                                               only(200, "manager", **lead)),
+        "DELETE /v1/people/{name}/agenda/items/{key}": (
+            "/v1/people/Julien/agenda/items/open_commitment:1", None,
+            only(200, "manager", **lead)),
+        "POST /v1/people/{name}/agenda/items/{key}/restore": (
+            "/v1/people/Julien/agenda/items/open_commitment:1/restore", None,
+            only(200, "manager", **lead)),
+        "GET /v1/people/{name}/next.ics": ("/v1/people/Julien/next.ics", None,
+                                           only(200, "manager", "report", "other_manager")),
         "GET /v1/people/{name}/legal": ("/v1/people/Julien/legal", None,
                                         only(200, "manager", "report", "hr")),
         "POST /v1/people/{name}/topics": ("/v1/people/Julien/topics", {"text": "ma formation"},
@@ -178,6 +202,12 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         "GET /v1/managers/{name}/coaching": ("/v1/managers/Claire/coaching", None,
                                              only(200, "manager")),
         "GET /v1/jobs/{job_id}": ("/v1/jobs/j1", None, only(200, "manager")),
+        "GET /v1/home": ("/v1/home", None, only(200, "manager", "other_manager", others=403)),
+        "PATCH /v1/me": ("/v1/me", {"language": "fr"}, {**NOBODY, **ALL}),
+        # Last: every caller's password changes (their tokens stay).
+        "PUT /v1/me/password": ("/v1/me/password", {"current": PASSWORD,
+                                                    "new": "another long passphrase"},
+                                {**NOBODY, **dict.fromkeys(CALLERS[1:], 204)}),
     }
 
 

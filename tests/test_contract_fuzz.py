@@ -86,7 +86,8 @@ def _pinned(operation, world) -> dict[str, object]:
     """Real objects for the path parameters; the destructive operations get their victims."""
     delete = operation.method.upper() == "DELETE"
     real = {"meeting_id": "m3" if delete else "m1", "name": "Zoé" if delete else "Julien",
-            "commitment_id": world["step"], "job_id": "j1", "token_id": world["spare"]}
+            "commitment_id": world["step"], "job_id": "j1", "token_id": world["spare"],
+            "kind": "facts", "index": 0, "key": "open_commitment:1"}
     if operation.path.startswith("/v1/managers/"):
         real["name"] = "Claire"
     return {p.name: real[p.name] for p in operation.path_parameters}

@@ -39,8 +39,10 @@ def test_open_creates_home_database_and_schema(copilot_env, settings):
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
                       "next_steps", "commitment_events", "signals", "topics",
                       "voiceprints", "jobs",  # 0003: audio
-                      "organisations", "users", "api_tokens", "sessions", "audit_log"}
-    assert version == "0005"  # 0002: memory, 0003: audio, 0004: accounts, 0005: retention
+                      "organisations", "users", "api_tokens", "sessions", "audit_log",
+                      "agenda_edits"}
+    assert version == "0007"  # 0002: memory, 0003: audio, 0004: accounts, 0005: retention,
+    # 0006: agenda edits, 0007: users' language
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 

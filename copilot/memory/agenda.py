@@ -13,7 +13,9 @@ Item kinds (AgendaItem.kind), shown in this order, overdue items of any kind fir
   not_covered         workload and wellbeing, or career and development, absent from the last
                       few 1:1s
   suggested_question  an open question to ask about the two kinds above
-A name the store has never seen gives an empty agenda, not an error: a new report simply has no
+The manager may hide items and order them (`Store.hide_agenda_item`, `Store.order_agenda`):
+hidden items move to `Agenda.hidden`, ordered ones come first. A name the store has never seen
+gives an empty agenda, not an error: a new report simply has no
 history yet. Only meetings held strictly before `date` count: the meeting prepared is not history.
 """
 
@@ -187,5 +189,18 @@ def build_agenda(
         items += _not_covered_items(store, meetings, settings, lang)
         person_items, cadence = _person_items(store, person, meetings, day, settings, lang)
         items += person_items
-    return agenda.model_copy(update={"items": sorted(items, key=_order), "cadence": cadence,
+        edits = store.agenda_edits(report, manager)
+    shown, hidden = apply_edits(sorted(items, key=_order), edits)
+    return agenda.model_copy(update={"items": shown, "hidden": hidden, "cadence": cadence,
                                      "language": Language(lang) if meetings else None})
+
+
+def apply_edits(items: list[AgendaItem], edits: dict[str, tuple[bool, int | None]]
+                ) -> tuple[list[AgendaItem], list[AgendaItem]]:
+    """(shown, hidden): the items the manager hid apart; those they ordered first, in their
+    order; the others after, in the agenda's own order (new items land there)."""
+    hidden = [i for i in items if edits.get(i.key, (False, None))[0]]
+    shown = [i for i in items if not edits.get(i.key, (False, None))[0]]
+    placed = sorted((i for i in shown if edits.get(i.key, (False, None))[1] is not None),
+                    key=lambda i: edits[i.key][1])
+    return placed + [i for i in shown if edits.get(i.key, (False, None))[1] is None], hidden

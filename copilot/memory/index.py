@@ -88,3 +88,17 @@ def add_topic(vectors: VectorStore, embedder: Embedder, topic_id: int, text: str
     _, items = collections(embedder)
     vectors.upsert(items, [f"t:{topic_id}"], embedder.passages([text]),
                    [{"kind": "topic", "report": name_key(person), "meeting_id": ""}])
+
+
+def set_commitment(vectors: VectorStore, embedder: Embedder, analysis: Analysis, step_id: int,
+                   action: str | None) -> None:
+    """A commitment edited by hand (`action`) or deleted (None): the lifecycle must compare
+    the next meetings with what the commitment says now."""
+    _, items = collections(embedder)
+    if action is None:
+        vectors.delete(items, ids=[f"c:{step_id}"])
+        return
+    base = {"meeting_id": analysis.id, "report": name_key(analysis.report),
+            "manager": name_key(analysis.manager), "date": day_number(analysis.date)}
+    vectors.upsert(items, [f"c:{step_id}"], embedder.passages([action]),
+                   [{**base, "kind": "commitment"}])

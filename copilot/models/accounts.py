@@ -30,6 +30,8 @@ class Principal(BaseModel):
     name: str | None = None
     scopes: tuple[TokenScope, ...] = (TokenScope.READ, TokenScope.WRITE)
     via: str = Field(default="local", description="local, token or session.")
+    language: Language | None = Field(default=None, description="Their chosen language; "
+                                      "None: the browser's or the server's.")
 
     @classmethod
     def local_owner(cls) -> Self:
@@ -109,6 +111,7 @@ class User(BaseModel):
     manager: str | None = Field(default=None, description="Their manager's email, if linked.")
     disabled: bool = False
     created_at: dt.datetime | None = None
+    language: Language | None = None
 
 
 class TokenInfo(BaseModel):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from copilot.models.accounts import AuditEntry
 from copilot.models.analysis import Analysis
@@ -62,6 +63,16 @@ class AgendaItem(BaseModel):
     )
     related: list[str] = Field(default_factory=list, description="Other meetings it came up in.")
 
+    @computed_field(description="Stable across agendas: what hiding and ordering name.")
+    @property
+    def key(self) -> str:
+        if self.id is not None:
+            return f"{self.kind}:{self.id}"
+        # Its text says how many days ago the last 1:1 was: the meeting it follows is stable.
+        basis = (self.from_meeting if self.kind == "overdue_one_on_one" and self.from_meeting
+                 else " ".join(self.text.split()).casefold())
+        return f"{self.kind}:{hashlib.sha256(basis.encode()).hexdigest()[:12]}"
+
 
 class Cadence(BaseModel):
     """How regular the 1:1s with one report are."""
@@ -83,6 +94,8 @@ class Agenda(BaseModel):
     cadence: Cadence | None = None
     language: Language | None = Field(
         default=None, description="Its texts' language: of the latest meeting, or the one asked.")
+    hidden: list[AgendaItem] = Field(default_factory=list, description="Items the manager "
+                                     "hid from this agenda (they can restore them).")
 
 
 class Commitment(BaseModel):

@@ -35,7 +35,7 @@ class LoginRecord:
 def principal_of(row: UserRow, scopes: tuple[TokenScope, ...], via: str) -> Principal:
     return Principal(user_id=row.id, org_id=row.org_id, role=AccountRole(row.role),
                      person_id=row.person_id, email=row.email, name=row.name, scopes=scopes,
-                     via=via)
+                     via=via, language=row.language)
 
 
 def _org(row: OrganisationRow) -> Organisation:
@@ -51,7 +51,8 @@ def _user(s: Session, row: UserRow) -> User:
         boss = s.scalar(select(UserRow.email).where(UserRow.person_id == person.manager_id))
     return User(id=row.id, org=org.name if org else "?", email=row.email, name=row.name,
                 role=AccountRole(row.role), person=person.name if person else None,
-                manager=boss, disabled=row.disabled, created_at=row.created_at)
+                manager=boss, disabled=row.disabled, created_at=row.created_at,
+                language=row.language)
 
 
 def user_row(s: Session, email: str) -> UserRow:

@@ -8,9 +8,14 @@ copilot/memory/store/records.py.
 from __future__ import annotations
 
 from copilot.memory.store.accounts import AccountStore
+from copilot.memory.store.agenda_edits import AgendaEditStore
 from copilot.memory.store.commitments import CommitmentStore
 from copilot.memory.store.credentials import CredentialStore
+from copilot.memory.store.home import HomeStore
+from copilot.memory.store.items import ItemStore
 from copilot.memory.store.jobs import JobStore
+from copilot.memory.store.media import MediaStore
+from copilot.memory.store.own_account import OwnAccountStore
 from copilot.memory.store.people import PeopleStore
 from copilot.memory.store.retention import RetentionStore
 from copilot.memory.store.search import SearchStore
@@ -19,8 +24,9 @@ from copilot.memory.store.topics import TopicStore
 from copilot.memory.store.voiceprints import VoiceprintStore
 
 
-class Store(RetentionStore, SharingStore, CommitmentStore, PeopleStore, TopicStore,
-            SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore):
+class Store(ItemStore, MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore,
+            TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore,
+            AgendaEditStore, OwnAccountStore, HomeStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,

@@ -289,6 +289,8 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # 0007: fr or en; None follows the browser or the settings.
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 class TokenRow(Base):
@@ -330,3 +332,20 @@ class AuditRow(Base):
     object_id: Mapped[str | None] = mapped_column(String(200))
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AgendaEditRow(Base):
+    """A manager's edit of one agenda item for one report: hidden, or its place (0006)."""
+
+    __tablename__ = "agenda_edits"
+    __table_args__ = (UniqueConstraint("manager_id", "report_id", "item_key",
+                                       name="uq_agenda_edits_pair_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    item_key: Mapped[str] = mapped_column(String(200))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    position: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
