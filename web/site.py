@@ -7,12 +7,25 @@ from fastapi.staticfiles import StaticFiles
 
 from web import errors
 from web.render import HERE
-from web.routes import agenda, auth, coaching, home, meeting
+from web.routes import (
+    account,
+    admin,
+    agenda,
+    auth,
+    coaching,
+    home,
+    hr,
+    meeting,
+    people,
+    report,
+    search,
+)
 
 
 def install(app: FastAPI) -> None:
     errors.install(app)
     # Every asset is served from the package (no CDN): the pages work offline and leak nothing.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, home, meeting, agenda, coaching):
+    for module in (auth, home, meeting, agenda, coaching, report, admin, hr, account, people,
+                   search):
         app.include_router(module.router, include_in_schema=False)

@@ -12,6 +12,9 @@ from copilot.memory import legal
 from copilot.memory import people as ppl
 from copilot.models import AccountRole
 from web.render import page
+from web.routes.admin import admin_home
+from web.routes.hr import hr_home
+from web.routes.report import report_home
 from web.session import PageStore, Reader, reader
 
 router = APIRouter()
@@ -21,6 +24,12 @@ router = APIRouter()
 def home(request: Request, principal: Reader, store: PageStore) -> Response:
     if principal.role == AccountRole.MANAGER:
         return manager_home(request, store)
+    if principal.role == AccountRole.REPORT:
+        return report_home(request, store)
+    if principal.role == AccountRole.ADMIN:
+        return admin_home(request, store)
+    if principal.role == AccountRole.HR:
+        return hr_home(request, store)
     return page(request, "home_other.html", title="")
 
 

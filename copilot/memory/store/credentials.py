@@ -110,14 +110,18 @@ class CredentialStore(StoreBase):
                            object_kind=object_kind, object_id=object_id, person_id=person_id,
                            detail=detail))
 
-    def audit_entries(self, *, person: str | None = None, limit: int = 500) -> list[AuditEntry]:
-        """The newest entries of the principal's organisation, or those about `person`."""
+    def audit_entries(self, *, person: str | None = None, limit: int = 500, offset: int = 0,
+                      action: AuditAction | None = None) -> list[AuditEntry]:
+        """The newest entries of the principal's organisation, or those about `person`, or
+        of one `action`; `offset` skips the newest ones (the pages of the log)."""
         with self._session() as s:
             q = (select(AuditRow, Person.name).outerjoin(Person, AuditRow.person_id == Person.id)
                  .where(AuditRow.org_id == self.principal.org_id)
-                 .order_by(AuditRow.id.desc()).limit(limit))
+                 .order_by(AuditRow.id.desc()).limit(limit).offset(max(offset, 0)))
             if person is not None:
                 q = q.where(Person.name_key == name_key(person))
+            if action is not None:
+                q = q.where(AuditRow.action == action)
             return [AuditEntry(id=r.id, at=r.at, actor=r.actor, action=r.action,
                                object_kind=r.object_kind, object_id=r.object_id, person=name,
                                detail=_detail(r.detail)) for r, name in s.execute(q)]
