@@ -29,6 +29,8 @@ def pages(w) -> dict[str, tuple[str, dict[str, int]]]:
     return {
         "GET /login": ("/login", dict.fromkeys(CALLERS, 200)),
         "GET /": ("/", only(200, *SIGNED_IN)),
+        "GET /meetings/new": ("/meetings/new", only(200, "manager", "other_manager")),
+        "GET /jobs/{job_id}": ("/jobs/j1", only(200, "manager", others=404)),
     }
 
 

@@ -7,12 +7,12 @@ from fastapi.staticfiles import StaticFiles
 
 from web import errors
 from web.render import HERE
-from web.routes import auth, home
+from web.routes import auth, home, new_meeting
 
 
 def install(app: FastAPI) -> None:
     errors.install(app)
     # Every asset is served from the package (no CDN): the pages work offline and leak nothing.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, home):
+    for module in (auth, home, new_meeting):
         app.include_router(module.router, include_in_schema=False)
