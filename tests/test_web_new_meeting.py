@@ -15,6 +15,7 @@ from copilot.memory.store import Store
 from copilot.models import AccountRole
 from tests.web_client import browser, csrf_of, user
 
+BOUNDARY = "----copilot-test-boundary"
 NOTES = "Claire: Comment ça va ?\nJulien: Bien, je finis le rapport vendredi.\n".encode()
 
 
@@ -24,9 +25,18 @@ def app(light_store):
 
 
 def _post(client, name="notes.txt", data=NOTES, **fields):
+    """The form as a browser sends it: the voice sample's input, left empty, is a part with
+    filename="" and no bytes."""
     token = csrf_of(client.get("/meetings/new").text)
     form = {"report": "Julien", "date": "2026-03-02", "lang": "fr", "csrf_token": token, **fields}
-    return client.post("/meetings/new", data=form, files={"file": (name, data)},
+    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in form.items()]
+    for field, filename, content in (("file", name, data), ("manager_voice", "", b"")):
+        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+                     '\r\n\r\n'.encode() + content + b"\r\n")
+    return client.post("/meetings/new", content=b"".join(parts) + f"--{BOUNDARY}--\r\n".encode(),
+                       headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
                        follow_redirects=False)
 
 

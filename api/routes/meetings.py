@@ -152,12 +152,20 @@ async def _read_json(request: Request, limit: int, settings: Settings, manager: 
     return body, body.transcript, body.filename
 
 
+def _chosen(value: object) -> UploadFile | None:
+    """The uploaded file, or None: a browser sends a file input left empty as a part with no
+    file name and no bytes, which means "no file", not an empty recording."""
+    if not isinstance(value, UploadFile) or (not value.filename and not value.size):
+        return None
+    return value
+
+
 async def _read_multipart(request: Request, limit: int, settings: Settings, manager: str | None
                           ) -> tuple[MeetingFields, str | JobAccepted, str | None]:
     # max_files=2: a recording may come with a sample of the manager's voice.
     form = await request.form(max_files=2, max_fields=10)
     try:
-        upload = form.get("file")
+        upload = _chosen(form.get("file"))
         fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
                   if isinstance(v := form.get(k), str)}
         if manager is not None:
@@ -169,8 +177,7 @@ async def _read_multipart(request: Request, limit: int, settings: Settings, mana
                   "type": "missing"}]
             )
         if await is_audio_upload(upload):  # a recording: a background job, 202
-            voice = form.get("manager_voice")
-            voice = voice if isinstance(voice, UploadFile) else None
+            voice = _chosen(form.get("manager_voice"))
             return meta, await accept_audio(request, meta, upload, voice), upload.filename
         data = await upload.read(limit + 1)
         if len(data) > limit:
