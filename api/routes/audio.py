@@ -87,8 +87,9 @@ def _suffix(filename: str | None, default: str = ".audio") -> str:
 
 
 async def accept_audio(request: Request, meta, upload: UploadFile,
-                       voice: UploadFile | None) -> JSONResponse:
-    """Store the recording (and voice sample), record the job, queue it, answer 202."""
+                       voice: UploadFile | None) -> JobAccepted:
+    """Store the recording (and voice sample), record the job and queue it (the API answers
+    202 with it, the new-1:1 page sends the browser to the job's progress page)."""
     state = request.app.state
     settings = state.settings
     # The cheap checks (people, date) before anything is written; the job builds it again.
@@ -123,8 +124,12 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         raise
     state.jobs.submit(job_id)
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
-    return JSONResponse(JobAccepted(job_id=job_id, status_url=status_url).model_dump(),
-                        status_code=202, headers={"Location": status_url})
+    return JobAccepted(job_id=job_id, status_url=status_url)
+
+
+def accepted(job: JobAccepted) -> JSONResponse:
+    """The API's answer to an accepted recording: 202, Location = the job to poll."""
+    return JSONResponse(job.model_dump(), status_code=202, headers={"Location": job.status_url})
 
 
 @router.get("/{job_id}", dependencies=[allow(AccountRole.MANAGER, objects=True)],

@@ -7,7 +7,7 @@ OpenAPI by hand (`openapi_extra`): FastAPI cannot declare two content types for 
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,9 +18,10 @@ from starlette.datastructures import UploadFile
 from api.auth import MEMBERS, ScopedStore, allow, limit_uploads
 from api.deps import ExtractorDep, SettingsDep
 from api.errors import TooLarge, responses
-from api.routes.audio import accept_audio, is_audio_upload
+from api.routes.audio import JobAccepted, accept_audio, accepted, is_audio_upload
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
+from copilot.memory.store import Store
 from copilot.models import Analysis, AuditAction, Engine, LanguageChoice, MeetingSummary
 from copilot.models.vocabulary import AccountRole
 from copilot.reassign import assign_roles
@@ -135,7 +136,7 @@ def _fields(parse: Callable[[], _Fields], settings: Settings) -> _Fields:
     return meta
 
 
-async def _read_json(request: Request, limit: int, settings: Settings
+async def _read_json(request: Request, limit: int, settings: Settings, manager: str | None
                      ) -> tuple[MeetingFields, str, str | None]:
     chunks, size = [], 0
     async for chunk in request.stream():  # counted as it comes: no unbounded buffering
@@ -144,19 +145,31 @@ async def _read_json(request: Request, limit: int, settings: Settings
             raise _too_large(size, limit)
         chunks.append(chunk)
     body = _fields(partial(MeetingText.model_validate_json, b"".join(chunks)), settings)
+    if manager is not None:
+        body = body.model_copy(update={"manager": manager})
     if len(body.transcript.encode("utf-8", "surrogatepass")) > limit:
         raise _too_large(len(body.transcript.encode("utf-8", "surrogatepass")), limit)
     return body, body.transcript, body.filename
 
 
-async def _read_multipart(request: Request, limit: int, settings: Settings
-                          ) -> tuple[MeetingFields, str | Response, str | None]:
+def _chosen(value: object) -> UploadFile | None:
+    """The uploaded file, or None: a browser sends a file input left empty as a part with no
+    file name and no bytes, which means "no file", not an empty recording."""
+    if not isinstance(value, UploadFile) or (not value.filename and not value.size):
+        return None
+    return value
+
+
+async def _read_multipart(request: Request, limit: int, settings: Settings, manager: str | None
+                          ) -> tuple[MeetingFields, str | JobAccepted, str | None]:
     # max_files=2: a recording may come with a sample of the manager's voice.
     form = await request.form(max_files=2, max_fields=10)
     try:
-        upload = form.get("file")
+        upload = _chosen(form.get("file"))
         fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
                   if isinstance(v := form.get(k), str)}
+        if manager is not None:
+            fields["manager"] = manager
         meta = _fields(partial(MeetingFields.model_validate, fields), settings)
         if not isinstance(upload, UploadFile):
             raise RequestValidationError(
@@ -164,8 +177,7 @@ async def _read_multipart(request: Request, limit: int, settings: Settings
                   "type": "missing"}]
             )
         if await is_audio_upload(upload):  # a recording: a background job, 202
-            voice = form.get("manager_voice")
-            voice = voice if isinstance(voice, UploadFile) else None
+            voice = _chosen(form.get("manager_voice"))
             return meta, await accept_audio(request, meta, upload, voice), upload.filename
         data = await upload.read(limit + 1)
         if len(data) > limit:
@@ -202,16 +214,23 @@ async def create_meeting(
     Send either `multipart/form-data` (a `file` plus `manager`, `report`, optional `date`,
     `lang`) or `application/json` (`transcript` text plus the same fields, optional `filename`).
     """
+    result = await receive_meeting(request, settings, store, extractor)
+    return accepted(result) if isinstance(result, JobAccepted) else result
+
+
+async def receive_meeting(request: Request, settings: Settings, store: Store, extractor: Any,
+                          manager: str | None = None) -> Analysis | JobAccepted:
+    """The body of POST /v1/meetings, read and acted on: a text analysed and stored, or a
+    recording accepted as a job. The new-1:1 page calls it too, with `manager` = the signed-in
+    manager (the form has no manager field)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.max_input_bytes
-    # A multipart body may be a recording: its own, larger limit (checked again per file).
-    _check_length(request, max(limit, settings.audio.max_audio_bytes)
-                  if media == "multipart/form-data" else limit)
+    check_upload_length(request, settings)
     if media == "application/json":
-        meta, text, filename = await _read_json(request, limit, settings)
+        meta, text, filename = await _read_json(request, limit, settings, manager)
     elif media == "multipart/form-data":
-        meta, text, filename = await _read_multipart(request, limit, settings)
-        if isinstance(text, Response):  # audio: accepted as a job (202)
+        meta, text, filename = await _read_multipart(request, limit, settings, manager)
+        if isinstance(text, JobAccepted):  # audio: accepted as a job
             return text
     else:
         raise UnsupportedFormat(
@@ -227,6 +246,16 @@ async def create_meeting(
     await run_in_threadpool(store.audit, AuditAction.CREATE, "meeting", analysis.id,
                             person=analysis.report)
     return analysis
+
+
+def check_upload_length(request: Request, settings: Settings) -> None:
+    """413 from the Content-Length header alone, before anything is read (a page checks it
+    before its CSRF check reads the form)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    limit = settings.max_input_bytes
+    # A multipart body may be a recording: its own, larger limit (checked again per file).
+    _check_length(request, max(limit, settings.audio.max_audio_bytes)
+                  if media == "multipart/form-data" else limit)
 
 
 @router.get("", dependencies=[allow(*MEMBERS)],
