@@ -76,21 +76,6 @@ def reset_password(store: Store, email: str, password: str | None = None) -> str
     return secret
 
 
-def change_password(store: Store, email: str, current: str, new: str) -> User:
-    """A user changing their own password: the current one must be right, so that a session
-    left open on a shared computer cannot be used to lock its owner out."""
-    record = store.login_record(check_email(email))
-    stored = record.password_hash if record is not None and record.password_hash else None
-    try:
-        _HASHER.verify(stored or _DUMMY_HASH, current)
-        ok = stored is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        raise InputError("the current password is wrong", "type the password you signed in with")
-    return store.set_password_hash(check_email(email), _HASHER.hash(check_password(new)))
-
-
 def issue_token(store: Store, email: str, scope: TokenScope = TokenScope.READ,
                 days: int | None = 90) -> NewToken:
     if days is not None and not 1 <= days <= 3650:

@@ -76,7 +76,9 @@ def _load(folder: str, domain: str, lang: str) -> gettext.NullTranslations:
             catalog = part
             continue
         for message in part:
-            if message.id:
+            if message.id:  # a later part wins (babel's own __setitem__ keeps the first)
+                if message.id in catalog:
+                    del catalog[message.id]
                 catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)

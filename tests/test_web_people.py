@@ -109,7 +109,7 @@ def test_the_password_change_checks_the_current_one(world):  # noqa: F811
         token = csrf_of(claire.get("/account").text)
         wrong = claire.post("/account/password", data={
             "csrf_token": token, "current": "nope", "new": new, "confirm": new})
-        assert wrong.status_code == 400 and "the current password is wrong" in wrong.text
+        assert wrong.status_code == 403 and "the current password is wrong" in wrong.text
         differ = claire.post("/account/password", data={
             "csrf_token": token, "current": PASSWORD, "new": new, "confirm": new + "x"})
         assert differ.status_code == 400 and "The two new passwords differ." in differ.text
@@ -127,6 +127,8 @@ def test_language_and_tokens_on_the_account_page(world):  # noqa: F811
         token = csrf_of(julien.get("/account").text)
         french = julien.post("/account/language", data={"csrf_token": token, "lang": "fr"})
         assert '<html lang="fr">' in french.text and "La langue est enregistrée." in french.text
+        elsewhere = signed_in_as(app, "report")  # another browser: the setting, no cookie
+        assert '<html lang="fr">' in elsewhere.get("/account").text
         made = julien.post("/account/tokens", data={"csrf_token": token, "scope": "write",
                                                     "days": "7"})
         secret = made.text.split('id="new-token">')[1].split("<")[0]

@@ -1,5 +1,6 @@
 """Everyone's account page: language, password, and their own API tokens (the same calls as
-/v1/tokens). The language is kept in the `copilot_lang` cookie, like on the login page."""
+/v1/me and /v1/tokens). The language is the user's setting (the pages and their texts), also
+kept in the `copilot_lang` cookie for the login page."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.auth import SESSION_COOKIE
 from copilot import accounts, i18n
-from copilot.errors import InputError, NotFoundError
+from copilot.errors import Forbidden, InputError, NotFoundError
 from copilot.memory.store import Store
 from copilot.models import AccountRole, AuditAction, Language, TokenScope
 from web.render import DOMAIN, LOCALE_DIR, flash, gettext_of, page
@@ -35,7 +37,9 @@ def account(request: Request, store: PageStore) -> Response:
 
 
 @router.post("/language", dependencies=[ANYONE])
-def set_language(request: Request, lang: Annotated[Language, Form()]) -> Response:
+def set_language(request: Request, store: PageStore,
+                 lang: Annotated[Language, Form()]) -> Response:
+    store.set_language(lang)
     response = RedirectResponse("/account", status_code=303)
     response.set_cookie(LANG_COOKIE, str(lang), max_age=365 * 86400, samesite="lax", path="/")
     # The flash is in the language just chosen, as the next page is.
@@ -53,12 +57,13 @@ def change_password(request: Request, principal: Reader, store: PageStore,
         return account_page(request, store, status_code=400,
                             password_error=_("The two new passwords differ."))
     try:
-        user = accounts.change_password(store, principal.email, current, new)
-    except InputError as exc:
-        return account_page(request, store, status_code=400,
+        ended = accounts.change_password(store, current, new,
+                                         request.cookies.get(SESSION_COOKIE))
+    except (InputError, Forbidden) as exc:
+        return account_page(request, store, status_code=exc.status_code,
                             password_error=f"{exc.message} ({exc.hint})")
-    store.audit(AuditAction.CHANGE, "user", str(user.id), person=user.person,
-                detail={"email": user.email, "password": "changed"})
+    store.audit(AuditAction.CHANGE, "user", str(principal.user_id),
+                detail={"password": True, "sessions_ended": ended})
     return flash(RedirectResponse("/account", status_code=303),
                  _("Your password is changed."))
 
