@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import PersonName
@@ -15,7 +15,7 @@ from copilot.memory import people as ppl
 from copilot.memory import topics as tp
 from copilot.memory.agenda import build_agenda
 from copilot.memory.markdown import agenda_markdown
-from copilot.models import AccountRole, TopicIn
+from copilot.models import AccountRole, AuditAction, TopicIn
 from copilot.validate import parse_date
 from web.render import flash, gettext_of, page
 from web.session import MEMBERS, PageStore, Reader, reader
@@ -40,7 +40,47 @@ def agenda_page(name: PersonName, request: Request, principal: Reader, store: Pa
     day = parse_date(date) if date else dt.date.today()
     agenda = build_agenda(store, name, manager, day)  # its texts: the meetings' language
     return page(request, "agenda.html", agenda=agenda, markdown=agenda_markdown(agenda),
-                is_manager=principal.role == AccountRole.MANAGER)
+                is_manager=principal.role == AccountRole.MANAGER,
+                moves=_moves([i.key for i in agenda.items]))
+
+
+def _moves(keys: list[str]) -> list[dict[str, str]]:
+    """For each item, the whole order after moving it up or down (what the form sends)."""
+    out = []
+    for i in range(len(keys)):
+        orders = {}
+        for name, j in (("up", i - 1), ("down", i + 1)):
+            if 0 <= j < len(keys):
+                swapped = list(keys)
+                swapped[i], swapped[j] = swapped[j], swapped[i]
+                orders[name] = "\n".join(swapped)
+        out.append(orders)
+    return out
+
+
+@router.post("/{name}/agenda/order", dependencies=[reader(AccountRole.MANAGER, objects=True)])
+def order_agenda(name: PersonName, request: Request, store: PageStore,
+                 keys: Annotated[str, Form(max_length=100_000)]) -> Response:
+    """The same call as PUT /v1/people/{name}/agenda/order."""
+    order = [k for k in keys.splitlines() if k.strip()]
+    store.order_agenda(name, order)
+    store.audit(AuditAction.CHANGE, "agenda", None, person=name, detail={"order": len(order)})
+    _ = gettext_of(request)
+    return flash(RedirectResponse(_agenda_url(name), status_code=303), _("Order saved."))
+
+
+@router.post("/{name}/agenda/items/{key}/{action}",
+             dependencies=[reader(AccountRole.MANAGER, objects=True)])
+def hide_item(name: PersonName, key: Annotated[str, Path(max_length=200)],
+              action: Annotated[str, Path(pattern="^(hide|restore)$")], request: Request,
+              store: PageStore) -> Response:
+    """The same calls as DELETE /v1/people/{name}/agenda/items/{key} and .../restore."""
+    store.hide_agenda_item(name, key, hidden=action == "hide")
+    store.audit(AuditAction.CHANGE, "agenda", None, person=name,
+                detail={"hide" if action == "hide" else "restore": key})
+    _ = gettext_of(request)
+    return flash(RedirectResponse(_agenda_url(name), status_code=303),
+                 _("Removed from this agenda.") if action == "hide" else _("Put back."))
 
 
 @router.post("/{name}/topics", dependencies=[reader(*MEMBERS, objects=True)])

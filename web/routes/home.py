@@ -7,9 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from copilot.memory import commitments as cm
-from copilot.memory import legal
-from copilot.memory import people as ppl
+from copilot.memory import home as figures
 from copilot.models import AccountRole
 from web.render import page
 from web.routes.admin import admin_home
@@ -34,15 +32,9 @@ def home(request: Request, principal: Reader, store: PageStore) -> Response:
 
 
 def manager_home(request: Request, store) -> Response:
-    day = dt.date.today()
-    me = request.state.principal
-    reports = [p for p in ppl.list_all(store, day) if p.name != me.name and p.meetings]
-    open_steps = cm.list_commitments(store, None, status="open")
-    mine = [c for c in open_steps if c.owner_role in ("manager", "both")]
-    theirs = [c for c in open_steps if c.owner_role not in ("manager", "both")]
-    deadlines = sorted((d.model_copy(update={"person": p.name})
-                        for p in reports for d in legal.due_soon(p, day, store.settings)),
-                       key=lambda d: d.due)
-    overdue = [p for p in reports if p.cadence and p.cadence.overdue]
-    return page(request, "home_manager.html", reports=reports, mine=mine, theirs=theirs,
-                deadlines=deadlines, overdue=overdue)
+    """The same figures as GET /v1/home: a few aggregate queries, whatever the history."""
+    home = figures.manager_home(store, dt.date.today())
+    overdue = [r for r in home.reports if r.overdue]
+    return page(request, "home_manager.html", home=home, overdue=overdue,
+                mine=sum(r.open_mine for r in home.reports),
+                theirs=sum(r.open_theirs for r in home.reports))

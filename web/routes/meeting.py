@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from api.deps import ExtractorDep, SettingsDep
+from copilot.errors import NotFoundError
 from copilot.memory import commitments as cm
 from copilot.models import AccountRole, Analysis, AuditAction, Commitment, PrivateNotes, Sharing
+from copilot.models.edits import ItemKind, StepEdit, TextEdit
 from copilot.reassign import assign_roles
 from web.render import clock, flash, gettext_of, page
 from web.session import MEMBERS, PageStore, Reader, reader
 
 router = APIRouter(prefix="/meetings")
+_ANCHORS = {ItemKind.FACTS: "facts-h", ItemKind.FEEDBACK: "feedback-h",
+            ItemKind.NEXT_STEPS: "next-steps", ItemKind.WARNINGS: "warnings-h"}
 LEAD = reader(AccountRole.MANAGER, objects=True)
 
 
@@ -31,6 +37,14 @@ def _steps_commitments(analysis: Analysis, commitments: list[Commitment]
             left.remove(match)
         found.append(match)
     return found
+
+
+def _has_recording(store, meeting_id: str) -> bool:
+    try:
+        store.recording(meeting_id)
+    except NotFoundError:
+        return False
+    return True
 
 
 def _back(meeting_id: str, anchor: str = "") -> RedirectResponse:
@@ -55,7 +69,7 @@ def meeting_page(meeting_id: str, request: Request, principal: Reader,
                 steps=list(zip(analysis.next_steps, _steps_commitments(analysis, commitments),
                                strict=True)),
                 sharing=store.sharing(meeting_id), notes=store.notes(meeting_id).text,
-                has_audio=analysis.source_format == "audio", manager_speaker=manager_speaker)
+                has_audio=_has_recording(store, meeting_id), manager_speaker=manager_speaker)
 
 
 @router.post("/{meeting_id}/roles", dependencies=[LEAD])
@@ -99,6 +113,42 @@ def close_commitment(meeting_id: str, commitment_id: int, request: Request, stor
     _ = gettext_of(request)
     text = {"done": _("Marked done."), "dropped": _("Dropped."), "open": _("Reopened.")}[status]
     return flash(_back(meeting_id, "#next-steps"), text)
+
+
+def _item_edit(kind: ItemKind, text: str | None, owner: str | None, action: str | None,
+               due: str | None) -> TextEdit | StepEdit:
+    """The form's fields as the API's bodies (the same validation: 422 when wrong)."""
+    try:
+        if kind == ItemKind.NEXT_STEPS:
+            return StepEdit(owner=owner or None, action=action, due=due or None)
+        return TextEdit(text=text or "")
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+
+
+@router.post("/{meeting_id}/items/{kind}/{index}", dependencies=[LEAD])
+def edit_item(meeting_id: str, kind: ItemKind, index: Annotated[int, Path(ge=0, le=100_000)],
+              request: Request, store: PageStore,
+              text: Annotated[str | None, Form(max_length=4000)] = None,
+              owner: Annotated[str | None, Form(max_length=200)] = None,
+              action: Annotated[str | None, Form(max_length=4000)] = None,
+              due: Annotated[str | None, Form(max_length=10)] = None) -> Response:
+    analysis = store.edit_item(meeting_id, kind, index, _item_edit(kind, text, owner, action, due))
+    store.audit(AuditAction.CHANGE, "meeting", meeting_id, person=analysis.report,
+                detail={"item": kind.value, "index": index, "deleted": False})
+    _ = gettext_of(request)
+    return flash(_back(meeting_id, f"#{_ANCHORS[kind]}"), _("Saved."))
+
+
+@router.post("/{meeting_id}/items/{kind}/{index}/delete", dependencies=[LEAD])
+def delete_item(meeting_id: str, kind: ItemKind,
+                index: Annotated[int, Path(ge=0, le=100_000)], request: Request,
+                store: PageStore) -> Response:
+    analysis = store.edit_item(meeting_id, kind, index, None)
+    store.audit(AuditAction.CHANGE, "meeting", meeting_id, person=analysis.report,
+                detail={"item": kind.value, "index": index, "deleted": True})
+    _ = gettext_of(request)
+    return flash(_back(meeting_id, f"#{_ANCHORS[kind]}"), _("Deleted."))
 
 
 @router.post("/{meeting_id}/delete", dependencies=[LEAD])
