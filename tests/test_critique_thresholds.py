@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from copilot.analyze.critique import critique
-from copilot.i18n import percent
 from copilot.analyze.talk import compute_talk
+from copilot.i18n import percent
 from copilot.models import Analysis, Extraction, Transcript, Utterance, WarningCode
 from copilot.reports.coaching import assemble
 from copilot.settings import Settings
