@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from pydantic import AfterValidator
 
 from copilot.analyze.base import Extractor
 from copilot.memory.store import Store
+from copilot.models import Language
 from copilot.settings import Settings
 from copilot.validate import check_name
 
@@ -53,3 +54,8 @@ ExtractorDep = Annotated[Extractor | None, Depends(get_extractor)]
 # that enters (copilot.validate.check_name), so an invisible or control character is a 422.
 PersonName = Annotated[str, Path(description="A person's name; any case or accents."),
                        AfterValidator(check_name)]
+# The language of the analysis' own texts (warnings, suggestions, agenda items): the meeting's
+# unless asked; the words said are never translated. Another value is a 422.
+TextsLang = Annotated[Language | None, Query(
+    description="fr or en: the language of the generated texts (warnings, suggestions, agenda "
+    "items); default the meeting's language.")]

@@ -207,7 +207,8 @@ def test_a_one_on_one_of_five_speakers_is_flagged_and_still_analysed():
     a = analyze_text(FIVE, filename="m.txt", extractor=FakeExtractor(), **WHO)
     warning = next(w for w in a.warnings if w.code == "not_one_on_one")
     assert warning.evidence == [3, 4, 5]  # the first words of Marc, Sophie and Karim
-    assert "5 people" in warning.message and "Marc:" in warning.message
+    assert warning.params["count"] == 5  # a French meeting: its text is in French
+    assert "5 personnes parlent" in warning.message and "Marc:" in warning.message
     assert a.talk.manager_share is not None  # the analysis ran, roles from the labels
     two = analyze_text("Claire: Bonjour Julien.\nJulien: Bonjour.\n", filename="m.txt",
                        extractor=FakeExtractor(), **WHO)

@@ -83,7 +83,7 @@ def test_unsupported_items_are_dropped_and_counted():
     assert a.dropped == {"facts.text": 1, "feedback.given_by": 1, "next_steps.action": 1,
                          "next_steps.due": 1, "next_steps.owner": 1}
     warning = next(w for w in a.warnings if w.code == "ungrounded_items_dropped")
-    assert "5 item(s)" in warning.message
+    assert warning.params["count"] == 5 and "5 élément(s) proposé(s)" in warning.message
 
 
 def test_invalid_json_is_asked_again_with_the_error():

@@ -192,7 +192,7 @@ def test_not_covered_areas_cadence_and_legal_deadline(mem):
     # A meeting that talks about workload removes that area from the list.
     mem.save(meeting("m4", D(2026, 2, 16), [("Claire", "Comment tu vis ta charge de travail ?")]))
     later = build_agenda(mem, "Julien", date=D(2026, 2, 20))
-    assert [i.text.split(":")[0] for i in later.items if i.kind == "not_covered"] == [
+    assert [i.text.split(" : ")[0] for i in later.items if i.kind == "not_covered"] == [
         "Carrière et développement"]
 
 

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import PrincipalDep, ScopedStore, allow
-from api.deps import PersonName, SettingsDep
+from api.deps import PersonName, SettingsDep, TextsLang
 from api.errors import responses
 from copilot.errors import NotFoundError
 from copilot.models import CoachingReport
@@ -36,10 +36,12 @@ async def get_coaching(
                      Query(description="Date the report is for (default today).")] = None,
     format: Annotated[Literal["json", "html"],
                       Query(description="json, or the HTML page.")] = "json",
+    lang: TextsLang = None,
 ):
     """Listening ratio, longest monologue, open questions, feedback about the person,
     follow-through (the manager's promises vs the reports'), cadence and trends; every warning
-    cites meeting ids and utterance ids. 404 when the manager has no stored meeting."""
+    cites meeting ids and utterance ids. 404 when the manager has no stored meeting. Its
+    warnings are in `lang` (default: the language most of the meetings were held in)."""
     from copilot.reports.coaching import load_report
 
     if principal.name is None or name_key(name) != name_key(principal.name):
@@ -47,7 +49,8 @@ async def get_coaching(
     first = parse_date(since) if since else None
     day = parse_date(as_of)
     # Reading 200 meetings and drawing plots is CPU work: off the event loop.
-    report, analyses = await run_in_threadpool(load_report, store, name, first, day, settings)
+    report, analyses = await run_in_threadpool(load_report, store, name, first, day, settings,
+                                               lang)
     if format == "json":
         return report
     from copilot.reports.render import make_plots, render_html

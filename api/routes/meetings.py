@@ -16,9 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.auth import MEMBERS, ScopedStore, allow, limit_uploads
-from api.deps import ExtractorDep, SettingsDep
+from api.deps import ExtractorDep, SettingsDep, TextsLang
 from api.errors import TooLarge, responses
 from api.routes.audio import JobAccepted, accept_audio, accepted, is_audio_upload
+from copilot.analyze.texts import localize_analysis
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
 from copilot.memory.store import Store
@@ -271,10 +272,11 @@ def list_meetings(
 
 @router.get("/{meeting_id}", dependencies=[allow(*MEMBERS, objects=True)],
             response_model=Analysis, responses=responses(404, 503))
-def get_meeting(meeting_id: str, store: ScopedStore) -> Analysis:
+def get_meeting(meeting_id: str, store: ScopedStore, lang: TextsLang = None) -> Analysis:
+    """One stored meeting; its warnings and suggestions in `lang` (default the meeting's)."""
     analysis = store.get(meeting_id)
     store.audit(AuditAction.READ, "meeting", meeting_id, person=analysis.report)
-    return analysis
+    return localize_analysis(analysis, lang)
 
 
 @router.delete(

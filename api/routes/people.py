@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from api.auth import MEMBERS, PEOPLE, PrincipalDep, ScopedStore, allow
-from api.deps import PersonName
+from api.deps import PersonName, TextsLang
 from api.errors import responses
 from copilot.memory import legal
 from copilot.memory import people as ppl
@@ -47,6 +47,7 @@ def get_agenda(
         str | None, Query(description="Date of the coming 1:1, YYYY-MM-DD (default today).")
     ] = None,
     format: Annotated[Literal["json", "markdown"], Query(description="json or markdown.")] = "json",
+    lang: TextsLang = None,
 ):
     """The agenda for the next 1:1 with this person, from meetings before `date`: open
     commitments (overdue first), submitted and deferred topics, recurring blockers, areas not
@@ -54,10 +55,11 @@ def get_agenda(
     `AgendaItem` schema.
 
     A name never seen gives an empty agenda (a new report has no history yet), not a 404.
+    The items' own texts are in `lang` (default: the language of the last meeting).
     """
     if principal.role != AccountRole.MANAGER:
         ppl.find(store, name)  # a report reads their own agenda only: others are 404
-    agenda = build_agenda(store, name, manager, parse_date(date))
+    agenda = build_agenda(store, name, manager, parse_date(date), lang=lang)
     if format == "markdown":
         return PlainTextResponse(agenda_markdown(agenda), media_type="text/markdown")
     return agenda

@@ -34,7 +34,8 @@ def set_sharing(meeting_id: str, sharing: Sharing, store: ScopedStore) -> Sharin
             responses=responses(404, 503))
 def get_recap(meeting_id: str, store: ScopedStore) -> MeetingRecap:
     """What the report reads: summary, facts, feedback and next steps, and the utterances
-    when the transcript is shared."""
+    when the transcript is shared. No `lang` parameter: the recap holds only what was said
+    (the extractive summary quotes the meeting), no generated text to translate."""
     recap = store.recap(meeting_id)
     store.audit(AuditAction.READ, "recap", meeting_id, person=recap.report)
     return recap

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from copilot.cli.common import DateOpt, JsonOpt, open_store, print_json, stdout
+from copilot.cli.common import DateOpt, JsonOpt, UiLangOpt, open_store, print_json, stdout
 from copilot.errors import InputError
 
 
@@ -19,6 +19,7 @@ def agenda(
     date: DateOpt = None,
     json_out: JsonOpt = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    ui_lang: UiLangOpt = None,
 ) -> None:
     """Suggested agenda for the next 1:1: open commitments of both sides, deferred and submitted
     topics, recurring blockers, areas not covered, questions, legal deadlines, cadence."""
@@ -30,7 +31,8 @@ def agenda(
         raise InputError("--json and --markdown exclude each other", "choose one")
     day = parse_date(date)
     with open_store() as store:
-        result = build_agenda(store, report, manager, day)
+        result = build_agenda(store, report, manager, day,
+                              lang=ui_lang.value if ui_lang else None)
     if json_out:
         print_json(result.model_dump_json(indent=2))
     elif markdown:

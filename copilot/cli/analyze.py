@@ -16,7 +16,16 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from copilot.cli.common import DateOpt, JsonOpt, open_store, print_json, settings, stderr, stdout
+from copilot.cli.common import (
+    DateOpt,
+    JsonOpt,
+    UiLangOpt,
+    open_store,
+    print_json,
+    settings,
+    stderr,
+    stdout,
+)
 from copilot.models import Analysis, Engine, LanguageChoice
 
 PathArg = Annotated[Path, typer.Argument(
@@ -41,8 +50,10 @@ def analyze(
     no_save: Annotated[bool, typer.Option("--no-save", help="Analyse without storing.")] = False,
     engine: EngineOpt = None,
     manager_voice: VoiceOpt = None,
+    ui_lang: UiLangOpt = None,
 ) -> None:
     """Analyse a one-to-one transcript, notes or recording, and store the result."""
+    from copilot.analyze.texts import localize_analysis
     from copilot.ingest.audio import is_audio_file
     from copilot.request import MeetingRequest
     from copilot.workflow import remember_meeting
@@ -62,6 +73,8 @@ def analyze(
         if store is not None:
             store.close()
     display.summary(analysis)
+    # Stored in the meeting's language; only what is shown is rendered in another one.
+    analysis = localize_analysis(analysis, ui_lang)
     _show(analysis, saved=store is not None, json_out=json_out, err=err)
 
 

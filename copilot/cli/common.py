@@ -1,6 +1,6 @@
 """What every command shares: settings, the store, the two consoles, JSON printing, the
 confirmation of destructive commands, and the options declared once (`--json`, `--date`,
-`--yes`).
+`--yes`, `--ui-lang`).
 
 Settings and the store are opened per command, never at import: `copilot --help` touches
 neither, and a bad COPILOT_* variable is one `error:` line (a ConfigError), not a traceback.
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from copilot.errors import ConfigError, InputError
+from copilot.models import Language
 from copilot.settings import Settings, env_name, get_settings
 
 JSON_HELP = "Print one JSON document on stdout."
@@ -33,6 +34,9 @@ DateOpt = Annotated[
     str | None, typer.Option("--date", help="Meeting date, YYYY-MM-DD (default: today).")
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+UiLangOpt = Annotated[Language | None, typer.Option(
+    "--ui-lang", help="Language of the analysis' own texts (warnings, suggestions, agenda "
+    "items); default: the meeting's. The words said are never translated.")]
 
 
 def stdout() -> Console:

@@ -9,6 +9,7 @@ import typer
 
 from copilot.cli.common import (
     JsonOpt,
+    UiLangOpt,
     YesOpt,
     confirm,
     open_store,
@@ -42,12 +43,14 @@ def meetings_list(
 
 
 @app.command("show")
-def meetings_show(meeting_id: MeetingArg, json_out: JsonOpt = False) -> None:
+def meetings_show(meeting_id: MeetingArg, json_out: JsonOpt = False,
+                  ui_lang: UiLangOpt = None) -> None:
     """Show a stored meeting's analysis."""
+    from copilot.analyze.texts import localize_analysis
     from copilot.cli.render import render_analysis
 
     with open_store() as store:
-        analysis = store.get(meeting_id)
+        analysis = localize_analysis(store.get(meeting_id), ui_lang)
     if json_out:
         print_json(analysis.model_dump_json(indent=2))
     else:
@@ -73,14 +76,17 @@ def assign_roles(
     report: Annotated[str | None, typer.Option(
         "--report", help="Speaker label of the report (default: the other of two).")] = None,
     json_out: JsonOpt = False,
+    ui_lang: UiLangOpt = None,
 ) -> None:
     """Say which speaker is the manager; metrics, owners and critique are recomputed."""
+    from copilot.analyze.texts import localize_analysis
     from copilot.cli.render import render_analysis
     from copilot.reassign import assign_roles as reassign
 
     config = settings()
     with open_store(config) as store:
         analysis = reassign(store, meeting_id, manager, report=report, settings=config)
+    analysis = localize_analysis(analysis, ui_lang)
     if json_out:
         print_json(analysis.model_dump_json(indent=2))
     else:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from copilot.cli.common import (
     JsonOpt,
+    UiLangOpt,
     YesOpt,
     confirm,
     open_store,
@@ -92,7 +93,7 @@ def render_person(record: PersonRecord) -> None:
 
 
 @app.command("show")
-def people_show(name: NameArg, json_out: JsonOpt = False) -> None:
+def people_show(name: NameArg, json_out: JsonOpt = False, ui_lang: UiLangOpt = None) -> None:
     """A person's record, cadence and legal calendar."""
     import datetime as dt
 
@@ -106,7 +107,8 @@ def people_show(name: NameArg, json_out: JsonOpt = False) -> None:
         print_models(record)
         return
     render_person(record)
-    for d in legal.schedule(record, dt.date.today(), config):
+    # A person has no language of their own: the legal texts are English unless asked.
+    for d in legal.schedule(record, dt.date.today(), config, lang=ui_lang or "en"):
         stdout().print(Text(f"  legal: {d.kind} due {d.due}{' OVERDUE' if d.overdue else ''}: "
                             f"{d.text}"))
 

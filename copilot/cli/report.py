@@ -15,8 +15,15 @@ from typing import Annotated
 
 import typer
 
-from copilot.cli.common import json_option, open_store, optional_date, print_json, settings
+from copilot.cli.common import (
+    json_option,
+    open_store,
+    optional_date,
+    print_json,
+    settings,
+)
 from copilot.errors import InputError
+from copilot.models import Language
 from copilot.text import name_key
 
 
@@ -35,6 +42,9 @@ def report(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date the report is made for (default today): what is overdue.")] = None,
     json_out: json_option("Print the report as JSON too.") = False,
+    ui_lang: Annotated[Language | None, typer.Option(
+        "--ui-lang", help="Language of the report's warnings and suggestions; default: the "
+        "language most of the meetings were held in.")] = None,
 ) -> None:
     """Coaching report for a manager: trends, follow-through, cadence, plots; every warning
     links to the words it rests on."""
@@ -50,7 +60,8 @@ def report(
         raise InputError(f"{folder} is a file, not a folder", "give --out a folder path")
     config = settings()
     with open_store(config) as store:
-        result, analyses = load_report(store, manager, first, day, config)
+        result, analyses = load_report(store, manager, first, day, config,
+                                        lang=ui_lang.value if ui_lang else None)
     try:
         page = write_report(result, analyses, config, folder)
     except OSError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from copilot.analyze.critique.talk import listening_ratio_floor
+from copilot.analyze.texts import localize_analysis
 from copilot.errors import InputError, NotFoundError
 from copilot.i18n import Params
 from copilot.models import (
@@ -342,8 +343,9 @@ def load_report(store, manager: str, since: dt.date | None = None,
 def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *, manager: str,
              since: dt.date | None, as_of: dt.date, settings: Settings,
              lang: str | None = None) -> CoachingReport:
-    """The report from analyses and commitments already read (the store-free part)."""
-    metas = [meeting_coaching(a) for a in analyses]
+    """The report from analyses and commitments already read (the store-free part); with a
+    `lang`, each meeting's warnings are rendered in it too, so the whole report reads in one."""
+    metas = [meeting_coaching(localize_analysis(a, lang)) for a in analyses]
     dates: dict[str, list[dt.date]] = defaultdict(list)
     for m in metas:
         dates[m.report].append(m.date)
