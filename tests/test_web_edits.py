@@ -113,3 +113,15 @@ def test_the_home_counts_open_commitments_by_side(app) -> None:
         html = client.get("/").text
     assert "1 of mine" in html and "1 of theirs" in html
     assert 'href="/meetings/m1"' in html
+
+
+def test_agenda_keys_do_not_depend_on_the_agendas_language() -> None:
+    from copilot.models import AgendaItem
+
+    french = AgendaItem(kind="not_covered", text="Charge de travail : pas abordée",
+                        basis="workload")
+    english = AgendaItem(kind="not_covered", text="Workload: not covered", basis="workload")
+    assert french.key == english.key
+    assert "basis" not in english.model_dump()  # not part of the schema
+    assert (AgendaItem(kind="not_covered", text="Workload").key
+            != AgendaItem(kind="not_covered", text="Charge de travail").key)

@@ -92,6 +92,7 @@ def _blocker_items(store: Store, meetings: list[HeldMeeting], day: dt.date, sett
             related=[x.meeting_id for _, x in held[:-1]]))
         items.append(AgendaItem(kind="suggested_question", from_meeting=m.id, from_date=m.date,
                                 text=at("blocker_question", lang, topic=_short(last.text)),
+                                basis=f"blocker:{last.id}",
                                 evidence=list(last.evidence), detail=at("about_blocker", lang)))
     return items
 
@@ -114,11 +115,12 @@ def _not_covered_items(store: Store, meetings: list[HeldMeeting], settings: Sett
                   else at("never_discussed", lang, count=len(meetings)))
         items.append(AgendaItem(
             kind="not_covered", text=at("not_covered", lang, area=at(area, lang),
-                                        count=len(recent)),
+                                        count=len(recent)), basis=area,
             from_meeting=where.id if where else None, from_date=where.date if where else None,
             evidence=list(last.evidence) if last else [], detail=detail,
             related=[m.id for m in recent]))
         items.append(AgendaItem(kind="suggested_question", text=at(f"{area}_question", lang),
+                                basis=area,
                                 detail=at("not_covered_recently", lang, area=at(area, lang)),
                                 related=[m.id for m in recent]))
     return items
@@ -140,7 +142,8 @@ def _person_items(store: Store, person: PersonFacts, meetings: list[HeldMeeting]
                                           day=t.submitted_on, by=t.submitted_by)))
     for d in legal.due_soon(ppl.record(person, settings, day), day, settings, lang):
         items.append(AgendaItem(kind="legal_deadline", text=d.text, due=d.due, overdue=d.overdue,
-                                owner=person.name, detail=f"{d.kind}: {d.basis}"))
+                                owner=person.name, detail=f"{d.kind}: {d.basis}",
+                                basis=f"{d.kind}:{d.due.isoformat()}"))
     cadence = ppl.cadence([m.date for m in meetings], day, settings)
     if cadence.overdue and meetings:
         items.append(AgendaItem(

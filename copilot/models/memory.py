@@ -62,6 +62,9 @@ class AgendaItem(BaseModel):
         default_factory=list, description="Later news about a commitment (blocked, postponed)."
     )
     related: list[str] = Field(default_factory=list, description="Other meetings it came up in.")
+    # What the item is about in words of no language (an area, a deadline's kind and date): its
+    # text is written in the agenda's language, so a key hashed from it would change with it.
+    basis: str | None = Field(default=None, exclude=True)
 
     @computed_field(description="Stable across agendas: what hiding and ordering name.")
     @property
@@ -70,7 +73,7 @@ class AgendaItem(BaseModel):
             return f"{self.kind}:{self.id}"
         # Its text says how many days ago the last 1:1 was: the meeting it follows is stable.
         basis = (self.from_meeting if self.kind == "overdue_one_on_one" and self.from_meeting
-                 else " ".join(self.text.split()).casefold())
+                 else self.basis or " ".join(self.text.split()).casefold())
         return f"{self.kind}:{hashlib.sha256(basis.encode()).hexdigest()[:12]}"
 
 
