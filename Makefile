@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python -m eval.bench
 	$(BIN)/python -m eval.bench_coaching
 	$(BIN)/python -m eval.bench_memory
+	$(BIN)/python -m eval.bench_pages
 	$(BIN)/python -m eval.bench_web
 	@test ! -f eval/bench_audio.py || $(BIN)/python -m eval.bench_audio
 
