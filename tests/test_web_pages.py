@@ -69,3 +69,10 @@ def test_the_language_chosen_on_the_login_page_sticks(app) -> None:
                     headers={"Accept-Language": "en"}) as client:
         client.post("/language", data={"lang": "fr", "next": "/login"})
         assert '<html lang="fr">' in client.get("/login").text
+
+
+def test_pages_forbid_other_sites_scripts_and_framing(app) -> None:
+    with TestClient(app, base_url="http://localhost") as client:
+        policy = client.get("/login").headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy

@@ -22,6 +22,15 @@ HERE = Path(__file__).parent
 LOCALE_DIR = HERE / "locale"
 DOMAIN = "web"
 FLASH_COOKIE = "copilot_flash"
+# Only this site's own scripts, styles, media and forms; no framing. The coaching plots are
+# data: images; a recording being made is a blob: until it is uploaded.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self' "
+                               "blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 @lru_cache(maxsize=4)
@@ -103,7 +112,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     html = env.get_template(template).render(request=request, **context)
     response = HTMLResponse(html, status_code=status_code,
                             headers={"Content-Language": str(reader_language(request)),
-                                     "Cache-Control": "no-store"})
+                                     "Cache-Control": "no-store", **SECURITY_HEADERS})
     if shown:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
