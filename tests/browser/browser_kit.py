@@ -4,7 +4,9 @@ Chromium, axe-core and the screenshots are, signing in, axe's serious violations
 from __future__ import annotations
 
 import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,12 @@ AXE = next((p for p in (Path(sys.prefix) / "npm", ROOT / ".venv" / "npm")
             if (p / "node_modules/axe-core/axe.min.js").exists()),
            Path(sys.prefix) / "npm") / "node_modules/axe-core/axe.min.js"
 SHOTS = ROOT / "docs" / "screenshots"
+# Read at import: tests/conftest.py clears every COPILOT_* variable before each test.
+SAVE_SHOTS = os.environ.get("COPILOT_SCREENSHOTS") == "1"
 EXAMPLE = ROOT / "examples" / "walking_meeting_fr.ogg"
 PASSWORD = "correct horse battery staple"
-MANAGER, REPORT = "claire@example.org", "julien@example.org"
+MANAGER, REPORT, ADMIN = "claire@example.org", "julien@example.org", "alice@example.org"
+WALK_ACTION = "Mettre à jour le tableau de bord des ventes"  # the `walk` meeting's step alone
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # Root in a container, on a closed network: no sandbox, no GPU, nothing that calls home. The
 # fake media devices let the Record button be tested (a tone, permission granted).
@@ -34,12 +39,31 @@ def missing(what: str) -> None:
     pytest.skip(what)
 
 
+def new_context(chromium, url: str, viewport: str = "desktop", locale: str = "en-GB"):
+    context = chromium.new_context(base_url=url, locale=locale, viewport=VIEWPORTS[viewport],
+                                   is_mobile=viewport == "phone", has_touch=viewport == "phone")
+    context.set_default_timeout(15_000)
+    return context
+
+
 def sign_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit] >> nth=0")
     page.wait_for_url(lambda url: not url.endswith("/login") and "/login?" not in url)
+
+
+def upload(page, date: str, report: str = "Julien") -> str:
+    """Upload the example recording through the new-1:1 page; the new meeting's id once its
+    page opens (the fake engines take about two seconds)."""
+    page.goto("/meetings/new")
+    page.set_input_files("#file", str(EXAMPLE))
+    page.fill("#report", report)
+    page.fill("#date", date)
+    page.click("#submit")
+    page.wait_for_url(re.compile(r".*/meetings/[^/?#]+$"), timeout=30_000)
+    return page.url.rsplit("/", 1)[1]
 
 
 def serious_violations(page) -> list[str]:
@@ -54,6 +78,8 @@ def serious_violations(page) -> list[str]:
 
 
 def screenshot(page, name: str) -> None:
-    """docs/screenshots/NAME.png: the README shows them."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), animations="disabled")
+    """NAME.png, in docs/screenshots (the README shows them) when COPILOT_SCREENSHOTS=1, else
+    in a temporary folder: always taken, but a plain run leaves no PNG diff in the tree."""
+    folder = SHOTS if SAVE_SHOTS else Path(tempfile.gettempdir()) / "copilot-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), animations="disabled")

@@ -9,35 +9,40 @@ axe-core the tests skip, except under CI, where they fail: CI must run them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
 
 from api.main import create_app
 from copilot import accounts
-from copilot.analyze.base import FakeExtractor
+from copilot.analyze.base import FakeExtractor, MeetingContext
 from copilot.ingest.diarize import FakeDiarizer, Turn
 from copilot.ingest.speech import AudioEngines
 from copilot.ingest.transcribe import FakeTranscriber
 from copilot.ingest.voiceprint import FakeEncoder
 from copilot.memory.store import Store
-from copilot.models import AccountRole
+from copilot.models import AccountRole, Extraction, Fact, NextStep, Transcript
 from copilot.settings import get_settings
 from tests.browser.browser_kit import (
+    ADMIN,
     ARGS,
     CHROMIUM,
     EXAMPLE,
     MANAGER,
     PASSWORD,
     REPORT,
-    VIEWPORTS,
+    WALK_ACTION,
     missing,
+    new_context,
     sign_in,
+    upload,
 )
 
 
@@ -50,6 +55,32 @@ class SlowTranscriber(FakeTranscriber):
             if progress:
                 progress(step)
         return super().transcribe(audio, language, progress)
+
+
+@dataclass
+class WalkExtractor(FakeExtractor):
+    """Queued extractions first, then items read off the walking meeting's own lines: a fact
+    and two next steps (each citing its utterance), so the meeting page has evidence to click.
+    The report's step is the next of `actions` when a test queued one (a commitment of that
+    meeting alone: the same step in two meetings is one chain on the agenda)."""
+
+    actions: list[str] = field(default_factory=list)
+
+    def extract(self, transcript: Transcript, ctx: MeetingContext) -> Extraction:
+        if self.queue:
+            return super().extract(transcript, ctx)
+        self.history.append((transcript, ctx))
+        lines = [u for u in transcript.utterances if u.speaker]
+        if len(lines) < 6:
+            return Extraction()
+        action = self.actions.pop(0) if self.actions else "Envoyer le rapport mensuel complet"
+        return Extraction(
+            facts=[Fact(text=lines[1].text, evidence=[lines[1].id])],
+            next_steps=[
+                NextStep(owner=lines[5].speaker, owner_role=lines[5].role, action=action,
+                         due=ctx.date + dt.timedelta(days=7), evidence=[lines[5].id]),
+                NextStep(owner=lines[4].speaker, owner_role=lines[4].role,
+                         action="Relire le rapport avant l'envoi", evidence=[lines[4].id])])
 
 
 def _engines() -> AudioEngines:
@@ -80,12 +111,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         env.setenv("COPILOT_HOME", str(tmp_path_factory.mktemp("browser-home")))
         env.setenv("COPILOT_EMBEDDER", "hash")
         env.setenv("COPILOT_VECTOR_STORE", "memory")
+        # Every test signs in from 127.0.0.1, a few users each: past the default 10/minute.
+        env.setenv("COPILOT_LOGIN_RATE", "1000/minute")
         settings = get_settings()
     with Store.open(settings) as store:
         accounts.add_user(store, MANAGER, "Claire", AccountRole.MANAGER, password=PASSWORD)
         accounts.add_user(store, REPORT, "Julien", AccountRole.REPORT, password=PASSWORD,
                           manager=MANAGER)
-    app = create_app(settings=settings, extractor=FakeExtractor(), audio=_engines())
+        accounts.add_user(store, ADMIN, "Alice", AccountRole.ADMIN, password=PASSWORD)
+    extractor = WalkExtractor()
+    app = create_app(settings=settings, extractor=extractor, audio=_engines())
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                        lifespan="on"))
@@ -96,7 +131,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the test server did not start", pytrace=False)
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "settings": settings}
+    yield {"url": f"http://127.0.0.1:{port}", "settings": settings, "extractor": extractor}
     uv.should_exit = True
     thread.join(timeout=10)
 
@@ -115,17 +150,27 @@ def chromium() -> Iterator:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def walk(server, chromium) -> str:
+    """The id of one 1:1 of Claire's with Julien, uploaded once through the new-1:1 page: its
+    recording, transcript, fact and next steps are read, never changed, by the tests."""
+    server["extractor"].actions.append(WALK_ACTION)
+    context = new_context(chromium, server["url"])
+    try:
+        page = context.new_page()
+        sign_in(page, MANAGER)
+        return upload(page, "2026-02-02")
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def open_page(server, chromium) -> Iterator[Callable]:
     """open_page(viewport="desktop", locale="en-GB", signed_in=MANAGER) -> a Page."""
     contexts = []
 
     def make(viewport: str = "desktop", locale: str = "en-GB", signed_in: str | None = MANAGER):
-        context = chromium.new_context(base_url=server["url"], locale=locale,
-                                       viewport=VIEWPORTS[viewport],
-                                       is_mobile=viewport == "phone",
-                                       has_touch=viewport == "phone")
-        context.set_default_timeout(15_000)
+        context = new_context(chromium, server["url"], viewport, locale)
         contexts.append(context)
         page = context.new_page()
         if signed_in:
