@@ -16,6 +16,7 @@ from tests.browser.browser_kit import (
     screenshot,
     serious_violations,
     sign_in,
+    wait_until,
 )
 
 MEETING = re.compile(r".*/meetings/[^/?]+$")
@@ -54,7 +55,7 @@ def test_uploading_the_example_recording_shows_progress_then_the_meeting(open_pa
     status = page.locator("#job-status")
     assert status.get_attribute("aria-live") == "polite"
     # The transcriber takes ~1.2 s in steps: the status moves past the first stages.
-    page.wait_for_function("document.getElementById('job-progress').value > 0")
+    wait_until(page, "document.getElementById('job-progress').value > 0")
     page.wait_for_url(MEETING, timeout=30_000)
 
 
@@ -103,9 +104,9 @@ def test_recording_in_the_browser_uploads_the_recording(open_page) -> None:
     assert page.evaluate("window.isSecureContext")  # loopback counts as secure
     assert page.locator("#record-insecure").is_hidden()
     page.click("#record-start")
-    page.wait_for_function("document.getElementById('record-timer').textContent === '0:02'")
+    wait_until(page, "document.getElementById('record-timer').textContent === '0:02'")
     page.click("#record-stop")
-    page.wait_for_function("document.getElementById('file').files.length === 1")
+    wait_until(page, "document.getElementById('file').files.length === 1")
     name = page.evaluate("document.getElementById('file').files[0].name")
     assert re.fullmatch(r"1on1-\d{4}-\d\d-\d\d\.(webm|m4a|ogg)", name)
     page.fill("#report", "Julien")
