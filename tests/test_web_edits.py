@@ -9,28 +9,22 @@ from urllib.parse import unquote
 
 import pytest
 
-from api.main import create_app
-from copilot.analyze.base import FakeExtractor
 from copilot.memory import topics as tp
 from copilot.memory.store import Store
 from copilot.models import AccountRole, TopicIn
 from tests.conftest import make_analysis, step
-from tests.web_client import browser, csrf_of, user
+from tests.web_client import as_user, browser, claire_and_julien, csrf_of
 
 DAY = "2026-03-20"
 
 
 @pytest.fixture
 def app(light_store):
-    app = create_app(extractor=FakeExtractor())
-    user(app, "Claire")
-    user(app, "Julien", AccountRole.REPORT, manager="Claire")
+    app = claire_and_julien(make_analysis("m1", steps=[
+        step("envoyer le deck"), step("réserver la salle", owner="Claire", role="manager")]))
     with Store.open(app.state.settings) as store:
-        claire = store.acting_as(store.principal_for_user(store.user("claire@example.org").id))
-        claire.save(make_analysis("m1", steps=[step("envoyer le deck"),
-                                               step("réserver la salle", owner="Claire",
-                                                    role="manager")]))
-        tp.add(claire, "Julien", TopicIn(text="ma formation", date=dt.date(2026, 3, 10)))
+        tp.add(as_user(store, "Claire"), "Julien",
+               TopicIn(text="ma formation", date=dt.date(2026, 3, 10)))
     return app
 
 
@@ -73,8 +67,7 @@ def test_deleting_a_fact_and_a_next_step_on_the_page(app) -> None:
 def test_a_report_cannot_edit_the_meeting(app) -> None:
     with _store(app) as store:
         from copilot.models import Sharing
-        claire = store.acting_as(store.principal_for_user(store.user("claire@example.org").id))
-        claire.set_sharing("m1", Sharing(recap=True))
+        as_user(store, "Claire").set_sharing("m1", Sharing(recap=True))
     with browser(app, "Julien", AccountRole.REPORT) as client:
         token = csrf_of(client.get("/meetings/m1").text)
         answer = client.post("/meetings/m1/items/facts/0/delete", data={"csrf_token": token})

@@ -8,23 +8,15 @@ import re
 
 import pytest
 
-from api.main import create_app
-from copilot.analyze.base import FakeExtractor
 from copilot.memory.store import Store
 from copilot.models import AccountRole
 from tests.conftest import make_analysis
-from tests.web_client import browser, csrf_of, user
+from tests.web_client import browser, claire_and_julien, csrf_of
 
 
 @pytest.fixture
 def app(light_store):
-    app = create_app(extractor=FakeExtractor())
-    user(app, "Claire")
-    user(app, "Julien", AccountRole.REPORT, manager="Claire")
-    with Store.open(app.state.settings) as store:
-        claire = store.principal_for_user(store.user("claire@example.org").id)
-        store.acting_as(claire).save(make_analysis("m1"))
-    return app
+    return claire_and_julien(make_analysis("m1"))
 
 
 def _stored(app, meeting_id: str = "m1"):

@@ -9,9 +9,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from copilot import accounts
+from copilot.analyze.base import FakeExtractor
 from copilot.errors import NotFoundError
 from copilot.memory.store import Store
-from copilot.models import AccountRole
+from copilot.models import AccountRole, Analysis, Sharing
 from tests.api_auth import email_of
 
 PASSWORD = "correct horse battery staple"
@@ -46,3 +47,25 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert found, "the page carries no CSRF token"
     return found.group(1)
+
+
+def as_user(store: Store, name: str) -> Store:
+    """The store acting as user `name` (the pages' and the API's scope for them)."""
+    return store.acting_as(store.principal_for_user(store.user(email_of(name)).id))
+
+
+def claire_and_julien(*analyses: Analysis, shared: tuple[str, ...] = ()) -> FastAPI:
+    """An app (FakeExtractor) whose store holds Claire, a manager, and Julien, her report;
+    `analyses` saved as Claire's, the recap of the meetings in `shared` shared with Julien."""
+    from api.main import create_app
+
+    app = create_app(extractor=FakeExtractor())
+    user(app, "Claire")
+    user(app, "Julien", AccountRole.REPORT, manager="Claire")
+    with Store.open(app.state.settings) as store:
+        claire = as_user(store, "Claire")
+        for analysis in analyses:
+            claire.save(analysis)
+        for meeting_id in shared:
+            claire.set_sharing(meeting_id, Sharing(recap=True))
+    return app
