@@ -8,12 +8,10 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from copilot import accounts
 from copilot.analyze.base import FakeExtractor
-from copilot.errors import NotFoundError
 from copilot.memory.store import Store
 from copilot.models import AccountRole, Analysis, Sharing
-from tests.api_auth import email_of
+from tests.api_auth import email_of, ensure_user
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,15 +19,8 @@ PASSWORD = "correct horse battery staple"
 def user(app: FastAPI, name: str = "Claire", role: AccountRole = AccountRole.MANAGER, *,
          org: str | None = None, manager: str | None = None) -> str:
     """The email of user `name`, created (with PASSWORD) when new."""
-    email = email_of(name)
     with Store.open(app.state.settings) as store:
-        try:
-            store.user(email)
-        except NotFoundError:
-            accounts.add_user(store, email, name, role, org=org,
-                              manager=email_of(manager) if manager else None)
-            accounts.reset_password(store, email, PASSWORD)
-    return email
+        return ensure_user(store, name, role, org=org, manager=manager, password=PASSWORD)
 
 
 def browser(app: FastAPI, name: str = "Claire", role: AccountRole = AccountRole.MANAGER, *,
