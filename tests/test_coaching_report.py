@@ -196,7 +196,7 @@ def test_since_keeps_links_to_meetings_left_out_unlinked(stored, settings, tmp_p
     ids = set(re.findall(r"id='([^']+)'", html))
     targets = {a or b for a, b in re.findall(r"href=\"#([^\"]+)\"|href='#([^']+)'", html)}
     assert targets <= ids  # an earlier meeting's commitment is named, not linked
-    assert "not in this report" in html
+    assert "(hors de ce rapport)" in html  # a French 1:1: the file is written in French
 
 
 def _meeting(day: int, person_feedback_at: int | None, settings) -> Analysis:
@@ -234,3 +234,18 @@ def test_feedback_about_the_person_is_reported_with_its_evidence(settings) -> No
     assert (trend_.first, trend_.last, trend_.direction) == (0.0, 1.0, "worse")
     worse = found[WarningCode.PERSON_FEEDBACK_WORSE]
     assert [(r.meeting_id, r.utterances) for r in worse.evidence] == [("m4", [1]), ("m5", [3])]
+
+
+def test_the_files_are_written_in_the_reports_language(stored, settings, tmp_path) -> None:
+    """French 1:1s give a French file (labels, dates, percentages), unless English is asked."""
+    french, analyses = load_report(stored, MANAGER, as_of=_as_of(stored), settings=settings)
+    english, _ = load_report(stored, MANAGER, as_of=_as_of(stored), settings=settings,
+                             lang="en")
+    fr_html = write_report(french, analyses, settings, tmp_path / "fr").read_text("utf-8")
+    en_html = write_report(english, analyses, settings, tmp_path / "en").read_text("utf-8")
+    assert french.language == "fr" and "<html lang='fr'>" in fr_html
+    assert "Rapport de coaching : " in fr_html and "Résumé" in fr_html
+    assert "Coaching report: " not in fr_html and "Try:" not in fr_html
+    assert "<html lang='en'>" in en_html and "<h2>Summary</h2>" in en_html
+    fr_md = (tmp_path / "fr" / "report.md").read_text(encoding="utf-8")
+    assert fr_md.startswith("# Rapport de coaching : ") and "## Sur l'ensemble des 1:1" in fr_md

@@ -95,3 +95,5 @@ class CoachingReport(BaseModel):
     follow_through: list[FollowThrough] = Field(default_factory=list)
     cadence: list[ReportCadence] = Field(default_factory=list)
     warnings: list[CoachingWarning] = Field(default_factory=list)
+    language: Language = Field(default=Language.EN, description="The language its texts "
+                               "(warnings, and the files' labels) are written in.")

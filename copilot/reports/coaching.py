@@ -17,7 +17,7 @@ from itertools import pairwise
 from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.analyze.texts import localize_analysis
 from copilot.errors import InputError, NotFoundError
-from copilot.i18n import Params
+from copilot.i18n import Params, pick
 from copilot.models import (
     Analysis,
     CoachingReport,
@@ -365,4 +365,5 @@ def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *,
     )
     spoken = Counter(str(m.language) for m in metas).most_common(1)
     lang = lang or (spoken[0][0] if spoken else "en")
-    return report.model_copy(update={"warnings": trend_warnings(report, settings, lang)})
+    return report.model_copy(update={"warnings": trend_warnings(report, settings, lang),
+                                     "language": pick(lang)})

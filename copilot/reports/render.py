@@ -13,16 +13,23 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from copilot.analyze.critique.talk import listening_ratio_floor
+from copilot.i18n import N_, format_day, gettext_for, percent
 from copilot.models import Analysis, CoachingReport, CoachingWarning, MeetingRef, Warning
 from copilot.reports import plots
 from copilot.reports.coaching import TREND_METRICS, fmt_metric
 from copilot.settings import Settings
 
 PLOTS = {
-    "listening_ratio": "Listening ratio across meetings",
-    "open_questions": "Open questions across meetings",
-    "timeline": "Who spoke when in the latest meeting",
+    "listening_ratio": N_("Listening ratio across meetings"),
+    "open_questions": N_("Open questions across meetings"),
+    "timeline": N_("Who spoke when in the latest meeting"),
 }
+
+DIRECTIONS = {"better": N_("better"), "worse": N_("worse"), "stable": N_("stable")}
+# The files' headings, marked here: babel's extractor does not read inside f-strings.
+HEADINGS = {"summary": N_("Summary"), "across": N_("Across meetings"),
+            "nothing": N_("Nothing to flag."), "plots": N_("Plots"), "meetings": N_("Meetings"),
+            "no_warning": N_("No warning.")}
 
 
 def make_plots(report: CoachingReport, analyses: Mapping[str, Analysis],
@@ -39,8 +46,8 @@ def make_plots(report: CoachingReport, analyses: Mapping[str, Analysis],
     return out
 
 
-def _pct(v: float | None) -> str:
-    return "-" if v is None else f"{v:.0%}"
+def _pct(v: float | None, lang: str = "en") -> str:
+    return "-" if v is None else percent(v, lang)
 
 
 def _num(v: float | None) -> str:
@@ -52,37 +59,48 @@ def _round(v: float | None) -> float | None:
 
 
 def _summary_rows(r: CoachingReport) -> list[tuple[str, str]]:
+    _, lang = gettext_for(r.language), r.language
     a = r.averages
     rows = [
-        ("meetings", str(len(r.meetings))),
-        ("reports", ", ".join(r.reports)),
-        ("average listening ratio", _pct(a.get("listening_ratio"))),
-        ("average open-question share", _pct(a.get("open_share"))),
-        ("average longest monologue (words)", _num(_round(a.get("longest_monologue_words")))),
-        ("feedback about the person", str(sum(m.person_feedback for m in r.meetings))),
-        ("next steps with owner and date", _pct(a.get("clear_next_steps_share"))),
+        (_("meetings"), str(len(r.meetings))),
+        (_("reports"), ", ".join(r.reports)),
+        (_("average listening ratio"), _pct(a.get("listening_ratio"), lang)),
+        (_("average open-question share"), _pct(a.get("open_share"), lang)),
+        (_("average longest monologue (words)"), _num(_round(a.get("longest_monologue_words")))),
+        (_("feedback about the person"), str(sum(m.person_feedback for m in r.meetings))),
+        (_("next steps with owner and date"), _pct(a.get("clear_next_steps_share"), lang)),
     ]
     for f in r.follow_through:
-        who = {"manager": f"{r.manager}'s own promises", "report": "the reports' commitments",
-               "both": "shared commitments"}[f.owner_role]
-        counts = (f"{_pct(f.rate)} ({f.done} done, {f.dropped} dropped, {f.overdue} overdue, "
-                  f"{f.open} open of {f.commitments})")
-        rows.append((f"follow-through, {who}", counts))
+        who = {"manager": _("{manager}'s own promises").format(manager=r.manager),
+               "report": _("the reports' commitments"),
+               "both": _("shared commitments")}[f.owner_role]
+        counts = _("{rate} ({done} done, {dropped} dropped, {overdue} overdue, {open} open of "
+                   "{total})").format(rate=_pct(f.rate, lang), done=f.done, dropped=f.dropped,
+                                      overdue=f.overdue, open=f.open, total=f.commitments)
+        rows.append((_("follow-through, {who}").format(who=who), counts))
     for c in r.cadence:
-        k = c.cadence
-        if k.median_interval_days is None:  # one meeting: no interval yet
-            text = f"{k.meetings} meeting, {_num(k.days_since_last)} days ago"
-        else:
-            text = (f"{k.meetings} meetings, usual gap {_num(k.median_interval_days)} days, "
-                    f"longest {_num(c.longest_gap_days)}, last {_num(k.days_since_last)} days ago"
-                    + (" (overdue)" if k.overdue else ""))
-        rows.append((f"cadence with {c.report}", text))
+        rows.append((_("cadence with {report}").format(report=c.report), _cadence_text(c, _)))
     for t in r.trends:
         if t.direction:
-            change = (f"{fmt_metric(t.metric, t.first)} -> {fmt_metric(t.metric, t.last)} "
-                      f"({t.direction}, first vs last third of {t.meetings} meetings)")
-            rows.append((f"trend: {TREND_METRICS[t.metric].label}", change))
+            change = _("{first} -> {last} ({direction}, first vs last third of {count} "
+                       "meetings)").format(first=fmt_metric(t.metric, t.first),
+                                           last=fmt_metric(t.metric, t.last),
+                                           direction=_(DIRECTIONS[t.direction]),
+                                           count=t.meetings)
+            rows.append((_("trend: {metric}").format(metric=_(TREND_METRICS[t.metric].label)),
+                         change))
     return rows
+
+
+def _cadence_text(c, _) -> str:
+    k = c.cadence
+    if k.median_interval_days is None:  # one meeting: no interval yet
+        return _("{count} meeting, {days} days ago").format(count=k.meetings,
+                                                             days=_num(k.days_since_last))
+    text = _("{count} meetings, usual gap {median} days, longest {longest}, last {days} days "
+             "ago").format(count=k.meetings, median=_num(k.median_interval_days),
+                           longest=_num(c.longest_gap_days), days=_num(k.days_since_last))
+    return text + (" " + _("(overdue)") if k.overdue else "")
 
 
 def _cited(report: CoachingReport, analyses: Mapping[str, Analysis]) -> dict[str, set[int]]:
@@ -115,11 +133,11 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _ref_links(ref: MeetingRef) -> str:
+def _ref_links(ref: MeetingRef, lang: str) -> str:
     base = f"#m-{ref.meeting_id}"
     ids = " ".join(f'<a href="{base}-u{i}">#{i}</a>' for i in ref.utterances)
     quote = f" <span class='muted'>{_e(ref.quote)}</span>" if ref.quote else ""
-    return f'<a href="{base}">{ref.date.isoformat()} {_e(ref.report)}</a> {ids}{quote}'
+    return f'<a href="{base}">{format_day(ref.date, lang)} {_e(ref.report)}</a> {ids}{quote}'
 
 
 def _elsewhere(w: Warning, known: Collection[str]) -> bool:
@@ -127,76 +145,119 @@ def _elsewhere(w: Warning, known: Collection[str]) -> bool:
     return w.evidence_meeting is not None and w.evidence_meeting not in known
 
 
-def _warning_html(w: Warning | CoachingWarning, meeting_id: str | None = None,
-                  known: Collection[str] = ()) -> str:
+def _evidence(w: Warning | CoachingWarning, meeting_id: str | None, known: Collection[str],
+              lang: str, markdown: bool) -> str:
+    """Where a warning's claim comes from, as links into the file's meeting sections."""
+    _ = gettext_for(lang)
+
+    def link(text: str, anchor: str) -> str:
+        return f"[{text}](#{anchor})" if markdown else f'<a href="#{anchor}">{text}</a>'
+
     if isinstance(w, CoachingWarning):
-        ev = "; ".join(_ref_links(r) for r in w.evidence)
-    elif _elsewhere(w, known):
-        ev = f"meeting {_e(w.evidence_meeting)} (not in this report) " + " ".join(
-            f"#{i}" for i in w.evidence)
-    else:
-        target = w.evidence_meeting or meeting_id
-        ev = " ".join(f'<a href="#m-{target}-u{i}">#{i}</a>' for i in w.evidence)
-        if w.evidence_meeting:
-            ev = f'<a href="#m-{w.evidence_meeting}">earlier meeting</a> ' + ev
-    sug = f"<div class='s'>Try: {_e(w.suggestion)}</div>" if w.suggestion else ""
+        if not markdown:
+            return "; ".join(_ref_links(r, lang) for r in w.evidence)
+        return "; ".join(link(f"{format_day(r.date, lang)} {_md(r.report)}", f"m-{r.meeting_id}")
+                         + "".join(" " + link(f"#{i}", f"m-{r.meeting_id}-u{i}")
+                                   for i in r.utterances)
+                         + (f" _{_md(r.quote)}_" if r.quote else "") for r in w.evidence)
+    if _elsewhere(w, known):
+        return _("meeting {id} (not in this report)").format(id=w.evidence_meeting) + " " + \
+            " ".join(f"#{i}" for i in w.evidence)
+    target = w.evidence_meeting or meeting_id
+    ev = " ".join(link(f"#{i}", f"m-{target}-u{i}") for i in w.evidence)
+    if w.evidence_meeting:
+        ev = link(_("earlier meeting"), f"m-{w.evidence_meeting}") + " " + ev
+    return ev
+
+
+def _warning_html(w: Warning | CoachingWarning, lang: str, meeting_id: str | None = None,
+                  known: Collection[str] = ()) -> str:
+    _ = gettext_for(lang)
+    ev = _evidence(w, meeting_id, known, lang, markdown=False)
+    # Words out of the f-strings: babel's extractor does not read inside them.
+    try_, evidence, none = _e(_("Try:")), _e(_("evidence:")), _e(_("none"))
+    sug = f"<div class='s'>{try_} {_e(w.suggestion)}</div>" if w.suggestion else ""
     return (f"<div class='w'><code>{_e(w.code)}</code> {_e(w.message)}{sug}"
-            f"<div>evidence: {ev or '<span class=muted>none</span>'}</div></div>")
+            f"<div>{evidence} {ev or f'<span class=muted>{none}</span>'}</div></div>")
+
+
+def _span(r: CoachingReport, lang: str) -> str:
+    _, ms = gettext_for(lang), r.meetings
+    span = (_("{count} one-to-ones, {first} to {last}").format(
+        count=len(ms), first=format_day(ms[0].date, lang), last=format_day(ms[-1].date, lang))
+        if ms else _("{count} one-to-ones").format(count=0))
+    if r.since:
+        span += " " + _("(since {date})").format(date=format_day(r.since, lang))
+    return span + "; " + _("as of {date}.").format(date=format_day(r.as_of, lang))
+
+
+def _columns(_) -> list[str]:
+    return [_("date"), _("report"), _("listening"), _("longest monologue"), _("open q."),
+            _("leading"), _("person fb"), _("clear next steps"), _("warnings")]
 
 
 def render_html(report: CoachingReport, analyses: Mapping[str, Analysis],
                 images: Mapping[str, bytes]) -> str:
-    r, ms = report, report.meetings
-    span = f"{ms[0].date.isoformat()} to {ms[-1].date.isoformat()}" if ms else "-"
+    r, ms, lang = report, report.meetings, report.language
+    _ = gettext_for(lang)
+    title = _("Coaching report: {manager}").format(manager=r.manager)
+    note = _("Every warning links to what was said.")
+    h = {key: _e(_(msgid)) for key, msgid in HEADINGS.items()}
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Coaching report - {_e(r.manager)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Coaching report: {_e(r.manager)}</h1>",
-        f"<p class='muted'>{len(ms)} one-to-ones, {span}"
-        + (f" (since {r.since.isoformat()})" if r.since else "")
-        + f"; as of {r.as_of.isoformat()}. Every warning links to what was said.</p>",
-        "<h2>Summary</h2><table>",
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='muted'>{_e(_span(r, lang))} {_e(note)}</p>",
+        f"<h2>{h['summary']}</h2><table>",
         *(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _summary_rows(r)),
         "</table>",
-        "<h2>Across meetings</h2>",
-        *([_warning_html(w) for w in r.warnings] or ["<p class='muted'>Nothing to flag.</p>"]),
-        "<h2>Plots</h2>",
+        f"<h2>{h['across']}</h2>",
+        *([_warning_html(w, lang) for w in r.warnings]
+          or [f"<p class='muted'>{h['nothing']}</p>"]),
+        f"<h2>{h['plots']}</h2>",
     ]
-    for key, title in PLOTS.items():
+    for key, msgid in PLOTS.items():
         if key in images:
             data = base64.b64encode(images[key]).decode("ascii")
-            parts.append(f"<h3>{_e(title)}</h3><img alt='{_e(title)}' "
+            parts.append(f"<h3>{_e(_(msgid))}</h3><img alt='{_e(_(msgid))}' "
                          f"src='data:image/png;base64,{data}'>")
-    header = ("<h2>Meetings</h2><table><tr><th>date</th><th>report</th><th>listening</th>"
-              "<th>longest monologue</th><th>open q.</th><th>leading</th><th>person fb</th>"
-              "<th>clear next steps</th><th>warnings</th></tr>")
-    parts.append(header)
+    parts.append(f"<h2>{h['meetings']}</h2><table><tr>"
+                 + "".join(f"<th>{_e(c)}</th>" for c in _columns(_)) + "</tr>")
     for m in reversed(ms):
         mono = "-" if m.longest_monologue_words is None else \
             f"{m.longest_monologue_words} w ({m.longest_monologue_role or '?'})"
         parts.append(
-            f"<tr><td><a href='#m-{m.meeting_id}'>{m.date.isoformat()}</a></td><td>"
-            f"{_e(m.report)}</td><td>{_pct(m.listening_ratio)}</td><td>{_e(mono)}</td>"
-            f"<td>{_pct(m.open_share)}</td><td>{m.questions.leading}</td>"
+            f"<tr><td><a href='#m-{m.meeting_id}'>{format_day(m.date, lang)}</a></td><td>"
+            f"{_e(m.report)}</td><td>{_pct(m.listening_ratio, lang)}</td><td>{_e(mono)}</td>"
+            f"<td>{_pct(m.open_share, lang)}</td><td>{m.questions.leading}</td>"
             f"<td>{m.person_feedback}</td><td>{m.next_steps_clear}/{m.next_steps}</td>"
             f"<td>{len(m.warnings)}</td></tr>")
     parts.append("</table>")
-    cited = _cited(r, analyses)
-    for m in reversed(ms):
-        a = analyses[m.meeting_id]
-        parts.append(f"<section id='m-{m.meeting_id}'><h3>{m.date.isoformat()} with "
-                     f"{_e(m.report)} <span class='muted'>({m.meeting_id})</span></h3>")
-        parts += [_warning_html(w, m.meeting_id, analyses) for w in m.warnings] or \
-            ["<p class='muted'>No warning.</p>"]
-        quotes = [u for u in a.utterances if u.id in cited.get(m.meeting_id, set())]
+    parts += _meeting_sections_html(r, analyses)
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _meeting_sections_html(r: CoachingReport, analyses: Mapping[str, Analysis]) -> list[str]:
+    lang = r.language
+    _ = gettext_for(lang)
+    cited, parts = _cited(r, analyses), []
+    for m in reversed(r.meetings):
+        heading = _("{date} with {report}").format(date=format_day(m.date, lang), report=m.report)
+        parts.append(f"<section id='m-{m.meeting_id}'><h3>{_e(heading)} "
+                     f"<span class='muted'>({m.meeting_id})</span></h3>")
+        parts += [_warning_html(w, lang, m.meeting_id, analyses) for w in m.warnings] or \
+            [f"<p class='muted'>{_e(_(HEADINGS['no_warning']))}</p>"]
+        quotes = [u for u in analyses[m.meeting_id].utterances
+                  if u.id in cited.get(m.meeting_id, set())]
         if quotes:
-            parts.append("<details open><summary>Evidence quoted above</summary>")
+            quoted = _("Evidence quoted above")
+            parts.append(f"<details open><summary>{_e(quoted)}</summary>")
             parts += [f"<div class='q' id='m-{m.meeting_id}-u{u.id}'>#{u.id} "
                       f"<b>{_e(u.speaker or '-')}</b>: {_e(u.text)}</div>" for u in quotes]
             parts.append("</details>")
         parts.append("</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
 
 
 # -- Markdown -------------------------------------------------------------------------------------
@@ -205,52 +266,43 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _md_warning(w: Warning | CoachingWarning, meeting_id: str | None = None,
+def _md_warning(w: Warning | CoachingWarning, lang: str, meeting_id: str | None = None,
                 known: Collection[str] = ()) -> str:
-    if isinstance(w, CoachingWarning):
-        ev = "; ".join(f"[{r.date.isoformat()} {_md(r.report)}](#m-{r.meeting_id})"
-                       + "".join(f" [#{i}](#m-{r.meeting_id}-u{i})" for i in r.utterances)
-                       + (f" _{_md(r.quote)}_" if r.quote else "") for r in w.evidence)
-    elif _elsewhere(w, known):
-        ev = f"meeting {w.evidence_meeting} (not in this report) " + " ".join(
-            f"#{i}" for i in w.evidence)
-    else:
-        target = w.evidence_meeting or meeting_id
-        ev = " ".join(f"[#{i}](#m-{target}-u{i})" for i in w.evidence)
-        if w.evidence_meeting:
-            ev = f"[earlier meeting](#m-{w.evidence_meeting}) " + ev
+    _ = gettext_for(lang)
+    ev = _evidence(w, meeting_id, known, lang, markdown=True)
+    try_, evidence, none = _("Try:"), _("evidence:"), _("none")
     line = f"- **`{w.code}`** {_md(w.message)}"
     if w.suggestion:
-        line += f"\n  - _Try:_ {_md(w.suggestion)}"
-    return line + f"\n  - evidence: {ev or 'none'}"
+        line += f"\n  - _{try_}_ {_md(w.suggestion)}"
+    return line + f"\n  - {evidence} {ev or none}"
 
 
 def render_markdown(report: CoachingReport, analyses: Mapping[str, Analysis],
                     image_files: Mapping[str, str]) -> str:
-    r, ms = report, report.meetings
-    lines = [f"# Coaching report: {_md(r.manager)}", "",
-             f"{len(ms)} one-to-ones" + (f", {ms[0].date} to {ms[-1].date}" if ms else "")
-             + (f" (since {r.since})" if r.since else "") + f"; as of {r.as_of}.", "",
-             "## Summary", "", "| | |", "|---|---|"]
+    r, ms, lang = report, report.meetings, report.language
+    _ = gettext_for(lang)
+    lines = ["# " + _("Coaching report: {manager}").format(manager=_md(r.manager)), "",
+             _span(r, lang), "", "## " + _("Summary"), "", "| | |", "|---|---|"]
     lines += [f"| {_md(k)} | {_md(v)} |" for k, v in _summary_rows(r)]
-    lines += ["", "## Across meetings", ""]
-    lines += [_md_warning(w) for w in r.warnings] or ["Nothing to flag."]
-    lines += ["", "## Plots", ""]
-    lines += [f"![{PLOTS[k]}]({path})\n" for k, path in image_files.items()]
-    header = ("| date | report | listening | longest monologue | open q. | leading | person fb | "
-              "clear next steps | warnings |")
-    lines += ["## Meetings", "", header, "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["", "## " + _("Across meetings"), ""]
+    lines += [_md_warning(w, lang) for w in r.warnings] or [_("Nothing to flag.")]
+    lines += ["", "## " + _("Plots"), ""]
+    lines += [f"![{_(PLOTS[k])}]({path})\n" for k, path in image_files.items()]
+    lines += ["## " + _("Meetings"), "", "| " + " | ".join(_columns(_)) + " |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for m in reversed(ms):
         mono = "-" if m.longest_monologue_words is None else f"{m.longest_monologue_words} w"
-        lines.append(f"| [{m.date}](#m-{m.meeting_id}) | {_md(m.report)} | "
-                     f"{_pct(m.listening_ratio)} | {mono} | {_pct(m.open_share)} | "
+        lines.append(f"| [{format_day(m.date, lang)}](#m-{m.meeting_id}) | {_md(m.report)} | "
+                     f"{_pct(m.listening_ratio, lang)} | {mono} | {_pct(m.open_share, lang)} | "
                      f"{m.questions.leading} | {m.person_feedback} | "
                      f"{m.next_steps_clear}/{m.next_steps} | {len(m.warnings)} |")
     cited = _cited(r, analyses)
     for m in reversed(ms):
-        lines += ["", f'<a id="m-{m.meeting_id}"></a>',
-                  f"### {m.date} with {_md(m.report)} ({m.meeting_id})", ""]
-        lines += [_md_warning(w, m.meeting_id, analyses) for w in m.warnings] or ["No warning."]
+        heading = _("{date} with {report}").format(date=format_day(m.date, lang),
+                                                   report=_md(m.report))
+        lines += ["", f'<a id="m-{m.meeting_id}"></a>', f"### {heading} ({m.meeting_id})", ""]
+        lines += [_md_warning(w, lang, m.meeting_id, analyses) for w in m.warnings] or \
+            [_("No warning.")]
         for u in analyses[m.meeting_id].utterances:
             if u.id in cited.get(m.meeting_id, set()):
                 lines.append(f'\n<a id="m-{m.meeting_id}-u{u.id}"></a>\n> #{u.id} '
