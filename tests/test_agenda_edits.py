@@ -9,28 +9,20 @@ import pytest
 from api_auth import signed_in
 from conftest import make_analysis, step
 
-from api.main import create_app
-from copilot.analyze.base import FakeExtractor
 from copilot.memory.agenda import build_agenda
 from copilot.memory.store import Store
-from copilot.models import AccountRole, AgendaItem, Sharing
+from copilot.models import AccountRole, AgendaItem
 from copilot.settings import get_settings
+from tests.web_client import claire_and_julien
 
 DAY = "2026-03-09"
 
 
 @pytest.fixture
 def app(light_store):
-    app = create_app(extractor=FakeExtractor())
-    signed_in(app, "Claire")
-    signed_in(app, "Julien", AccountRole.REPORT, manager="Claire")
-    with Store.open(get_settings()) as store:
-        claire = store.acting_as(store.principal_for_user(store.user("claire@example.org").id))
-        claire.save(make_analysis("m1", steps=[step("envoyer le deck"), step("finir le rapport"),
-                                               step("relancer les achats", owner="Claire",
-                                                    role="manager")]))
-        claire.set_sharing("m1", Sharing(recap=True))
-    return app
+    return claire_and_julien(make_analysis("m1", steps=[
+        step("envoyer le deck"), step("finir le rapport"),
+        step("relancer les achats", owner="Claire", role="manager")]), shared=("m1",))
 
 
 def _texts(agenda: dict) -> list[str]:
