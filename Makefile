@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_HOME ?= .copilot-demo
 SHARED ?= ../shared/eval-data
 
-.PHONY: install demo test bench eval lint clean
+.PHONY: install demo test bench bench-scale eval lint clean
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ bench: install
 	$(BIN)/python -m eval.bench_pages
 	$(BIN)/python -m eval.bench_web
 	@test ! -f eval/bench_audio.py || $(BIN)/python -m eval.bench_audio
+
+# PostgreSQL, Redis, a Chroma server, 2 API processes and workers on loopback, with faults
+# (eval/bench_scale.py): tens of minutes; needs Debian's postgresql and redis-server.
+bench-scale: install
+	$(BIN)/python -m eval.bench_scale
 
 eval: install
 	$(BIN)/python -m eval --shared $(SHARED) --engine $(ENGINE)
