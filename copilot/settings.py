@@ -101,6 +101,8 @@ class MemorySettings(BaseSettings):
         "server at chroma_url); memory = in-process, lost on exit.")
     chroma_url: str | None = Field(default=None, description="A Chroma server, e.g. "
                                    "http://localhost:8000; default: embedded under HOME.")
+    chroma_timeout: float = Field(default=5.0, gt=0, le=300, description="Seconds one call "
+                                  "to the Chroma server may take (connecting: at most 2).")
     # Below this match score a "done" sentence does not close a commitment: wrongly closing a
     # promise hides it for good, leaving it open costs one line on the next agenda.
     close_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
