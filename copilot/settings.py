@@ -290,6 +290,8 @@ class ServerSettings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
         return [origin.rstrip("/") for origin in value]
 
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Logs of `copilot serve` and workers; json: an object a line.")
     # Accounts (api/auth.py, copilot/accounts.py)
     session_hours: int = Field(default=12, ge=1, le=24 * 90, description="A browser session "
                                "(the login cookie) lasts this long.")
