@@ -2,7 +2,8 @@
 
     RequestLog      an `X-Request-ID` on every response, and one access-log line per request
                     with the route template (`/v1/people/{name}/agenda`), never the path:
-                    people's names travel in paths, and access logs are kept and shipped
+                    people's names travel in paths, and access logs are kept and shipped;
+                    the same template labels the latency histogram (copilot/metrics.py)
     HostCheck       the Host allow-list (COPILOT_ALLOWED_HOSTS): a DNS-rebinding page, whose
                     requests carry its own name, gets 400
     CORSMiddleware  only when COPILOT_CORS_ORIGINS lists origins
@@ -27,6 +28,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from copilot import metrics
+from copilot.logs import request_context
 
 access_log = logging.getLogger("copilot.access")
 
@@ -88,10 +91,13 @@ class RequestLog:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with request_context(request_id):  # every line logged meanwhile carries it
+                await self.app(scope, receive, send_with_id)
         finally:
             route = route_template(scope)  # the router left the matched route in the scope
-            millis = (time.perf_counter() - started) * 1000
+            seconds = time.perf_counter() - started
+            metrics.observe_request(scope["method"], route, status, seconds)
+            millis = seconds * 1000
             access_log.info("%s %s %d %.1fms request_id=%s", scope["method"], route, status,
                             millis, request_id,
                             extra={"request_id": request_id, "route": route, "status": status})

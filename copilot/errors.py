@@ -112,6 +112,13 @@ class StoreError(CopilotError):
     code = "store_error"
 
 
+class VectorStoreDown(StoreError):
+    """The vector server did not answer (refused, timed out): transient, unlike a write it
+    refused. A meeting saved meanwhile keeps its rows and is indexed later."""
+
+    code = "vector_store_down"
+
+
 class AuthError(CopilotError):
     """No valid credentials: no token, an unknown, expired or revoked one, a bad password."""
 

@@ -21,8 +21,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from copilot import metrics
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError, InputError
+from copilot.logs import job_context
 from copilot.memory.store import Store
 from copilot.memory.store.jobs import worker_id
 from copilot.memory.store.records import ActiveJob, utcnow
@@ -145,17 +147,24 @@ class JobRunner:
         return taken | {"stage": "queued", "percent": 0.0}
 
     def run(self, job_id: str) -> None:
-        """Run one job to done or failed; never raises for the job's own errors."""
+        """Run one job to done or failed; never raises for the job's own errors. Every line
+        logged meanwhile carries its id (copilot/logs.py)."""
+        with job_context(job_id):
+            self._run(job_id)
+
+    def _run(self, job_id: str) -> None:
         store = self.get_store()
         claimed = store.start_job(job_id, worker_id())
         if claimed is None:
             return
         upload, voice, params = claimed
         home = Path(self.settings.home)
+        progress = _Progress(store, job_id)
         try:
             meeting_id = self._analyse(store, job_id, home / upload,
-                                       home / voice if voice else None, params)
+                                       home / voice if voice else None, params, progress)
         except Exception as exc:
+            progress.finish("failed")
             if not isinstance(exc, CopilotError):
                 log.exception("job %s failed", job_id)
             store.update_job(job_id, stage="failed", finished_at=utcnow(),
@@ -165,19 +174,20 @@ class JobRunner:
                     if rel:
                         (home / rel).unlink(missing_ok=True)
             return
+        progress.finish("done")
         store.update_job(job_id, stage="done", percent=100.0, meeting_id=meeting_id,
                          finished_at=utcnow(), error=None)
         if voice:
             (home / voice).unlink(missing_ok=True)  # enrolled: the sample itself is not kept
 
     def _analyse(self, store: Store, job_id: str, path: Path, voice: Path | None,
-                 params: dict) -> str:
+                 params: dict, progress: _Progress) -> str:
         from copilot.request import MeetingRequest
         from copilot.workflow import remember_meeting
 
         if params.get("principal"):  # the uploader: the meeting is saved as theirs
             store = store.acting_as(Principal.model_validate(params["principal"]))
-        progress = _Progress(store, job_id)
+            progress.store = store
         progress("decoding", 0.0)
         request = MeetingRequest(
             manager=params["manager"], report=params["report"], date=params.get("date"),
@@ -189,11 +199,19 @@ class JobRunner:
 
 
 class _Progress:
-    """Writes stage changes at once and percent at most twice a second."""
+    """Writes stage changes at once and percent at most twice a second; times each stage
+    (copilot/metrics.py)."""
 
-    def __init__(self, store: Store, job_id: str) -> None:
-        self.store, self.job_id = store, job_id
-        self.stage, self.last = "", 0.0
+    def __init__(self, store: Store, job_id: str, queue: str = "audio") -> None:
+        self.store, self.job_id, self.queue = store, job_id, queue
+        self.stage, self.last, self.began = "", 0.0, time.monotonic()
+
+    def finish(self, outcome: str) -> None:
+        """The job ended (done, failed): the last stage's time, and the outcome."""
+        if self.stage:
+            metrics.observe_stage(self.queue, self.stage, time.monotonic() - self.began)
+            self.stage = ""
+        metrics.job_finished(self.queue, outcome)
 
     def __call__(self, stage: str, fraction: float) -> None:
         if stage not in _STAGE_START:
@@ -201,6 +219,10 @@ class _Progress:
         now = time.monotonic()
         if stage == self.stage and now - self.last < 0.5 and fraction < 1.0:
             return
+        if stage != self.stage:
+            if self.stage:
+                metrics.observe_stage(self.queue, self.stage, now - self.began)
+            self.began = now
         self.stage, self.last = stage, now
         start, end = _STAGE_START[stage], STAGE_END[stage]
         percent = start + (end - start) * min(max(fraction, 0.0), 1.0)

@@ -101,6 +101,8 @@ class MemorySettings(BaseSettings):
         "server at chroma_url); memory = in-process, lost on exit.")
     chroma_url: str | None = Field(default=None, description="A Chroma server, e.g. "
                                    "http://localhost:8000; default: embedded under HOME.")
+    chroma_timeout: float = Field(default=5.0, gt=0, le=300, description="Seconds one call "
+                                  "to the Chroma server may take (connecting: at most 2).")
     # Below this match score a "done" sentence does not close a commitment: wrongly closing a
     # promise hides it for good, leaving it open costs one line on the next agenda.
     close_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
@@ -288,6 +290,8 @@ class ServerSettings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin (scheme://host[:port])")
         return [origin.rstrip("/") for origin in value]
 
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Logs of `copilot serve` and workers; json: an object a line.")
     # Accounts (api/auth.py, copilot/accounts.py)
     session_hours: int = Field(default=12, ge=1, le=24 * 90, description="A browser session "
                                "(the login cookie) lasts this long.")

@@ -119,6 +119,9 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
     lead = {"report": 403}  # the report sees the meeting but may not do this
     return {
         "GET /healthz": ("/healthz", None, {"anonymous": 200, **ALL}),
+        "GET /readyz": ("/readyz", None, {"anonymous": 200, **ALL}),
+        # Instance-wide figures: an admin of any organisation (the operators' token).
+        "GET /metrics": ("/metrics", None, only(200, "admin", "other_admin", others=403)),
         "GET /docs": ("/docs", None, {"anonymous": 200, **ALL}),
         "GET /openapi.json": ("/openapi.json", None, {"anonymous": 200, **ALL}),
         "POST /v1/auth/login": ("/v1/auth/login", {"email": "manager@example.org",

@@ -26,8 +26,9 @@ def search(
     with open_store() as store:
         found = run_search(store, query, person, optional_date(since), limit)
     if not found.semantic:
-        stderr().print("warning: the vector index is unusable, keyword results only (run "
-                       "`copilot reindex`)", markup=False)
+        why = found.warning or ("the vector index is unusable, keyword results only (run "
+                                "`copilot reindex`)")
+        stderr().print(f"warning: {why}", markup=False)
     if json_out:
         print_models(found)
         return

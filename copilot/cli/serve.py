@@ -22,16 +22,19 @@ def is_loopback(host: str) -> bool:
         return False  # a name: it may resolve to anything
 
 
-def log_config() -> dict[str, Any]:
+def log_config(log_format: str = "text") -> dict[str, Any]:
     """uvicorn's logging, plus our `copilot.*` loggers (the access log of api/middleware.py,
-    which replaces uvicorn's: uvicorn's logs the raw path, where people's names travel)."""
+    which replaces uvicorn's: uvicorn's logs the raw path, where people's names travel), in
+    COPILOT_LOG_FORMAT (copilot/logs.py); uvicorn's own lines too when it is json."""
     from uvicorn.config import LOGGING_CONFIG
 
+    from copilot.logs import copilot_handlers, formatter_config
+
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["copilot"] = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    config["handlers"]["copilot"] = {"formatter": "copilot", "class": "logging.StreamHandler",
-                                     "stream": "ext://sys.stderr"}
-    config["loggers"]["copilot"] = {"handlers": ["copilot"], "level": "INFO", "propagate": False}
+    for part, entries in copilot_handlers(log_format).items():
+        config.setdefault(part, {}).update(entries)
+    if log_format == "json":
+        config["formatters"]["default"] = formatter_config("json")
     return config
 
 
@@ -63,4 +66,4 @@ def serve(
     if not is_loopback(host):
         check_exposable(config, host)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, access_log=False,
-                log_config=log_config())
+                log_config=log_config(config.server.log_format))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from copilot.errors import InputError, StoreError
+from copilot.errors import InputError, StoreError, VectorStoreDown
 from copilot.memory import index
 from copilot.memory.matching import CALIBRATION, content_stems
 from copilot.memory.store import Store
@@ -68,7 +68,7 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
     pool = limit * 3
     ranks: dict[tuple[str, int], dict] = {}
 
-    semantic = True
+    warning = None
     try:
         qvec = store.embedder.queries([query])[0]
         utt_col, _ = index.collections(store.embedder)
@@ -80,7 +80,8 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
     except StoreError as exc:
         # Keyword search still answers; the flag (and the CLI's warning) says what is missing.
         log.warning("semantic search unavailable: %s", exc.message)
-        semantic = False
+        warning = (f"keyword results only: {exc.message}"
+                   + (f" ({exc.hint})" if isinstance(exc, VectorStoreDown) and exc.hint else ""))
 
     _fuse(ranks, "keyword", store.keyword_hits(_keyword_terms(query), person, since, pool))
     best = sorted(ranks.items(), key=lambda kv: -kv[1]["rrf"])[: limit * 2]
@@ -98,5 +99,6 @@ def search(store: Store, query: str, person: str | None = None, since: dt.date |
             text=u.text, score=round(info["rrf"] * _RRF / 2, 4),
             match="both" if len(how) == 2 else next(iter(how)),
         ))
-    return SearchResults(query=query, person=person, since=since, hits=out, semantic=semantic)
+    return SearchResults(query=query, person=person, since=since, hits=out,
+                         semantic=warning is None, warning=warning)
 

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from copilot.errors import ConfigError, StoreError
+from copilot.errors import ConfigError, StoreError, VectorStoreDown
 from copilot.settings import Settings
 
 log = logging.getLogger("copilot.memory")
@@ -59,6 +59,10 @@ class VectorStore(Protocol):
     def purge(self) -> None:
         """After an erasure: remove deleted entries from whatever the store keeps beside its
         collections (a write-ahead log), so that their metadata is gone from the disk too."""
+        ...
+
+    def heartbeat(self) -> None:
+        """Return when the store answers; VectorStoreDown when it does not (/readyz)."""
         ...
 
 
@@ -151,15 +155,21 @@ class MemoryVectorStore:
     def purge(self) -> None:
         """Nothing is kept beside the collections."""
 
+    def heartbeat(self) -> None:
+        """In this process: always up."""
+
 
 class ChromaVectorStore:
     """chromadb: an embedded PersistentClient under a folder, or an HttpClient to a server."""
 
-    def __init__(self, client: Any, where: str) -> None:
-        self._client = client  # adapters take a built client (tests may pass their own)
+    def __init__(self, client: Any, where: str, connect: Any = None) -> None:
+        # Adapters take a built client (tests may pass their own), or `connect` that builds
+        # one on first use: a server that is down when the API starts must not stop it.
+        self._client = client
+        self._connect = connect
         self.where = where
         self._collections: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, settings: Settings) -> ChromaVectorStore:
@@ -170,32 +180,57 @@ class ChromaVectorStore:
             raise ConfigError("the chromadb package is not installed",
                               "pip install chromadb, or set COPILOT_VECTOR_STORE=memory") from exc
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.memory.chroma_url:
+            return cls._server(chromadb, chroma_settings, settings)
+        path = Path(settings.home) / "vectors"
         try:
-            if settings.memory.chroma_url:
-                url = urlparse(settings.memory.chroma_url)
-                if url.scheme not in ("http", "https") or not url.hostname:
-                    raise ConfigError(f"{settings.memory.chroma_url!r} is not a Chroma server URL",
-                                      "use e.g. COPILOT_CHROMA_URL=http://localhost:8000")
-                client = chromadb.HttpClient(
-                    host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                    ssl=url.scheme == "https", settings=chroma_settings)
-                return cls(client, settings.memory.chroma_url)
-            path = Path(settings.home) / "vectors"
             path.mkdir(parents=True, exist_ok=True)
             return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings),
                        str(path))
-        except ConfigError:
-            raise
         except Exception as exc:  # chromadb raises many unrelated types
             raise StoreError(f"the vector store could not be opened ({exc})",
-                             "check COPILOT_HOME / COPILOT_CHROMA_URL; "
-                             "`copilot reindex` rebuilds it") from exc
+                             "check COPILOT_HOME; `copilot reindex` rebuilds it") from exc
+
+    @classmethod
+    def _server(cls, chromadb: Any, chroma_settings: Any, settings: Settings) -> Any:
+        url = urlparse(settings.memory.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"{settings.memory.chroma_url!r} is not a Chroma server URL",
+                              "use e.g. COPILOT_CHROMA_URL=http://localhost:8000")
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        timeout = settings.memory.chroma_timeout
+
+        def connect() -> Any:
+            client = chromadb.HttpClient(host=url.hostname, port=port,
+                                         ssl=url.scheme == "https", settings=chroma_settings)
+            _short_timeouts(client, timeout)
+            return client
+
+        # Never the URL as given: it may carry a user and password.
+        return cls(None, f"{url.scheme}://{url.hostname}:{port}", connect)
+
+    def _api(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                try:
+                    self._client = self._connect()
+                except Exception as exc:
+                    raise self._fail(exc, "be reached") from exc
+            return self._client
+
+    def heartbeat(self) -> None:
+        try:
+            self._api().heartbeat()
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise self._fail(exc, "answer") from exc
 
     def _col(self, name: str) -> Any:
         with self._lock:
             col = self._collections.get(name)
             if col is None:
-                col = self._client.get_or_create_collection(
+                col = self._api().get_or_create_collection(
                     name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
                 self._collections[name] = col
             return col
@@ -215,6 +250,13 @@ class ChromaVectorStore:
         return op(self._col(name))
 
     def _fail(self, exc: Exception, what: str) -> StoreError:
+        if isinstance(exc, StoreError):
+            return exc
+        if _unreachable(exc):
+            return VectorStoreDown(
+                f"the vector server at {self.where} could not {what} ({exc})",
+                "start it (`chroma run`) or check COPILOT_CHROMA_URL; meetings saved "
+                "meanwhile are indexed at the next save or `copilot reindex`")
         return StoreError(f"the vector store at {self.where} could not {what} ({exc})",
                           "run `copilot reindex` to rebuild it from the database")
 
@@ -277,7 +319,7 @@ class ChromaVectorStore:
 
     def names(self) -> list[str]:
         try:
-            return [c.name for c in self._client.list_collections()]
+            return [c.name for c in self._api().list_collections()]
         except Exception as exc:
             raise self._fail(exc, "be listed") from exc
 
@@ -285,13 +327,32 @@ class ChromaVectorStore:
         with self._lock:
             self._collections.pop(collection, None)
         try:
-            self._client.delete_collection(collection)
-        except Exception as exc:  # noqa: BLE001 - dropping what does not exist is fine
+            self._api().delete_collection(collection)
+        except Exception as exc:  # dropping what does not exist is fine
+            if isinstance(exc, VectorStoreDown) or _unreachable(exc):
+                raise self._fail(exc, "drop a collection") from exc
             log.debug("drop %s: %s", collection, exc)
-
 
     def purge(self) -> None:
         pass
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The server did not answer (refused, reset, timed out), as opposed to refusing a call."""
+    import httpx  # chromadb's HTTP client
+
+    return (isinstance(exc, httpx.TransportError | VectorStoreDown)
+            or "Could not connect to a Chroma server" in str(exc))
+
+
+def _short_timeouts(client: Any, seconds: float) -> None:
+    """chromadb's HTTP client waits forever (httpx timeout None) and has no setting for it:
+    a hung server would hang every request that searches or saves."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds, connect=min(seconds, 2.0))
 
 
 def open_vector_store(settings: Settings) -> VectorStore:

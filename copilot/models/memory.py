@@ -203,6 +203,8 @@ class SearchResults(BaseModel):
     since: dt.date | None = None
     hits: list[SearchHit]
     semantic: bool = Field(default=True, description="False when the vector index was unusable.")
+    warning: str | None = Field(default=None, description="Why the results are keyword-only "
+                                "(the vector server is down, the index is unusable).")
 
 
 class ErasureReport(BaseModel):

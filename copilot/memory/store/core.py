@@ -15,6 +15,7 @@ from copilot.memory.store.home import HomeStore
 from copilot.memory.store.items import ItemStore
 from copilot.memory.store.jobs import JobStore
 from copilot.memory.store.media import MediaStore
+from copilot.memory.store.ops import OpsStore
 from copilot.memory.store.own_account import OwnAccountStore
 from copilot.memory.store.people import PeopleStore
 from copilot.memory.store.retention import RetentionStore
@@ -26,11 +27,11 @@ from copilot.memory.store.voiceprints import VoiceprintStore
 
 class Store(ItemStore, MediaStore, RetentionStore, SharingStore, CommitmentStore, PeopleStore,
             TopicStore, SearchStore, VoiceprintStore, JobStore, AccountStore, CredentialStore,
-            AgendaEditStore, OwnAccountStore, HomeStore):
+            AgendaEditStore, OwnAccountStore, HomeStore, OpsStore):
     """Meetings in, meetings out. Open with `Store.open(settings)`; close (or `with`) when done.
 
     Meetings (save, save_batch, delete, get, list, open_next_steps, meetings_held,
     meeting_ids_of), commitments, people, topics and signals, search, erasure and reindexing,
-    voiceprints, jobs, sharing and private notes, retention, accounts, tokens, sessions and
-    the audit log: see the module of each part. `acting_as(principal)` gives the same store filtered
-    for that principal (scope.py)."""
+    voiceprints, jobs, sharing and private notes, retention, accounts, tokens, sessions,
+    the audit log and what operations read (ops.py): see the module of each part.
+    `acting_as(principal)` gives the same store filtered for that principal (scope.py)."""

@@ -193,3 +193,4 @@ class MaintenanceStore(MeetingStore):
             index.add_meeting(self.vectors, self.embedder, analysis,
                               [(n.id, n.action) for n in steps],
                               [(g.id, g.text) for g in signals if g.kind != "area"], embed)
+            meeting.vectors_pending_since = None

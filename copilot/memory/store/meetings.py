@@ -2,7 +2,8 @@
 
 Saving a meeting also runs the commitment lifecycle (copilot/memory/lifecycle.py) and indexes its
 vectors, so every front end (`copilot analyze`, `POST /v1/meetings`) gets both. The vectors are
-written before the SQL transaction commits: if they fail, nothing is saved; if the commit fails,
+written before the SQL transaction commits: if the store refuses them, nothing is saved; if the
+vector server is down, the meeting is saved and indexed later (pending.py); if the commit fails,
 they are removed again. Deleting a meeting removes it from every store (rows, vectors, uploads).
 """
 
@@ -15,11 +16,12 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from copilot.errors import Forbidden, InputError, NotFoundError, StoreError
+from copilot.errors import Forbidden, InputError, NotFoundError, StoreError, VectorStoreDown
 from copilot.memory import cues, index, lifecycle
-from copilot.memory.store.base import StoreBase, find_person, upsert_person
+from copilot.memory.store.base import find_person, upsert_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
-from copilot.memory.store.records import HeldMeeting, OpenStep
+from copilot.memory.store.pending import PendingVectorStore
+from copilot.memory.store.records import HeldMeeting, OpenStep, utcnow
 from copilot.memory.store.scope import Level, meetings_seen
 from copilot.memory.store.tables import (
     AnalysisRow,
@@ -44,14 +46,14 @@ _LIST_HINT = "run `copilot meetings list` to see the stored meetings"
 _KEPT_ON_REPLACE = ("created_at", "share_recap", "share_transcript", "private_notes")
 
 
-class MeetingStore(StoreBase):
+class MeetingStore(PendingVectorStore):
     """Saving, deleting and reading meetings."""
 
     # -- writing ---------------------------------------------------------------------------
 
     def lifecycle_context(self, embed: index.TextVectors) -> lifecycle.Context:
         return lifecycle.Context(
-            embed=embed, stored=index.stored_items(self.vectors, self.embedder),
+            embed=embed, stored=self.stored_or_nothing(),
             embedder=self.embedder.name, threshold=self.settings.memory.close_threshold,
             blocker_window_days=self.settings.memory.blocker_window_days,
         )
@@ -81,7 +83,7 @@ class MeetingStore(StoreBase):
         after the fact change owners, metrics and critique).
         """
         found, embed = self._prepare(analysis)
-        indexed = False
+        indexed = stale = False
         try:
             with self._session(write=True) as s:
                 if replace:
@@ -93,20 +95,28 @@ class MeetingStore(StoreBase):
                     delete_meeting_rows(s, analysis.id)
                     s.flush()
                     s.expunge_all()  # the deleted rows must not shadow the new ones
-                    index.remove_meeting(self.vectors, self.embedder, analysis.id)
+                    try:
+                        index.remove_meeting(self.vectors, self.embedder, analysis.id)
+                    except VectorStoreDown:
+                        stale = True  # old vectors left: removed when it is indexed again
                 self._write(s, analysis, found, embed)
+                indexed = True
+                row = s.get(Meeting, analysis.id)
                 if replace and kept is not None:
-                    row = s.get(Meeting, analysis.id)
                     for key, value in kept.items():
                         setattr(row, key, value)
-                indexed = True
+                if stale:
+                    row.vectors_pending_since = row.vectors_pending_since or utcnow()
+                went_through = row.vectors_pending_since is None
         except BaseException:
-            if indexed:  # the commit itself failed: take the vectors back out
+            if indexed:  # the commit failed: take the vectors back out
                 try:
                     index.remove_meeting(self.vectors, self.embedder, analysis.id)
                 except StoreError:
                     log.warning("vectors of unsaved meeting %s left behind", analysis.id)
             raise
+        if went_through:  # the server answers: index what was saved while it did not
+            self.index_pending()
 
     def save_batch(self, analyses: list[Analysis]) -> None:
         """Store new meetings in one transaction (bulk loading; oldest first, so the lifecycle
@@ -149,11 +159,9 @@ class MeetingStore(StoreBase):
         repo = LifecycleRepository(s, meeting, list(meeting.next_steps), signals)
         lifecycle.apply(repo, analysis, self.lifecycle_context(embed))
         s.flush()
-        index.add_meeting(
-            self.vectors, self.embedder, analysis,
-            [(n.id, n.action) for n in meeting.next_steps],
-            [(g.id, g.text) for g in signals if g.kind != "area"], embed,
-        )
+        self.index_or_defer(
+            meeting, analysis, [(n.id, n.action) for n in meeting.next_steps],
+            [(g.id, g.text) for g in signals if g.kind != "area"], embed)
 
     def _own_person(self, s: Session, manager: str) -> Person:
         """The meeting's manager: a user records only the 1:1s they lead themselves."""

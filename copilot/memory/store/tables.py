@@ -92,6 +92,8 @@ class Meeting(Base):
     private_notes: Mapped[str | None] = mapped_column(Text)
     # 0005: when retention removed its words (the figures stay); None: the transcript is whole.
     transcript_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # 0008: saved while the vector server was down; indexed at the next save or reindex.
+    vectors_pending_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     report: Mapped[Person] = relationship(foreign_keys=[report_id])
