@@ -17,6 +17,9 @@ from copilot.memory.export import erase_person
 from copilot.models import Analysis
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 NAME = "Julien"
 
 

@@ -17,6 +17,9 @@ from copilot.memory import Store, build_agenda
 from copilot.memory.store.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 
@@ -28,14 +31,15 @@ def count(store: Store, table) -> int:
 # -- schema and migrations -----------------------------------------------------------------
 
 
-def test_open_creates_home_database_and_schema(copilot_env, settings):
+def test_open_creates_home_database_and_schema(copilot_env, settings, db_backend):
     assert not copilot_env.exists()
     with Store.open(settings) as store:
         tables = set(inspect(store.engine).get_table_names())
         with store.engine.connect() as conn:
             version = conn.scalar(text("SELECT version_num FROM alembic_version"))
-            fks = conn.scalar(text("PRAGMA foreign_keys"))
-    assert (copilot_env / "copilot.db").is_file()
+            # PostgreSQL always enforces foreign keys; SQLite only when asked per connection.
+            fks = conn.scalar(text("PRAGMA foreign_keys")) if db_backend == "sqlite" else 1
+    assert (copilot_env / "copilot.db").is_file() == (db_backend == "sqlite")
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
                       "next_steps", "commitment_events", "signals", "topics",
                       "voiceprints", "jobs",  # 0003: audio
@@ -61,6 +65,7 @@ def test_reopening_is_idempotent_and_keeps_data(settings):
             assert [m.id for m in store.list()] == ["m1"]
 
 
+@pytest.mark.sqlite_only  # about the SQLite file under COPILOT_HOME
 def test_corrupt_database_file_is_a_store_error(copilot_env, settings):
     copilot_env.mkdir()
     (copilot_env / "copilot.db").write_bytes(b"this is not sqlite at all\x00" * 200)
@@ -70,6 +75,7 @@ def test_corrupt_database_file_is_a_store_error(copilot_env, settings):
     assert err.value.hint
 
 
+@pytest.mark.sqlite_only  # about the SQLite file under COPILOT_HOME
 def test_unusable_home_is_a_store_error_with_a_hint(copilot_env, monkeypatch):
     copilot_env.parent.mkdir(parents=True, exist_ok=True)
     copilot_env.write_text("a file where the folder should be")
