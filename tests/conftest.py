@@ -74,8 +74,9 @@ def pg_url(request: pytest.FixtureRequest, pg_server_session, copilot_env: Path)
     `empty_database` (skips, or fails under CI, when no server can be had)."""
     if isinstance(pg_server_session, str):
         pg_server.unavailable(pg_server_session)
-    return pg_server_session.fresh(empty=request.node.get_closest_marker("empty_database")
-                                   is not None)
+    if request.node.get_closest_marker("empty_database"):
+        return pg_server_session.fresh(empty=True)
+    return pg_server_session.emptied()
 
 
 @pytest.fixture

@@ -6,8 +6,11 @@ started (initdb into a temporary folder, trust authentication, loopback only, a 
 stopped at the end of the session. PostgreSQL refuses to run as root: as root the server runs
 as the `postgres` OS user.
 
-Per test: `CREATE DATABASE ... TEMPLATE` a database migrated once per session (a file copy on
-the server, about 10 times faster than running the migrations again).
+Per test: one database migrated once per session, emptied between tests (TRUNCATE of every
+table, then the rows migration 0004 seeds: 60 ms here, against 180 ms for a CREATE DATABASE from
+a migrated template and 60 ms more to drop it). A test whose leftovers hold a lock past
+`lock_timeout` gets a copy of the template instead; a test marked `empty_database` gets a
+database with no tables at all.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ import pytest
 
 BIN_DIRS = tuple(f"/usr/lib/postgresql/{v}/bin" for v in (15, 16, 17))
 TEMPLATE = "copilot_template"
+SHARED = "copilot_shared"
+# What the migrations put in an otherwise empty database (0004: the default organisation).
+_SEED = ("INSERT INTO organisations (id, name, created_at) VALUES (1, 'default', now())",
+         "SELECT setval(pg_get_serial_sequence('organisations', 'id'), 1)")
 
 
 def unavailable(reason: str) -> None:
@@ -109,9 +116,12 @@ def with_database(url: str, name: str) -> str:
 class Server:
     """A server URL and a migrated template database to copy per test."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, throwaway: bool = False) -> None:
         self.url = url
+        self.throwaway = throwaway  # a cluster of our own: nothing to drop, it goes whole
         self.created: list[str] = []
+        self._shared = None  # an autocommit connection to SHARED, for the TRUNCATEs
+        self._tables: list[str] = []
 
     def prepare_template(self) -> None:
         from copilot.memory.store.base import make_engine, migrate
@@ -124,6 +134,27 @@ class Server:
             migrate(engine)
         finally:
             engine.dispose()
+        with _admin(self.url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{SHARED}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{SHARED}" TEMPLATE "{TEMPLATE}"')
+        self._shared = _admin(with_database(self.url, SHARED))
+        self._shared.execute("SET lock_timeout = '2s'")
+        self._tables = [row[0] for row in self._shared.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'")]
+
+    def emptied(self) -> str:
+        """The shared database, emptied of what earlier tests wrote."""
+        import psycopg
+
+        try:
+            with self._shared.transaction():
+                self._shared.execute(f"TRUNCATE {', '.join(self._tables)} RESTART IDENTITY")
+                for statement in _SEED:
+                    self._shared.execute(statement)
+        except psycopg.errors.LockNotAvailable:
+            return self.fresh()  # an earlier test left a transaction open on it
+        return with_database(self.url, SHARED)
 
     def fresh(self, *, empty: bool = False) -> str:
         """A new database copied from the migrated template (`empty`: from template0, for the
@@ -134,14 +165,14 @@ class Server:
         self.created.append(name)
         return with_database(self.url, name)
 
-    def drop(self, name: str) -> None:
-        with _admin(self.url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
     def cleanup(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+        if self.throwaway:
+            return
         try:
             with _admin(self.url) as conn:
-                for name in [*self.created, TEMPLATE]:
+                for name in [*self.created, SHARED, TEMPLATE]:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         except Exception:  # noqa: BLE001 - the server may be gone already; nothing to keep
             pass
@@ -160,7 +191,7 @@ def start_server() -> Iterator[Server | str]:
         if not url:
             cluster = Cluster()
             url = cluster.start()
-        server = Server(url)
+        server = Server(url, throwaway=cluster is not None)
         server.prepare_template()
     except Exception as exc:  # noqa: BLE001 - any failure to start is reported as the reason
         if cluster is not None:
