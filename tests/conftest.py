@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg_server
 import pytest
 
 from copilot.models import (
@@ -23,8 +24,6 @@ from copilot.models import (
     Warning,
 )
 from copilot.settings import Settings, get_settings
-
-import pg_server
 
 
 @pytest.fixture(autouse=True)

@@ -161,7 +161,8 @@ class Server:
         migration tests); dropped at session end."""
         name = f"t_{uuid.uuid4().hex[:12]}"
         with _admin(self.url) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{"template0" if empty else TEMPLATE}"')
+            source = "template0" if empty else TEMPLATE
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
         self.created.append(name)
         return with_database(self.url, name)
 
@@ -174,8 +175,8 @@ class Server:
             with _admin(self.url) as conn:
                 for name in [*self.created, SHARED, TEMPLATE]:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except Exception:  # noqa: BLE001 - the server may be gone already; nothing to keep
-            pass
+        except Exception as exc:  # noqa: BLE001 - the server may be gone already
+            print(f"PostgreSQL test databases left behind: {exc}")
 
 
 def start_server() -> Iterator[Server | str]:

@@ -253,3 +253,20 @@ def test_an_agenda_reads_through_one_connection(store, monkeypatch):
     assert len(checkouts) == 2
     assert store.person("julien") == "Julien"
     assert len(checkouts) == 3  # outside `reading`, a read has its own session
+
+
+@pytest.mark.sqlite_only  # once is enough: it points at a PostgreSQL server that is not there
+def test_a_postgresql_server_down_is_a_store_error_naming_host_and_port(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("COPILOT_DATABASE_URL",
+                       f"postgresql+psycopg://copilot:s3cret@127.0.0.1:{port}/copilot")
+    with pytest.raises(StoreError) as err:
+        Store.open(get_settings())
+    assert err.value.message.startswith(
+        f"could not connect to the database at postgresql://copilot:***@127.0.0.1:{port}/copilot")
+    assert "s3cret" not in err.value.message + err.value.hint
+    assert "host, port" in err.value.hint
