@@ -270,3 +270,16 @@ def test_a_postgresql_server_down_is_a_store_error_naming_host_and_port(monkeypa
         f"could not connect to the database at postgresql://copilot:***@127.0.0.1:{port}/copilot")
     assert "s3cret" not in err.value.message + err.value.hint
     assert "host, port" in err.value.hint
+
+
+def test_a_role_longer_than_its_column_is_refused_before_the_database(store):
+    # SQLite kept any length; PostgreSQL refuses it in the middle of a save.
+    from pydantic import ValidationError
+
+    from copilot.memory import people as ppl
+    from copilot.models import PersonUpdate
+
+    store.save(make_analysis("m1"))
+    with pytest.raises(ValidationError):
+        ppl.update(store, "Julien", PersonUpdate(role="x" * 201))
+    assert ppl.update(store, "Julien", PersonUpdate(role="x" * 200)).role == "x" * 200

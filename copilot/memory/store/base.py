@@ -38,7 +38,7 @@ from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -89,6 +89,12 @@ def _store_error(exc: BaseException, where: str) -> StoreError:
             f"could not connect to the database at {where} ({detail})",
             "check that PostgreSQL runs and COPILOT_DATABASE_URL's host, port, user, password "
             "and database name are right",
+        )
+    if isinstance(exc, DataError):  # PostgreSQL checks lengths and types; SQLite does not
+        return StoreError(
+            f"the database at {where} refused a value ({detail})",
+            "nothing was saved; a value is longer or other than the schema allows: please "
+            "report it with the input",
         )
     if isinstance(exc, IntegrityError):
         return StoreError(
