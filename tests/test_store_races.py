@@ -122,3 +122,25 @@ def test_two_hands_marking_a_commitment_done_at_once_record_it_once(settings):
         CommitmentEventRow.next_step_id == step.id, CommitmentEventRow.kind == "done")) == 1
     for opened in stores:
         opened.close()
+
+
+def test_wrong_passwords_tried_at_once_all_count(settings):
+    from copilot.models import AccountRole
+
+    with _open(settings) as store:
+        user = store.add_user("claire@example.org", "Claire", AccountRole.MANAGER, org_id=1,
+                              password_hash="$argon2id$not-checked-here")
+    stores = [_open(settings) for _ in range(5)]
+    start = threading.Barrier(len(stores))
+    until = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+    def fail(opened: Store) -> None:
+        start.wait(timeout=30)
+        opened.note_login(user.id, ok=False, attempts=len(stores), lock_until=until)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        list(pool.map(fail, stores))
+    record = stores[0].login_record("claire@example.org")
+    assert (record.failed_logins, record.locked_until) == (len(stores), until)
+    for opened in stores:
+        opened.close()
