@@ -144,3 +144,24 @@ def test_wrong_passwords_tried_at_once_all_count(settings):
     assert (record.failed_logins, record.locked_until) == (len(stores), until)
     for opened in stores:
         opened.close()
+
+
+def test_the_same_new_agenda_item_hidden_at_once_from_many_places(settings):
+    with _open(settings) as store:
+        store.save(meeting("m1", D(2026, 3, 2), "Je t'envoie le plan.", ["envoyer le plan"]))
+    stores = [_open(settings) for _ in range(6)]
+    start = threading.Barrier(len(stores))
+
+    def hide(opened: Store) -> str:
+        start.wait(timeout=30)
+        try:
+            opened.hide_agenda_item("Julien", "commitment:1", manager="Claire")
+        except Exception as exc:  # noqa: BLE001 - the test counts every kind of failure
+            return f"{type(exc).__name__}: {exc}"
+        return "ok"
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        assert set(pool.map(hide, stores)) == {"ok"}
+    assert stores[0].agenda_edits("Julien", manager="Claire") == {"commitment:1": (True, None)}
+    for opened in stores:
+        opened.close()

@@ -354,6 +354,17 @@ def find_person(s: Session, name: str, org_id: int) -> Person | None:
                                          Person.name_key == name_key(name)))
 
 
+def insert_or_ignore(s: Session, model: type, row: dict, unique: list[str]) -> bool:
+    """INSERT .. ON CONFLICT (`unique`) DO NOTHING; False where the dialect has no such thing
+    (the caller then selects and inserts)."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in _UPSERT:
+        return False
+    s.execute(_UPSERT[dialect](model).values(**row).on_conflict_do_nothing(
+        index_elements=unique))
+    return True
+
+
 def upsert_person(s: Session, name: str, org_id: int) -> Person:
     """Get or create the person whose name_key matches `name`, safe against other writers.
 
@@ -365,10 +376,7 @@ def upsert_person(s: Session, name: str, org_id: int) -> Person:
     key = name_key(name)
     row = {"name": " ".join(name.split()), "name_key": key, "org_id": org_id,
            "created_at": utcnow()}
-    dialect = s.get_bind().dialect.name
-    if dialect in _UPSERT:
-        s.execute(_UPSERT[dialect](Person).values(**row).on_conflict_do_nothing(
-            index_elements=["org_id", "name_key"]))
+    if insert_or_ignore(s, Person, row, ["org_id", "name_key"]):
         return s.scalars(select(Person).where(Person.org_id == org_id,
                                               Person.name_key == key)).one()
     found = find_person(s, name, org_id)
