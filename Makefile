@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_HOME ?= .copilot-demo
 SHARED ?= ../shared/eval-data
 
-.PHONY: install demo test bench bench-scale eval lint clean
+.PHONY: install demo test bench bench-scale eval lint clean postgres postgres-stop
 
 install: $(STAMP)
 
@@ -33,6 +33,14 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# A PostgreSQL for the store tests' [postgresql] half (.postgres/, port 5433); it prints the
+# COPILOT_TEST_DATABASE_URL to export. Without one the tests start a throwaway cluster.
+postgres:
+	@scripts/postgres.sh start
+
+postgres-stop:
+	@scripts/postgres.sh stop
 
 # ENGINE=llm (or hybrid) runs the text eval through the configured OpenAI-compatible endpoint.
 ENGINE ?= rules

@@ -122,10 +122,8 @@ def login(store: Store, settings: Settings, email: str, password: str) -> Sessio
     except (VerificationError, InvalidHashError):
         ok = False
     if record is not None:
-        lock = None
-        if not ok and record.failed_logins + 1 >= server.login_attempts:
-            lock = now() + dt.timedelta(minutes=server.login_lock_minutes)
-        store.note_login(record.user_id, ok=ok, lock_until=lock)
+        store.note_login(record.user_id, ok=ok, attempts=server.login_attempts,
+                         lock_until=now() + dt.timedelta(minutes=server.login_lock_minutes))
     if not ok or record is None:
         raise AuthError("wrong email or password", None)
     principal = store.principal_for_user(record.user_id)

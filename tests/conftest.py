@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg_server
 import pytest
 
 from copilot.models import (
@@ -44,8 +45,53 @@ def light_store(copilot_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPILOT_VECTOR_STORE", "memory")
 
 
+# -- the store suite on both databases ---------------------------------------------------------
+# A module with `pytestmark = pytest.mark.usefixtures("db_backend")` runs each test twice,
+# [sqlite] and [postgresql]; `@pytest.mark.sqlite_only` keeps a test (file locks, PRAGMAs,
+# a corrupt file) on SQLite alone.
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a store test that is about SQLite itself")
+    config.addinivalue_line("markers", "empty_database: on PostgreSQL, start with no tables")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("db_backend", ["sqlite"] if only else ["sqlite", "postgresql"],
+                             indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server_session() -> Iterator[pg_server.Server | str]:
+    yield from pg_server.start_server()
+
+
 @pytest.fixture
-def settings(copilot_env: Path) -> Settings:
+def pg_url(request: pytest.FixtureRequest, pg_server_session, copilot_env: Path) -> str:
+    """A fresh, migrated PostgreSQL database for this test, or an empty one for a test marked
+    `empty_database` (skips, or fails under CI, when no server can be had)."""
+    if isinstance(pg_server_session, str):
+        pg_server.unavailable(pg_server_session)
+    if request.node.get_closest_marker("empty_database"):
+        return pg_server_session.fresh(empty=True)
+    return pg_server_session.emptied()
+
+
+@pytest.fixture
+def db_backend(request: pytest.FixtureRequest, copilot_env: Path,
+               monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which database this run of the test uses; for postgresql, COPILOT_DATABASE_URL points
+    every `Store.open(settings)` of the test at a fresh database."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("COPILOT_DATABASE_URL", request.getfixturevalue("pg_url"))
+    return request.param
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, copilot_env: Path) -> Settings:
+    if "db_backend" in request.fixturenames:
+        request.getfixturevalue("db_backend")  # the URL first, whatever the fixture order
     return get_settings()
 
 

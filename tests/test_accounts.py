@@ -19,6 +19,9 @@ from copilot.memory.store.base import make_engine, migrate
 from copilot.models import AccountRole, Sharing, TokenScope
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 PASSWORD = "correct horse battery staple"
 TRANSCRIPT = "Claire: Comment ça va ?\nJulien: Bien, je finis le rapport vendredi.\n"
 MEETING = {"manager": "Claire", "report": "Julien", "date": "2026-04-01",
@@ -74,6 +77,7 @@ def test_revoked_expired_and_disabled_tokens_stop_working(app):
         assert client.get("/v1/me", headers=bearer(short.token)).status_code == 401
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 def test_tokens_are_stored_hashed_and_passwords_with_argon2(app, copilot_env):
     token = token_for(app, "Claire")
     db = sqlite3.connect(copilot_env / "copilot.db")

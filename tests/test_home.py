@@ -16,6 +16,9 @@ from copilot.memory.store import Store
 from copilot.models import AccountRole, PersonUpdate
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 

@@ -12,6 +12,9 @@ from copilot.models import AccountRole
 from copilot.settings import get_settings
 from tests.web_client import claire_and_julien
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 
 @pytest.fixture
 def app(light_store):

@@ -87,6 +87,7 @@ def test_agenda_markdown_topics_people_and_search(capsys, stored):
     assert "legal_deadline" in [i["kind"] for i in json.loads(out)["items"]]
     user_error(run(capsys, "people", "set", "Julien", "--hire-date", "01/05/2025"), "not a date")
     user_error(run(capsys, "people", "set", "Julien", "--country", "France"), "country")
+    user_error(run(capsys, "people", "set", "Julien", "--role", "x" * 201), "longer than 200")
     user_error(run(capsys, "people", "show", "Nobody"), "Nobody")
     code, out, _ = run(capsys, "search", "Orion", "--person", "Julien", "--json")
     hits = json.loads(out)["hits"]

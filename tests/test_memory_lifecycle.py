@@ -20,6 +20,9 @@ from copilot.memory.store.tables import CommitmentEventRow, SignalRow, Utterance
 from copilot.memory.vectors import MemoryVectorStore
 from copilot.models import Analysis, NextStep, PersonUpdate, TopicIn, Utterance
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 

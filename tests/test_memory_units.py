@@ -15,6 +15,9 @@ from copilot.memory.vectors import MemoryVectorStore
 from copilot.models import Analysis, CareerReview, PersonRecord, Utterance
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 

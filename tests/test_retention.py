@@ -19,6 +19,9 @@ from copilot.models import Analysis, Principal, Retention
 from copilot.reports.coaching import build_report
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 WORD = "achats"  # said in utterance 3 of conftest.UTTERANCES only
 FACT_WORD = "ACME"  # in the fact only
 OTHER_ORG = Principal(org_id=2)  # the owner acting in organisation 2
@@ -127,6 +130,7 @@ def test_organisations_without_settings_are_not_listed(home):
     assert WORD in home.get("m1").utterances[2].text
 
 
+@pytest.mark.sqlite_only  # the SQLite file under the home
 def test_a_stripped_word_is_nowhere_under_the_home(home, copilot_env):
     assert files_with(copilot_env, WORD) and files_with(copilot_env, FACT_WORD)
     home.set_retention(Retention(transcripts_days=1))

@@ -17,6 +17,9 @@ from copilot.memory import Store, build_agenda
 from copilot.memory.store.tables import Base, Meeting, NextStepRow, Person, UtteranceRow
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 D = dt.date
 
 
@@ -28,14 +31,15 @@ def count(store: Store, table) -> int:
 # -- schema and migrations -----------------------------------------------------------------
 
 
-def test_open_creates_home_database_and_schema(copilot_env, settings):
+def test_open_creates_home_database_and_schema(copilot_env, settings, db_backend):
     assert not copilot_env.exists()
     with Store.open(settings) as store:
         tables = set(inspect(store.engine).get_table_names())
         with store.engine.connect() as conn:
             version = conn.scalar(text("SELECT version_num FROM alembic_version"))
-            fks = conn.scalar(text("PRAGMA foreign_keys"))
-    assert (copilot_env / "copilot.db").is_file()
+            # PostgreSQL always enforces foreign keys; SQLite only when asked per connection.
+            fks = conn.scalar(text("PRAGMA foreign_keys")) if db_backend == "sqlite" else 1
+    assert (copilot_env / "copilot.db").is_file() == (db_backend == "sqlite")
     assert tables == {"alembic_version", "people", "meetings", "utterances", "analyses",
                       "next_steps", "commitment_events", "signals", "topics",
                       "voiceprints", "jobs",  # 0003: audio
@@ -61,6 +65,7 @@ def test_reopening_is_idempotent_and_keeps_data(settings):
             assert [m.id for m in store.list()] == ["m1"]
 
 
+@pytest.mark.sqlite_only  # about the SQLite file under COPILOT_HOME
 def test_corrupt_database_file_is_a_store_error(copilot_env, settings):
     copilot_env.mkdir()
     (copilot_env / "copilot.db").write_bytes(b"this is not sqlite at all\x00" * 200)
@@ -70,6 +75,7 @@ def test_corrupt_database_file_is_a_store_error(copilot_env, settings):
     assert err.value.hint
 
 
+@pytest.mark.sqlite_only  # about the SQLite file under COPILOT_HOME
 def test_unusable_home_is_a_store_error_with_a_hint(copilot_env, monkeypatch):
     copilot_env.parent.mkdir(parents=True, exist_ok=True)
     copilot_env.write_text("a file where the folder should be")
@@ -247,3 +253,33 @@ def test_an_agenda_reads_through_one_connection(store, monkeypatch):
     assert len(checkouts) == 2
     assert store.person("julien") == "Julien"
     assert len(checkouts) == 3  # outside `reading`, a read has its own session
+
+
+@pytest.mark.sqlite_only  # once is enough: it points at a PostgreSQL server that is not there
+def test_a_postgresql_server_down_is_a_store_error_naming_host_and_port(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("COPILOT_DATABASE_URL",
+                       f"postgresql+psycopg://copilot:s3cret@127.0.0.1:{port}/copilot")
+    with pytest.raises(StoreError) as err:
+        Store.open(get_settings())
+    assert err.value.message.startswith(
+        f"could not connect to the database at postgresql://copilot:***@127.0.0.1:{port}/copilot")
+    assert "s3cret" not in err.value.message + err.value.hint
+    assert "host, port" in err.value.hint
+
+
+def test_a_role_longer_than_its_column_is_refused_before_the_database(store):
+    # SQLite kept any length; PostgreSQL refuses it in the middle of a save.
+    from pydantic import ValidationError
+
+    from copilot.memory import people as ppl
+    from copilot.models import PersonUpdate
+
+    store.save(make_analysis("m1"))
+    with pytest.raises(ValidationError):
+        ppl.update(store, "Julien", PersonUpdate(role="x" * 201))
+    assert ppl.update(store, "Julien", PersonUpdate(role="x" * 200)).role == "x" * 200

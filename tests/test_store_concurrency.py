@@ -23,6 +23,9 @@ from copilot.memory.store import base
 from copilot.memory.vectors import MemoryVectorStore
 from copilot.settings import get_settings
 
+# Every test once per database: [sqlite] and [postgresql] (conftest.db_backend).
+pytestmark = pytest.mark.usefixtures("db_backend")
+
 PROCESSES, THREADS = 8, 7
 
 
@@ -59,13 +62,14 @@ def _run_writers() -> dict[int, str]:
     return found
 
 
-def test_fifteen_writers_on_a_fresh_home_all_succeed_once(settings):
+@pytest.mark.empty_database  # on PostgreSQL too, all 15 migrate it at once (advisory lock)
+def test_fifteen_writers_on_a_fresh_home_all_succeed_once(settings, db_backend):
     outcomes = _run_writers()
     assert {i: o for i, o in outcomes.items() if o != "ok"} == {}
     with Store.open(settings) as store:
         ids = [m.id for m in store.list()]
         with store.engine.connect() as conn:
-            mode = conn.scalar(text("PRAGMA journal_mode"))
+            mode = conn.scalar(text("PRAGMA journal_mode")) if db_backend == "sqlite" else "wal"
     assert sorted(ids) == [f"m{i:02d}" for i in range(PROCESSES + THREADS)]
     assert mode == "wal"
 
@@ -84,6 +88,7 @@ def _open_short_timeout(monkeypatch, settings) -> Store:
     return Store.open(settings, embedder=HashEmbedder(), vectors=MemoryVectorStore())
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock (PostgreSQL locks rows)
 def test_a_writer_waits_out_a_lock_longer_than_the_busy_timeout(monkeypatch, settings):
     store = _open_short_timeout(monkeypatch, settings)
     held = threading.Event()
@@ -97,6 +102,7 @@ def test_a_writer_waits_out_a_lock_longer_than_the_busy_timeout(monkeypatch, set
     store.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock (PostgreSQL locks rows)
 def test_a_lock_held_for_good_is_a_store_error_and_saves_nothing(monkeypatch, settings):
     store = _open_short_timeout(monkeypatch, settings)
     held = threading.Event()

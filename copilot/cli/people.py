@@ -38,7 +38,9 @@ class ReviewKind(str, Enum):
     pre_retirement = "pre_retirement"
 
 
-def _check_record(country: str | None, birth_year: int | None) -> None:
+def _check_record(country: str | None, birth_year: int | None, role: str | None) -> None:
+    if role is not None and len(role) > 200:
+        raise InputError("the role is longer than 200 characters", "give a shorter job title")
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise InputError(f"{country!r} is not a country code", "use two letters, e.g. FR")
     if birth_year is not None and not 1900 <= birth_year <= 2100:
@@ -70,7 +72,7 @@ def people_set(
     if review is not None:
         fields["career_review"] = CareerReview(date=optional_date(review),
                                                kind=review_kind.value)
-    _check_record(country, birth_year)
+    _check_record(country, birth_year, role)
     with open_store() as store:
         record = ppl.update(store, name, PersonUpdate(**fields))
     print_models(record) if json_out else render_person(record)

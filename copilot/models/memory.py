@@ -147,7 +147,8 @@ class PersonRecord(BaseModel):
 class PersonUpdate(BaseModel):
     """Fields to set on a person record; absent fields are left as they are."""
 
-    role: str | None = None
+    # The column's length: PostgreSQL refuses a longer value where SQLite kept it.
+    role: str | None = Field(default=None, max_length=200)
     manager: str | None = None
     hire_date: dt.date | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)

@@ -164,12 +164,16 @@ class AccountStore(StoreBase):
             return LoginRecord(row.id, row.password_hash, row.disabled, row.failed_logins,
                                row.locked_until)
 
-    def note_login(self, user_id: int, *, ok: bool, lock_until: dt.datetime | None) -> None:
-        """Count a failed password (and lock until `lock_until`), or reset after a success."""
+    def note_login(self, user_id: int, *, ok: bool, attempts: int,
+                   lock_until: dt.datetime) -> None:
+        """Reset the count after a success; count a failed password, and lock the account
+        until `lock_until` when that makes `attempts`. The row is locked and the count decided
+        here: wrong passwords tried at once on PostgreSQL would otherwise count as one."""
         with self._session(write=True) as s:
-            row = s.get(UserRow, user_id)
+            row = s.get(UserRow, user_id, with_for_update=True)
             row.failed_logins = 0 if ok else row.failed_logins + 1
-            row.locked_until = None if ok else lock_until
+            row.locked_until = (lock_until if not ok and row.failed_logins >= attempts
+                                else None)
 
     def principal_for_user(self, user_id: int, scopes: tuple[TokenScope, ...] = (
             TokenScope.READ, TokenScope.WRITE), via: str = "session") -> Principal | None:

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from copilot.errors import Forbidden, InputError, NotFoundError
-from copilot.memory.store.base import PEOPLE_HINT, StoreBase, find_person
+from copilot.memory.store.base import PEOPLE_HINT, StoreBase, find_person, insert_or_ignore
 from copilot.memory.store.records import utcnow
 from copilot.memory.store.scope import people_managed, seen_person
 from copilot.memory.store.tables import AgendaEditRow, Person
@@ -44,9 +44,14 @@ class AgendaEditStore(StoreBase):
         if not key or len(key) > KEY_MAX:
             raise InputError(f"{key[:40]!r} is not an agenda item key",
                              "use the `key` of an item of the agenda")
+        # Insert-or-nothing first: two edits of a new item at once would both insert it.
+        insert_or_ignore(s, AgendaEditRow, {"manager_id": pair[0], "report_id": pair[1],
+                                            "item_key": key, "hidden": False,
+                                            "updated_at": utcnow()},
+                         ["manager_id", "report_id", "item_key"])
         row = s.scalar(select(AgendaEditRow).where(
             AgendaEditRow.manager_id == pair[0], AgendaEditRow.report_id == pair[1],
-            AgendaEditRow.item_key == key))
+            AgendaEditRow.item_key == key).with_for_update())
         if row is None:
             row = AgendaEditRow(manager_id=pair[0], report_id=pair[1], item_key=key,
                                 hidden=False)

@@ -11,6 +11,11 @@ The file is in WAL mode (readers never block the writer), every connection waits
 (BEGIN IMMEDIATE: a deferred one that upgrades later fails at once with "database is locked",
 whatever the timeout) and retries that a bounded number of times with backoff. Opening a fresh
 home from several processes at once is safe: migrations run under a file lock.
+
+PostgreSQL (`postgresql+psycopg://...`, the production database): the server does the locking
+(row locks where a save changes what another could change, see commitments.py); migrations run
+under a transaction-scoped advisory lock, so two processes opening a fresh database at once
+create the tables once.
 """
 
 from __future__ import annotations
@@ -29,11 +34,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -54,6 +59,8 @@ PEOPLE_HINT = "people appear when a meeting names them, or with `copilot people 
 BUSY_TIMEOUT_MS = 5000  # how long one attempt waits for another writer (SQLite's busy handler)
 WRITE_ATTEMPTS = 4  # then StoreError: bounded, a stuck writer must not hang a request forever
 MIGRATE_LOCK_SECONDS = 120.0
+# pg_advisory_xact_lock key: any constant every copilot process agrees on ("copilot" in ASCII).
+_PG_MIGRATE_KEY = 0x636F70696C6F74
 # Alembic's `context` proxy is module-global: two threads migrating at once corrupt each other's
 # (KeyError 'config'); the file lock below only orders processes.
 _MIGRATING = threading.Lock()
@@ -66,8 +73,29 @@ def _locked(exc: BaseException) -> bool:
                                                   or "database table is locked" in detail)
 
 
+def _unreachable(detail: str) -> bool:
+    """psycopg could not reach (or log in to) the server: nothing to do with the data."""
+    return any(part in detail for part in (
+        "connection refused", "Connection refused", "could not translate host name",
+        "timeout expired", "authentication failed", "does not exist", "connection failed",
+        "server closed the connection", "no password supplied"))
+
+
 def _store_error(exc: BaseException, where: str) -> StoreError:
     detail = (str(getattr(exc, "orig", None) or exc).splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, OperationalError) and where.startswith("postgresql") \
+            and _unreachable(str(getattr(exc, "orig", None) or exc)):
+        return StoreError(
+            f"could not connect to the database at {where} ({detail})",
+            "check that PostgreSQL runs and COPILOT_DATABASE_URL's host, port, user, password "
+            "and database name are right",
+        )
+    if isinstance(exc, DataError):  # PostgreSQL checks lengths and types; SQLite does not
+        return StoreError(
+            f"the database at {where} refused a value ({detail})",
+            "nothing was saved; a value is longer or other than the schema allows: please "
+            "report it with the input",
+        )
     if isinstance(exc, IntegrityError):
         return StoreError(
             f"the database at {where} refused the meeting ({detail})",
@@ -100,6 +128,10 @@ def make_engine(url: str) -> Engine:
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         else:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql":
+        # A server down must fail a request in seconds, not hang it; a restarted server must
+        # not hand out dead pooled connections.
+        kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on every connection.
@@ -131,6 +163,14 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # Held until the migration's transaction ends: a second process waits here, then
+            # finds the schema at head and does nothing.
+            with conn.begin():
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATE_KEY})
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            return
         if sqlite:
             # Batch migrations rebuild a table: with foreign keys on, dropping the old `people`
             # would cascade into topics and voiceprints. The pragma is a no-op inside a
@@ -173,7 +213,8 @@ def _open_engine(url: str) -> tuple[Engine, str]:
         raise StoreError(f"{url!r} is not a database URL", "fix COPILOT_DATABASE_URL") from exc
     # render_as_string hides any password.
     is_sqlite = parsed.get_backend_name() == "sqlite"
-    where = (parsed.database if is_sqlite else parsed.render_as_string()) or "memory"
+    where = (parsed.database if is_sqlite else parsed.set(
+        drivername=parsed.get_backend_name()).render_as_string()) or "memory"
     try:
         engine = make_engine(url)
     except ImportError as exc:
@@ -313,6 +354,17 @@ def find_person(s: Session, name: str, org_id: int) -> Person | None:
                                          Person.name_key == name_key(name)))
 
 
+def insert_or_ignore(s: Session, model: type, row: dict, unique: list[str]) -> bool:
+    """INSERT .. ON CONFLICT (`unique`) DO NOTHING; False where the dialect has no such thing
+    (the caller then selects and inserts)."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in _UPSERT:
+        return False
+    s.execute(_UPSERT[dialect](model).values(**row).on_conflict_do_nothing(
+        index_elements=unique))
+    return True
+
+
 def upsert_person(s: Session, name: str, org_id: int) -> Person:
     """Get or create the person whose name_key matches `name`, safe against other writers.
 
@@ -324,10 +376,7 @@ def upsert_person(s: Session, name: str, org_id: int) -> Person:
     key = name_key(name)
     row = {"name": " ".join(name.split()), "name_key": key, "org_id": org_id,
            "created_at": utcnow()}
-    dialect = s.get_bind().dialect.name
-    if dialect in _UPSERT:
-        s.execute(_UPSERT[dialect](Person).values(**row).on_conflict_do_nothing(
-            index_elements=["org_id", "name_key"]))
+    if insert_or_ignore(s, Person, row, ["org_id", "name_key"]):
         return s.scalars(select(Person).where(Person.org_id == org_id,
                                               Person.name_key == key)).one()
     found = find_person(s, name, org_id)

@@ -133,7 +133,8 @@ class CommitmentStore(StoreBase):
         if not storable_id(commitment_id):
             return False
         with self._session(write=True) as s:
-            row = s.get(NextStepRow, commitment_id)
+            # Locked: two people marking it done at once would both pass the check below.
+            row = s.get(NextStepRow, commitment_id, with_for_update=True)
             if row is None:
                 return False
             if s.scalar(select(Meeting.id).where(

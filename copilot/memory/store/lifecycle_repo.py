@@ -3,6 +3,12 @@
 copilot/memory/lifecycle.py decides (which commitment a sentence closes, what renews what);
 this repository only fetches the earlier meetings' open items as records and writes the
 decisions back. Only meetings of the same report dated strictly before the new one count.
+
+Two meetings of one report saved at once (two API processes on PostgreSQL) must not both close,
+renew or cover the same open item: the rows read as open are locked (SELECT ... FOR UPDATE, in
+id order so two saves cannot deadlock); the second save waits for the first to commit, and
+PostgreSQL then re-checks the row, which no longer reads as open. SQLite needs none of it (one
+writer at a time) and SQLAlchemy renders nothing there.
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ class LifecycleRepository:
         rows = self._s.scalars(
             self._earlier(NextStepRow)
             .where(NextStepRow.status == "open", NextStepRow.superseded_by.is_(None))
-            .order_by(NextStepRow.id)
+            .order_by(NextStepRow.id).with_for_update(of=NextStepRow)
         ).all()
         self._steps.update({row.id: row for row in rows})
         return [step_record(row) for row in rows]
@@ -67,7 +73,8 @@ class LifecycleRepository:
     def open_deferred(self) -> list[SignalRecord]:
         """Topics earlier meetings put off and no meeting has covered yet."""
         rows = self._s.scalars(self._earlier(SignalRow).where(
-            SignalRow.kind == "deferred", SignalRow.status == "open")).all()
+            SignalRow.kind == "deferred", SignalRow.status == "open")
+            .order_by(SignalRow.id).with_for_update(of=SignalRow)).all()
         self._signals.update({row.id: row for row in rows})
         return [signal_record(row) for row in rows]
 
@@ -75,7 +82,8 @@ class LifecycleRepository:
         """Topics the report submitted on or before this meeting's day, still open."""
         rows = self._s.scalars(select(TopicRow).where(
             TopicRow.person_id == self._report_id, TopicRow.status == "open",
-            TopicRow.submitted_on <= self._day)).all()
+            TopicRow.submitted_on <= self._day)
+            .order_by(TopicRow.id).with_for_update()).all()
         self._topics.update({row.id: row for row in rows})
         return [TopicRecord(id=row.id, text=row.text) for row in rows]
 

@@ -134,6 +134,10 @@ class MeetingStore(PendingVectorStore):
                 f"meeting {analysis.id} is already stored",
                 f"delete it first with `copilot meetings delete {analysis.id}`",
             )
+        # Both people in name order: two saves naming the same two new people the other way
+        # round would otherwise each wait for the row the other inserted (a deadlock).
+        for name in sorted((analysis.manager, analysis.report), key=name_key):
+            upsert_person(s, name, self.principal.org_id)
         meeting = Meeting(
             id=analysis.id,
             date=analysis.date,

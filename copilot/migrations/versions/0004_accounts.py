@@ -36,6 +36,10 @@ def upgrade() -> None:
     )
     op.execute(sa.text("INSERT INTO organisations (id, name, created_at) "
                        "VALUES (1, 'default', CURRENT_TIMESTAMP)"))
+    if op.get_bind().dialect.name == "postgresql":
+        # An explicit id leaves PostgreSQL's sequence behind: the next organisation would get 1.
+        op.execute(sa.text("SELECT setval(pg_get_serial_sequence('organisations', 'id'), "
+                           "(SELECT max(id) FROM organisations))"))
     with op.batch_alter_table("people") as batch:
         batch.add_column(sa.Column("org_id", sa.Integer(), nullable=False, server_default="1"))
         batch.drop_constraint("uq_people_name_key", type_="unique")
