@@ -1,8 +1,9 @@
-"""Audio over HTTP: recordings become background jobs.
+"""Background jobs over HTTP: recordings (and texts sent with `Prefer: respond-async`).
 
 `POST /v1/meetings` (api/routes/meetings.py) hands an audio upload to `accept_audio`, which
-writes it under COPILOT_HOME/uploads, records the job and answers 202 before any decoding; the
-worker thread (copilot/jobs.py) runs the workflow. `GET /v1/jobs/{id}` reports the stage and
+writes it under COPILOT_STORAGE_DIR/uploads, records the job and answers 202 before any
+decoding; a worker (copilot/jobs.py: a thread in this process, or a Celery worker when
+COPILOT_BROKER_URL is set) runs the workflow. `GET /v1/jobs/{id}` reports the stage and
 percent, then the meeting id. Roles are set afterwards with `POST /v1/meetings/{id}/roles`
 (api/routes/meetings.py).
 """
@@ -28,10 +29,11 @@ from copilot.ingest.audio import (
     looks_like_media_bytes,
     probe_audio,
 )
-from copilot.jobs import new_job_id, upload_dir
+from copilot.jobs import new_job_id
 from copilot.models import Job
 from copilot.models.vocabulary import AccountRole
 from copilot.request import MeetingRequest
+from copilot.settings_jobs import storage_root, upload_dir
 
 router = APIRouter(prefix="/jobs", tags=["audio"])
 _CHUNK = 1024 * 1024
@@ -112,7 +114,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
                   "lang": meta.lang, "engine": meta.engine,
                   "principal": principal.model_dump(mode="json")}  # the job saves as them
-        home = Path(settings.home)
+        home = storage_root(settings)
         await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(home)),
             voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
@@ -122,7 +124,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         if voice_target is not None:
             voice_target.unlink(missing_ok=True)
         raise
-    state.jobs.submit(job_id)
+    state.jobs.submit(job_id, "audio")
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
     return JobAccepted(job_id=job_id, status_url=status_url)
 
