@@ -256,8 +256,9 @@ class JobRunner:
         for thread in self._threads:
             thread.join(timeout)
 
-    def submit(self, job_id: str, kind: str = "audio") -> None:
+    def submit(self, job_id: str, kind: str = "audio") -> bool:
         self._queues[kind if kind in self._queues else "audio"].put(job_id)
+        return True
 
     def _recover(self) -> None:
         try:
