@@ -35,7 +35,7 @@ BUSY_DELAY = 15.0  # seconds before a job another live worker holds is looked at
 # Engines for the tasks of this process: None = the real ones; tests put fakes here.
 ENGINES: dict[str, Any] = {"extractor": None, "audio": None}
 _BUILT: dict[str, Any] = {}  # broker URL -> Celery app; settings and stores per process
-_STORES: dict[int, Store] = {}
+_STORES: dict[tuple[int, str], Store] = {}
 
 
 def celery_app(settings: Settings):
@@ -79,10 +79,10 @@ def publish(settings: Settings, job_id: str, kind: str, countdown: float = 0.0) 
 
 def _store(settings: Settings) -> Store:
     """One store per worker process: a forked child must not share its parent's connections."""
-    pid = os.getpid()
-    if pid not in _STORES:
-        _STORES[pid] = Store.open(settings)
-    return _STORES[pid]
+    key = (os.getpid(), settings.db_url)
+    if key not in _STORES:
+        _STORES[key] = Store.open(settings)
+    return _STORES[key]
 
 
 def _deliver(task, job_id: str, kind: str = "audio") -> str:

@@ -1,0 +1,214 @@
+"""Jobs on Celery with a real Redis (tests/redis_server.py): published by the API, run by a
+worker (in this process with fake engines, or a real `copilot worker`), idempotent when
+delivered twice, retried then failed, texts on their own queue; and the in-process text thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from api_auth import email_of, signed_in
+from jobs_polling import wait
+from redis_server import broker, redis_server  # noqa: F401 - fixtures
+from test_audio_api import TURNS, _dead_pid, engines, post_audio
+
+from api.main import create_app
+from copilot import queue as job_queue
+from copilot.analyze.base import FakeExtractor
+from copilot.errors import InputError, StoreError
+from copilot.ingest.transcribe import FakeTranscriber
+from copilot.jobs import run_job, worker_id
+from copilot.memory.store import Store
+from copilot.settings import get_settings
+
+pytestmark = pytest.mark.usefixtures("light_store")
+
+TEXT = Path(__file__).parent.parent / "examples" / "one_on_one_fr.txt"
+WHO = {"manager": "Claire", "report": "Julien", "date": "2026-03-02"}
+ASYNC = {"Prefer": "respond-async"}
+
+
+def post_text(client, **headers):
+    return client.post("/v1/meetings", json={**WHO, "transcript": TEXT.read_text()},
+                       headers={**ASYNC, **headers})
+
+
+@contextmanager
+def worker(queues, extractor=None, audio=None):
+    """A Celery worker in this process (a thread) on `queues`, with these engines."""
+    from celery.contrib.testing.worker import start_worker
+
+    before = dict(job_queue.ENGINES)  # shared by the workers of this process
+    job_queue.ENGINES["extractor"] = extractor or before["extractor"] or FakeExtractor()
+    job_queue.ENGINES["audio"] = audio or before["audio"]
+    app = job_queue.celery_app(get_settings())
+    try:
+        with start_worker(app, queues=queues, pool="solo", perform_ping_check=False,
+                          shutdown_timeout=20, hostname=f"test-{'-'.join(queues)}@localhost"):
+            yield app
+    finally:
+        job_queue.ENGINES.update(before)
+
+
+class SlowTranscriber(FakeTranscriber):
+    """Transcribes only once `go` is set: a long recording holding the audio worker."""
+
+    def __init__(self, go: threading.Event) -> None:
+        base = FakeTranscriber.from_turns(TURNS, language="fr")
+        self.__dict__.update(base.__dict__)
+        self.go = go
+
+    def transcribe(self, audio, language, progress=None):
+        assert self.go.wait(30)
+        return super().transcribe(audio, language, progress)
+
+
+class FlakyExtractor(FakeExtractor):
+    """Raises `error` on every call: a database that keeps failing, or a bad input."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error, self.calls = error, 0
+
+    def extract(self, *args, **kwargs):
+        self.calls += 1
+        raise self.error
+
+
+def test_a_text_job_goes_through_redis_to_a_worker(broker):
+    with worker(["text", "audio"]), signed_in(create_app()) as client:
+        started = time.monotonic()
+        response = post_text(client)
+        assert response.status_code == 202, response.text
+        assert response.headers["preference-applied"] == "respond-async"
+        assert response.headers["location"] == response.json()["status_url"]
+        job = wait(client, response.json()["status_url"], timeout=30)
+        latency = time.monotonic() - started
+        assert job["stage"] == "done", job
+        meeting = client.get(f"/v1/meetings/{job['meeting_id']}").json()
+        assert meeting["manager"] == "Claire" and meeting["utterances"]
+    print(f"text job through Redis: {latency * 1000:.0f} ms from POST to done")
+    assert not list(get_settings().home.joinpath("uploads").glob("*.txt"))  # text: not kept
+
+
+def test_without_prefer_a_text_stays_synchronous(broker):
+    with signed_in(create_app(extractor=FakeExtractor())) as client:
+        response = client.post("/v1/meetings", json={**WHO, "transcript": TEXT.read_text()})
+    assert response.status_code == 201 and response.json()["id"]
+
+
+def _job(settings, job_id: str, kind: str = "text") -> None:
+    folder = settings.home / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{job_id}.txt").write_text(TEXT.read_text())
+    with Store.open(settings) as store:
+        claire = store.principal_for_user(store.user(email_of("Claire")).id)
+        store.acting_as(claire).create_job(
+            job_id, upload=f"uploads/{job_id}.txt", filename=None, kind=kind,
+            params={**WHO, "principal": claire.model_dump(mode="json")})
+
+
+def test_a_redelivered_job_does_not_save_a_second_meeting(broker):
+    settings = get_settings()
+    with signed_in(create_app()):  # Claire's account
+        pass
+    _job(settings, "twice1")
+    with Store.open(settings) as store:
+        assert run_job(store, settings, "twice1", extractor=FakeExtractor()).status == "done"
+        vectors = store.vectors.count("utterances") if hasattr(store.vectors, "count") else 0
+        # The worker died after its commit, before it could say so: the row still runs.
+        store.update_job("twice1", stage="analysing", meeting_id=None,
+                         worker=f"{worker_id().rpartition(':')[0]}:{_dead_pid()}")
+        assert run_job(store, settings, "twice1", extractor=FlakyExtractor(
+            AssertionError("analysed twice"))).status == "done"
+        job = store.get_job("twice1")
+        assert (job.stage, job.meeting_id, job.attempts) == ("done", "twice1", 2)
+        assert len(store.list()) == 1
+        assert store.vectors.count("utterances") == vectors if vectors else True
+        # A delivery of a finished job is acknowledged and ignored.
+        assert run_job(store, settings, "twice1").status == "over"
+        assert store.get_job("twice1").attempts == 2
+
+
+def test_a_job_held_by_a_live_worker_is_not_run_twice(broker):
+    settings = get_settings()
+    with signed_in(create_app()):
+        pass
+    _job(settings, "held1")
+    with Store.open(settings) as store:
+        store.update_job("held1", stage="analysing",  # alive, heartbeat now
+                         worker=f"{worker_id().rpartition(':')[0]}:{os.getppid()}")
+        assert run_job(store, settings, "held1", extractor=FakeExtractor()).status == "busy"
+        assert store.get_job("held1").attempts == 0
+
+
+def test_transient_errors_are_retried_then_the_job_fails(broker, monkeypatch):
+    monkeypatch.setenv("COPILOT_JOB_RETRY_BACKOFF", "0.2")
+    flaky = FlakyExtractor(StoreError("the database is unreachable", "retry"))
+    with worker(["text"], extractor=flaky), signed_in(create_app()) as client:
+        job = wait(client, post_text(client).json()["status_url"], timeout=30)
+    assert job["stage"] == "failed" and job["attempts"] == 3 and flaky.calls == 3
+    assert job["error"]["message"] == "the database is unreachable"
+
+
+def test_an_input_error_fails_at_once(broker):
+    bad = FlakyExtractor(InputError("nothing to analyse", "send a transcript"))
+    with worker(["text"], extractor=bad), signed_in(create_app()) as client:
+        job = wait(client, post_text(client).json()["status_url"], timeout=30)
+    assert job["stage"] == "failed" and job["attempts"] == 1 and bad.calls == 1
+
+
+def test_a_text_completes_while_the_audio_worker_is_busy(broker):
+    go = threading.Event()
+    audio = engines(SlowTranscriber(go))
+    with worker(["audio"], audio=audio), worker(["text"]), \
+            signed_in(create_app()) as client:
+        recording = post_audio(client).json()["status_url"]
+        text = wait(client, post_text(client).json()["status_url"], timeout=30)
+        held = client.get(recording).json()
+        go.set()
+        done = wait(client, recording, timeout=30)
+    assert text["stage"] == "done" and held["stage"] in ("decoding", "transcribing")
+    assert done["stage"] == "done"
+
+
+def test_the_in_process_runner_has_a_thread_for_texts(copilot_env):
+    go = threading.Event()
+    app = create_app(extractor=FakeExtractor(), audio=engines(SlowTranscriber(go)))
+    with signed_in(app) as client:
+        recording = post_audio(client).json()["status_url"]
+        response = post_text(client)
+        assert response.status_code == 202
+        text = wait(client, response.json()["status_url"], timeout=30)
+        held = client.get(recording).json()
+        go.set()
+        done = wait(client, recording, timeout=30)
+    assert text["stage"] == "done" and held["stage"] in ("queued", "decoding", "transcribing")
+    assert done["stage"] == "done"
+
+
+def test_an_unreachable_broker_keeps_the_job_and_says_so(redis_server, monkeypatch):
+    from redis_server import free_port
+
+    redis_server.flush()
+    monkeypatch.setenv("COPILOT_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")
+    with signed_in(create_app()) as client:
+        response = post_text(client)
+        assert response.status_code == 202
+        assert "unreachable" in response.json()["warning"]
+        job_id = response.json()["job_id"]
+    monkeypatch.setenv("COPILOT_BROKER_URL", redis_server.url)  # the broker is back
+    monkeypatch.setenv("COPILOT_JOB_SWEEP_INTERVAL", "0.1")
+    time.sleep(0.2)
+    settings = get_settings()
+    with Store.open(settings) as store:
+        assert store.get_job(job_id).stage == "queued"
+        assert job_queue.sweep(settings, store) == [job_id]
+        assert job_queue.sweep(settings, store) == []  # published now: not again
+    with worker(["text"]), signed_in(create_app()) as client:
+        assert wait(client, f"/v1/jobs/{job_id}", timeout=30)["stage"] == "done"
