@@ -46,12 +46,19 @@ def celery_app(settings: Settings):
                           "set COPILOT_BROKER_URL=redis://HOST:6379/0, or let the API run "
                           "jobs itself")
     _BUILT["settings"] = settings
-    if url in _BUILT:
-        return _BUILT[url]
+    if url not in _BUILT:
+        _BUILT[url] = build_app(settings)
+    return _BUILT[url]
+
+
+def build_app(settings: Settings):
+    """A new Celery app (each worker of a process wants its own: a worker narrows its app's
+    queues to those it consumes)."""
     from celery import Celery
     from kombu import Queue
 
-    app = Celery("copilot", broker=url, set_as_current=False)
+    _BUILT["settings"] = settings
+    app = Celery("copilot", broker=settings.queue.broker_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,  # acknowledged when the job ends, not when it starts
         task_reject_on_worker_lost=True,  # a killed child gives its job back to the queue
@@ -64,7 +71,6 @@ def celery_app(settings: Settings):
         worker_hijack_root_logger=False, worker_redirect_stdouts=False,
     )
     app.task(name=TASK, bind=True)(_deliver)
-    _BUILT[url] = app
     return app
 
 

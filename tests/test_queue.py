@@ -6,6 +6,8 @@ delivered twice, retried then failed, texts on their own queue; and the in-proce
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -28,7 +30,8 @@ from copilot.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("light_store")
 
-TEXT = Path(__file__).parent.parent / "examples" / "one_on_one_fr.txt"
+ROOT = Path(__file__).parent.parent
+TEXT = ROOT / "examples" / "one_on_one_fr.txt"
 WHO = {"manager": "Claire", "report": "Julien", "date": "2026-03-02"}
 ASYNC = {"Prefer": "respond-async"}
 
@@ -46,7 +49,7 @@ def worker(queues, extractor=None, audio=None):
     before = dict(job_queue.ENGINES)  # shared by the workers of this process
     job_queue.ENGINES["extractor"] = extractor or before["extractor"] or FakeExtractor()
     job_queue.ENGINES["audio"] = audio or before["audio"]
-    app = job_queue.celery_app(get_settings())
+    app = job_queue.build_app(get_settings())
     try:
         with start_worker(app, queues=queues, pool="solo", perform_ping_check=False,
                           shutdown_timeout=20, hostname=f"test-{'-'.join(queues)}@localhost"):
@@ -80,7 +83,8 @@ class FlakyExtractor(FakeExtractor):
         raise self.error
 
 
-def test_a_text_job_goes_through_redis_to_a_worker(broker):
+@pytest.mark.usefixtures("broker")
+def test_a_text_job_goes_through_redis_to_a_worker():
     with worker(["text", "audio"]), signed_in(create_app()) as client:
         started = time.monotonic()
         response = post_text(client)
@@ -96,7 +100,8 @@ def test_a_text_job_goes_through_redis_to_a_worker(broker):
     assert not list(get_settings().home.joinpath("uploads").glob("*.txt"))  # text: not kept
 
 
-def test_without_prefer_a_text_stays_synchronous(broker):
+@pytest.mark.usefixtures("broker")
+def test_without_prefer_a_text_stays_synchronous():
     with signed_in(create_app(extractor=FakeExtractor())) as client:
         response = client.post("/v1/meetings", json={**WHO, "transcript": TEXT.read_text()})
     assert response.status_code == 201 and response.json()["id"]
@@ -113,7 +118,8 @@ def _job(settings, job_id: str, kind: str = "text") -> None:
             params={**WHO, "principal": claire.model_dump(mode="json")})
 
 
-def test_a_redelivered_job_does_not_save_a_second_meeting(broker):
+@pytest.mark.usefixtures("broker")
+def test_a_redelivered_job_does_not_save_a_second_meeting():
     settings = get_settings()
     with signed_in(create_app()):  # Claire's account
         pass
@@ -135,7 +141,8 @@ def test_a_redelivered_job_does_not_save_a_second_meeting(broker):
         assert store.get_job("twice1").attempts == 2
 
 
-def test_a_job_held_by_a_live_worker_is_not_run_twice(broker):
+@pytest.mark.usefixtures("broker")
+def test_a_job_held_by_a_live_worker_is_not_run_twice():
     settings = get_settings()
     with signed_in(create_app()):
         pass
@@ -147,7 +154,8 @@ def test_a_job_held_by_a_live_worker_is_not_run_twice(broker):
         assert store.get_job("held1").attempts == 0
 
 
-def test_transient_errors_are_retried_then_the_job_fails(broker, monkeypatch):
+@pytest.mark.usefixtures("broker")
+def test_transient_errors_are_retried_then_the_job_fails(monkeypatch):
     monkeypatch.setenv("COPILOT_JOB_RETRY_BACKOFF", "0.2")
     flaky = FlakyExtractor(StoreError("the database is unreachable", "retry"))
     with worker(["text"], extractor=flaky), signed_in(create_app()) as client:
@@ -156,25 +164,55 @@ def test_transient_errors_are_retried_then_the_job_fails(broker, monkeypatch):
     assert job["error"]["message"] == "the database is unreachable"
 
 
-def test_an_input_error_fails_at_once(broker):
+@pytest.mark.usefixtures("broker")
+def test_an_input_error_fails_at_once():
     bad = FlakyExtractor(InputError("nothing to analyse", "send a transcript"))
     with worker(["text"], extractor=bad), signed_in(create_app()) as client:
         job = wait(client, post_text(client).json()["status_url"], timeout=30)
     assert job["stage"] == "failed" and job["attempts"] == 1 and bad.calls == 1
 
 
-def test_a_text_completes_while_the_audio_worker_is_busy(broker):
+@contextmanager
+def copilot_worker(*args: str):
+    """A real `copilot worker` process (prefork) with the real rules engine."""
+    env = {**os.environ, "COPILOT_EMBEDDER": "hash", "COPILOT_VECTOR_STORE": "memory"}
+    proc = subprocess.Popen([sys.executable, "-c", "from copilot.cli import main; main()",
+                             "worker", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        yield proc
+    finally:
+        proc.terminate()  # warm shutdown: the children finish, then exit
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+@pytest.mark.usefixtures("broker")
+def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy():
     go = threading.Event()
-    audio = engines(SlowTranscriber(go))
-    with worker(["audio"], audio=audio), worker(["text"]), \
+    with worker(["audio"], audio=engines(SlowTranscriber(go))), \
+            copilot_worker("--queues", "text", "--concurrency", "1") as text_worker, \
             signed_in(create_app()) as client:
         recording = post_audio(client).json()["status_url"]
-        text = wait(client, post_text(client).json()["status_url"], timeout=30)
+        started = time.monotonic()
+        text = wait(client, post_text(client).json()["status_url"], timeout=90)
+        latency = time.monotonic() - started
         held = client.get(recording).json()
         go.set()
         done = wait(client, recording, timeout=30)
-    assert text["stage"] == "done" and held["stage"] in ("decoding", "transcribing")
-    assert done["stage"] == "done"
+        meeting = client.get(f"/v1/meetings/{text['meeting_id']}").json()
+        started = time.monotonic()
+        warm = wait(client, post_text(client).json()["status_url"], timeout=30)
+        warm_latency = time.monotonic() - started
+    assert warm["stage"] == "done"
+    assert text["stage"] == "done", text_worker.stdout.read() if text_worker.stdout else text
+    assert held["stage"] in ("decoding", "transcribing") and done["stage"] == "done"
+    assert meeting["engine"] == "rules" and meeting["next_steps"]  # found by the real engine
+    print(f"text job on a fresh `copilot worker` (rules engine loads): {latency:.1f} s, "
+          f"then on the warm worker: {warm_latency * 1000:.0f} ms")
 
 
 def test_the_in_process_runner_has_a_thread_for_texts(copilot_env):
@@ -192,17 +230,18 @@ def test_the_in_process_runner_has_a_thread_for_texts(copilot_env):
     assert done["stage"] == "done"
 
 
-def test_an_unreachable_broker_keeps_the_job_and_says_so(redis_server, monkeypatch):
+def test_an_unreachable_broker_keeps_the_job_and_says_so(request, monkeypatch):
     from redis_server import free_port
 
-    redis_server.flush()
+    redis = request.getfixturevalue("redis_server")
+    redis.flush()
     monkeypatch.setenv("COPILOT_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")
     with signed_in(create_app()) as client:
         response = post_text(client)
         assert response.status_code == 202
         assert "unreachable" in response.json()["warning"]
         job_id = response.json()["job_id"]
-    monkeypatch.setenv("COPILOT_BROKER_URL", redis_server.url)  # the broker is back
+    monkeypatch.setenv("COPILOT_BROKER_URL", redis.url)  # the broker is back
     monkeypatch.setenv("COPILOT_JOB_SWEEP_INTERVAL", "0.1")
     time.sleep(0.2)
     settings = get_settings()
