@@ -251,3 +251,55 @@ def test_an_unreachable_broker_keeps_the_job_and_says_so(request, monkeypatch):
         assert job_queue.sweep(settings, store) == []  # published now: not again
     with worker(["text"]), signed_in(create_app()) as client:
         assert wait(client, f"/v1/jobs/{job_id}", timeout=30)["stage"] == "done"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("broker")
+def test_a_worker_killed_mid_transcription_gets_its_job_redelivered():
+    """kill -9 of the child running a real transcription: Celery's late acknowledgement and
+    reject-on-worker-lost hand the job to the next child, which claims it (the dead pid holds
+    nothing) and saves one meeting."""
+    recording = ROOT / "examples" / "walking_meeting_fr.ogg"
+    with copilot_worker("--queues", "audio", "--concurrency", "1") as proc, \
+            signed_in(create_app()) as client:
+        response = client.post("/v1/meetings", data=WHO, files={
+            "file": ("walk.ogg", recording.read_bytes(), "audio/ogg")})
+        url = response.json()["status_url"]
+        job_id = response.json()["job_id"]
+        holder = _wait_for(lambda: _holder(job_id, "transcribing"), 90)
+        os.kill(holder, 9)
+        killed = time.monotonic()
+        _wait_for(lambda: _holder(job_id, "decoding", "transcribing", attempts=2), 60)
+        redelivered = time.monotonic() - killed
+        job = wait(client, url, timeout=120)
+        meetings = client.get("/v1/meetings").json()
+    assert job["stage"] == "done" and job["attempts"] == 2, (job, _tail(proc))
+    assert [m["id"] for m in meetings] == [job_id]
+    print(f"kill -9 mid-transcription: redelivered and claimed again after {redelivered:.1f} s")
+
+
+def _holder(job_id: str, *stages: str, attempts: int = 1) -> int | None:
+    """The pid of the process holding the job, once it is in one of `stages`."""
+    with Store.open(get_settings()) as store:
+        job = store.get_job(job_id)
+        from copilot.memory.store.tables import JobRow
+
+        with store._session() as s:
+            worker = s.get(JobRow, job_id).worker
+    if job.stage in stages and job.attempts >= attempts and worker:
+        return int(worker.rpartition(":")[2])
+    return None
+
+
+def _wait_for(probe, timeout: float):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if (found := probe()) is not None:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"nothing after {timeout} s")
+
+
+def _tail(proc) -> str:
+    proc.terminate()
+    return (proc.communicate(timeout=30)[0] or "")[-3000:]
