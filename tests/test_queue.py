@@ -5,6 +5,8 @@ delivered twice, retried then failed, texts on their own queue; and the in-proce
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -191,7 +193,8 @@ def copilot_worker(*args: str):
 
 
 @pytest.mark.usefixtures("broker")
-def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy():
+def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy(monkeypatch):
+    monkeypatch.setenv("COPILOT_JOB_SWEEP_INTERVAL", "1")
     go = threading.Event()
     with worker(["audio"], audio=engines(SlowTranscriber(go))), \
             copilot_worker("--queues", "text", "--concurrency", "1") as text_worker, \
@@ -207,7 +210,10 @@ def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy():
         started = time.monotonic()
         warm = wait(client, post_text(client).json()["status_url"], timeout=30)
         warm_latency = time.monotonic() - started
-    assert warm["stage"] == "done"
+        # An API process killed between its commit and its publish: the sweep sends it.
+        _job(get_settings(), "orphan1")
+        orphan = wait(client, "/v1/jobs/orphan1", timeout=30)
+    assert warm["stage"] == "done" and orphan["stage"] == "done"
     assert text["stage"] == "done", text_worker.stdout.read() if text_worker.stdout else text
     assert held["stage"] in ("decoding", "transcribing") and done["stage"] == "done"
     assert meeting["engine"] == "rules" and meeting["next_steps"]  # found by the real engine
@@ -303,3 +309,36 @@ def _wait_for(probe, timeout: float):
 def _tail(proc) -> str:
     proc.terminate()
     return (proc.communicate(timeout=30)[0] or "")[-3000:]
+
+
+@pytest.mark.usefixtures("broker")
+def test_the_sweep_republishes_the_jobs_of_dead_workers_only():
+    settings = get_settings()
+    with signed_in(create_app()):
+        pass
+    host = worker_id().rpartition(":")[0]
+    for job_id, holder in (("dead1", f"{host}:{_dead_pid()}"), ("live1", f"{host}:{os.getppid()}"),
+                           ("far1", "elsewhere:1")):
+        _job(settings, job_id)
+        with Store.open(settings) as store:
+            store.update_job(job_id, stage="analysing", worker=holder, attempts=1,
+                             published_at=dt.datetime.now(dt.UTC))
+    with Store.open(settings) as store:
+        assert job_queue.sweep(settings, store) == ["dead1"]  # the others' heartbeats are fresh
+        assert store.get_job("dead1").stage == "queued"
+        assert store.get_job("live1").stage == store.get_job("far1").stage == "analysing"
+    # Another host's worker silent for longer than the stale window counts as dead.
+    from copilot import jobs
+
+    with Store.open(settings) as store:
+        stale = jobs.STALE_AFTER + 1
+        row = next(j for j in _active_jobs(store) if j.id == "far1")
+        aged = dataclasses.replace(row, updated_at=row.updated_at - dt.timedelta(seconds=stale))
+        assert jobs.judge(aged, settings, broker=True)["stage"] == "queued"
+        assert jobs.judge(row, settings, broker=True) is None
+
+
+def _active_jobs(store):
+    seen = []
+    store.recover_jobs(lambda j: seen.append(j))
+    return seen
