@@ -110,7 +110,7 @@ def judge(job: ActiveJob, settings: Settings, *, broker: bool) -> dict | None:
     if not (storage_root(settings) / job.upload).is_file():
         return taken | {"stage": "failed", "finished_at": now, "error": {
             "code": "upload_lost", "message": "the server stopped while this job ran and "
-            "its upload is gone", "hint": "upload the recording again"}}
+            "its upload is gone", "hint": "send the recording or text again"}}
     if job.stage != "queued" and job.attempts >= settings.queue.job_max_attempts:
         return taken | {"stage": "failed", "finished_at": now, "error": {
             "code": "job_interrupted", "message": f"the worker stopped {job.attempts} "

@@ -342,3 +342,17 @@ def _active_jobs(store):
     seen = []
     store.recover_jobs(lambda j: seen.append(j))
     return seen
+
+
+def test_copilot_worker_refuses_without_a_reachable_broker(copilot_env, monkeypatch, capsys):
+    from redis_server import free_port
+
+    from copilot.cli.application import run
+
+    assert run(["worker"]) == 2
+    assert capsys.readouterr().err.startswith("error: no job queue is configured")
+    monkeypatch.setenv("COPILOT_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")
+    assert run(["worker", "--queues", "text"]) == 2
+    assert "cannot be reached" in capsys.readouterr().err
+    assert run(["worker", "--queues", "video"]) == 2
+    assert capsys.readouterr().err.startswith("error: unknown queue video")

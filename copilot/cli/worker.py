@@ -23,7 +23,7 @@ def _queues(value: str) -> list[str]:
     names = [q.strip() for q in value.split(",") if q.strip()]
     unknown = [q for q in names if q not in QUEUES]
     if not names or unknown:
-        raise InputError(f"unknown queue {', '.join(unknown) or value!r}",
+        raise InputError(f"unknown queue {', '.join(unknown) if unknown else repr(value)}",
                          "use --queues audio,text (or one of them)")
     return names
 
