@@ -132,11 +132,12 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         if voice_target is not None:
             voice_target.unlink(missing_ok=True)
         raise
-    return _queued(request, job_id, "audio")
+    return await _queued(request, job_id, "audio")
 
 
-def _queued(request: Request, job_id: str, kind: str) -> JobAccepted:
-    queued = request.app.state.jobs.submit(job_id, kind)
+async def _queued(request: Request, job_id: str, kind: str) -> JobAccepted:
+    # Publishing to Redis may wait on the network (seconds when it is down): not on the loop.
+    queued = await run_in_threadpool(request.app.state.jobs.submit, job_id, kind)
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
     return JobAccepted(job_id=job_id, status_url=status_url,
                        warning=None if queued else _NOT_QUEUED)
@@ -170,7 +171,7 @@ async def accept_text(request: Request, meta, text: str, filename: str | None) -
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    return _queued(request, job_id, "text")
+    return await _queued(request, job_id, "text")
 
 
 def _write_durably(target: Path, data: bytes) -> None:
