@@ -356,3 +356,22 @@ def test_copilot_worker_refuses_without_a_reachable_broker(copilot_env, monkeypa
     assert "cannot be reached" in capsys.readouterr().err
     assert run(["worker", "--queues", "video"]) == 2
     assert capsys.readouterr().err.startswith("error: unknown queue video")
+
+
+@pytest.mark.usefixtures("broker")
+def test_uploads_live_in_the_shared_storage_folder(tmp_path, monkeypatch):
+    """COPILOT_STORAGE_DIR: the API writes there, the worker reads there, the recording is
+    served from there; the job row's path is relative to it, so every machine resolves it."""
+    shared = tmp_path / "shared-volume"
+    monkeypatch.setenv("COPILOT_STORAGE_DIR", str(shared))
+    with worker(["audio"], audio=engines()), signed_in(create_app()) as client:
+        job = wait(client, post_audio(client).json()["status_url"], timeout=30)
+        audio = client.get(f"/v1/meetings/{job['meeting_id']}/audio")
+    assert job["stage"] == "done" and audio.status_code == 200
+    assert [p.name for p in (shared / "uploads").iterdir()] == [f"{job['job_id']}.wav"]
+    assert not (get_settings().home / "uploads").exists()
+    with Store.open(get_settings()) as store:
+        from copilot.memory.store.tables import JobRow
+
+        with store._session() as s:
+            assert s.get(JobRow, job["job_id"]).upload == f"uploads/{job['job_id']}.wav"
