@@ -40,6 +40,7 @@ from copilot import __version__
 from copilot.analyze.base import Extractor
 from copilot.errors import CopilotError
 from copilot.jobs import JobRunner
+from copilot.queue import Publisher
 from copilot.retention import RetentionTimer
 from copilot.settings import Settings, get_settings
 
@@ -55,9 +56,10 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The worker thread for recordings, which first resumes the jobs a dead server left
-        # behind. The store is opened here, before any request: migrations must not run in
-        # two threads at once. A broken database is logged, not fatal: /healthz still
+        # The jobs: Celery workers when a broker is configured (this process only publishes),
+        # else worker threads here, which first resume the jobs a dead server left behind.
+        # The store is opened here, before any request: migrations must not run in two
+        # threads at once. A broken database is logged, not fatal: /healthz still
         # answers, the routes that need it answer 503.
         try:
             await run_in_threadpool(open_store, app)
@@ -65,8 +67,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
         except CopilotError as exc:
             logging.getLogger("copilot.api").error("store unusable: %s", exc.one_line())
             recover = False
-        app.state.jobs = JobRunner(lambda: open_store(app), app.state.settings,
-                                   extractor=extractor, audio=audio)
+        app.state.jobs = _job_runner(app, extractor, audio)
         app.state.jobs.start(recover=recover)
         app.state.retention = RetentionTimer(
             lambda: open_store(app), app.state.settings.server.retention_interval_minutes)
@@ -104,6 +105,14 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
 
     web.install(app)
     return app
+
+
+def _job_runner(app: FastAPI, extractor: Extractor | None, audio: AudioEngines | None
+                ) -> JobRunner | Publisher:
+    settings = app.state.settings
+    if settings.queue.broker_url:
+        return Publisher(lambda: open_store(app), settings)
+    return JobRunner(lambda: open_store(app), settings, extractor=extractor, audio=audio)
 
 
 def _install_boundary(app: FastAPI, settings: Settings) -> None:

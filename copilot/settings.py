@@ -9,6 +9,7 @@ each read from the same flat `COPILOT_*` names the README lists (the LLM engine'
                         agenda, legal calendar    settings.audio     transcription, diarization
     settings.server     the HTTP API's boundary: allowed Host names, CORS origins, the
                         engines a request may choose
+    settings.queue      background jobs: Celery on Redis (COPILOT_BROKER_URL) or in-process
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from copilot.models.vocabulary import Engine, LanguageChoice
+from copilot.settings_jobs import QueueSettings
 
 
 class CritiqueSettings(BaseSettings):
@@ -334,6 +336,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is SQLite at HOME/copilot.db."
     )
+    storage_dir: Path | None = Field(default=None, description="Uploads and kept recordings; "
+                                     "default HOME. A shared volume when workers run elsewhere.")
     engine: Engine = Field(
         default=Engine.RULES, description="Extraction engine: rules (offline), llm (any "
         "OpenAI-compatible endpoint), hybrid (rules find, the LLM summarises and normalises).")
@@ -346,8 +350,9 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     audio: AudioSettings = Field(default_factory=AudioSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
 
-    @field_validator("home", mode="before")
+    @field_validator("home", "storage_dir", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, (str, Path)) else value
@@ -359,7 +364,7 @@ class Settings(BaseSettings):
 
 _GROUPS: dict[str, type[BaseSettings]] = {
     "critique": CritiqueSettings, "coaching": CoachingSettings, "memory": MemorySettings,
-    "llm": LLMSettings, "audio": AudioSettings, "server": ServerSettings}
+    "llm": LLMSettings, "audio": AudioSettings, "server": ServerSettings, "queue": QueueSettings}
 
 
 def env_name(error: ValidationError) -> str:
@@ -394,4 +399,5 @@ def defaults() -> Settings:
     return Settings.model_construct(
         critique=CritiqueSettings.model_construct(), coaching=CoachingSettings.model_construct(),
         memory=MemorySettings.model_construct(), llm=LLMSettings.model_construct(),
-        audio=AudioSettings.model_construct(), server=ServerSettings.model_construct())
+        audio=AudioSettings.model_construct(), server=ServerSettings.model_construct(),
+        queue=QueueSettings.model_construct())

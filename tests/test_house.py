@@ -104,6 +104,7 @@ def test_no_import_cycles() -> None:
 # from the front ends down to the schema, never back up.
 FRONT_ENDS = ("api", "web", "copilot.cli")
 WORKFLOW = ("copilot.workflow", "copilot.pipeline", "copilot.pipeline_audio", "copilot.jobs",
+            "copilot.jobs_run", "copilot.queue",
             "copilot.retention", "copilot.reassign", "copilot.request", "copilot.accounts",
             *FRONT_ENDS)
 FORBIDDEN = {
@@ -120,6 +121,7 @@ FORBIDDEN = {
     "copilot.workflow": FRONT_ENDS,
     "copilot.pipeline": FRONT_ENDS,
     "copilot.jobs": FRONT_ENDS,
+    "copilot.queue": FRONT_ENDS,
     "copilot.retention": FRONT_ENDS,
     "copilot.accounts": FRONT_ENDS,
     "copilot.cli": ("api", "web"),

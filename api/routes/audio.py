@@ -1,8 +1,9 @@
-"""Audio over HTTP: recordings become background jobs.
+"""Background jobs over HTTP: recordings (and texts sent with `Prefer: respond-async`).
 
 `POST /v1/meetings` (api/routes/meetings.py) hands an audio upload to `accept_audio`, which
-writes it under COPILOT_HOME/uploads, records the job and answers 202 before any decoding; the
-worker thread (copilot/jobs.py) runs the workflow. `GET /v1/jobs/{id}` reports the stage and
+writes it under COPILOT_STORAGE_DIR/uploads, records the job and answers 202 before any
+decoding; a worker (copilot/jobs.py: a thread in this process, or a Celery worker when
+COPILOT_BROKER_URL is set) runs the workflow. `GET /v1/jobs/{id}` reports the stage and
 percent, then the meeting id. Roles are set afterwards with `POST /v1/meetings/{id}/roles`
 (api/routes/meetings.py).
 """
@@ -28,10 +29,11 @@ from copilot.ingest.audio import (
     looks_like_media_bytes,
     probe_audio,
 )
-from copilot.jobs import new_job_id, upload_dir
+from copilot.jobs import new_job_id
 from copilot.models import Job
 from copilot.models.vocabulary import AccountRole
 from copilot.request import MeetingRequest
+from copilot.settings_jobs import storage_root, upload_dir
 
 router = APIRouter(prefix="/jobs", tags=["audio"])
 _CHUNK = 1024 * 1024
@@ -40,6 +42,14 @@ _CHUNK = 1024 * 1024
 class JobAccepted(BaseModel):
     job_id: str
     status_url: str = Field(description="Poll it: GET gives the stage, percent, then meeting_id.")
+    warning: str | None = Field(default=None, description="Set when the job queue could not "
+                                "be reached: the job is kept and starts once it is back.")
+
+# The job row and the upload are durable when the broker refuses: a worker's sweep publishes
+# the job once the broker is back, so the client is told so (202) rather than asked to send a
+# recording of an hour again (503), which would also leave two jobs if the first one ran.
+_NOT_QUEUED = ("accepted, but the job queue is unreachable: the job starts when it is back "
+               "(a worker's sweep queues it)")
 
 
 async def is_audio_upload(upload: UploadFile) -> bool:
@@ -112,7 +122,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
                   "lang": meta.lang, "engine": meta.engine,
                   "principal": principal.model_dump(mode="json")}  # the job saves as them
-        home = Path(settings.home)
+        home = storage_root(settings)
         await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(home)),
             voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
@@ -122,14 +132,64 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         if voice_target is not None:
             voice_target.unlink(missing_ok=True)
         raise
-    state.jobs.submit(job_id)
+    return await _queued(request, job_id, "audio")
+
+
+async def _queued(request: Request, job_id: str, kind: str) -> JobAccepted:
+    # Publishing to Redis may wait on the network (seconds when it is down): not on the loop.
+    queued = await run_in_threadpool(request.app.state.jobs.submit, job_id, kind)
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
-    return JobAccepted(job_id=job_id, status_url=status_url)
+    return JobAccepted(job_id=job_id, status_url=status_url,
+                       warning=None if queued else _NOT_QUEUED)
 
 
-def accepted(job: JobAccepted) -> JSONResponse:
-    """The API's answer to an accepted recording: 202, Location = the job to poll."""
-    return JSONResponse(job.model_dump(), status_code=202, headers={"Location": job.status_url})
+def wants_async(request: Request) -> bool:
+    """`Prefer: respond-async` (RFC 7240): the client would rather poll a job than wait."""
+    prefs = request.headers.get("prefer", "")
+    return any(p.split(";")[0].strip().lower() == "respond-async" for p in prefs.split(","))
+
+
+async def accept_text(request: Request, meta, text: str, filename: str | None) -> JobAccepted:
+    """A text analysed in the background (the `text` queue, never behind a recording): saved
+    as an upload under the shared storage, recorded as a job, queued. The caller has checked
+    the people, the date and who may lead."""
+    settings = request.app.state.settings
+    principal = request.state.principal
+    store = (await run_in_threadpool(open_store, request.app)).acting_as(principal)
+    job_id = new_job_id()
+    folder = upload_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{job_id}.txt"
+    params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
+              "lang": meta.lang, "engine": meta.engine,
+              "principal": principal.model_dump(mode="json")}
+    try:
+        await run_in_threadpool(_write_durably, target, text.encode("utf-8", "surrogatepass"))
+        await run_in_threadpool(
+            store.create_job, job_id, upload=str(target.relative_to(storage_root(settings))),
+            filename=filename, params=params, kind="text")
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return await _queued(request, job_id, "text")
+
+
+def _write_durably(target: Path, data: bytes) -> None:
+    partial = target.with_suffix(".part")
+    with partial.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    partial.replace(target)
+
+
+def accepted(job: JobAccepted, *, prefer: bool = False) -> JSONResponse:
+    """The API's answer to an accepted job: 202, Location = the job to poll; `prefer`: the
+    client asked for it (Preference-Applied, RFC 7240)."""
+    headers = {"Location": job.status_url}
+    if prefer:
+        headers["Preference-Applied"] = "respond-async"
+    return JSONResponse(job.model_dump(exclude_none=True), status_code=202, headers=headers)
 
 
 @router.get("/{job_id}", dependencies=[allow(AccountRole.MANAGER, objects=True)],

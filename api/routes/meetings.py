@@ -18,7 +18,14 @@ from starlette.datastructures import UploadFile
 from api.auth import MEMBERS, ScopedStore, allow, limit_uploads
 from api.deps import ExtractorDep, SettingsDep, TextsLang
 from api.errors import TooLarge, responses
-from api.routes.audio import JobAccepted, accept_audio, accepted, is_audio_upload
+from api.routes.audio import (
+    JobAccepted,
+    accept_audio,
+    accept_text,
+    accepted,
+    is_audio_upload,
+    wants_async,
+)
 from copilot.analyze.texts import localize_analysis
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
@@ -201,22 +208,27 @@ def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
     response_model=Analysis,
     openapi_extra={"requestBody": _REQUEST_BODY},
     responses={**responses(400, 403, 413, 415, 422, 502, 503), 202: {
-        "description": "An audio recording, accepted: poll `status_url` (GET /v1/jobs/{id}).",
+        "description": "A recording (or a text with `Prefer: respond-async`), accepted: poll "
+        "`status_url` (GET /v1/jobs/{id}).",
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["job_id", "status_url"],
-            "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}}}}}}},
+            "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"},
+                           "warning": {"type": ["string", "null"]}}}}}}},
 )
 async def create_meeting(
     request: Request, settings: SettingsDep, store: ScopedStore, extractor: ExtractorDep
 ) -> Analysis:
     """Analyse a transcript or notes and store the result (201); a recording is accepted as
-    a background job instead (202 with `job_id` and `status_url`).
+    a background job instead (202 with `job_id` and `status_url`), and so is a text sent with
+    the header `Prefer: respond-async` (RFC 7240; the `text` queue).
 
     Send either `multipart/form-data` (a `file` plus `manager`, `report`, optional `date`,
     `lang`) or `application/json` (`transcript` text plus the same fields, optional `filename`).
     """
     result = await receive_meeting(request, settings, store, extractor)
-    return accepted(result) if isinstance(result, JobAccepted) else result
+    if isinstance(result, JobAccepted):
+        return accepted(result, prefer=wants_async(request))
+    return result
 
 
 async def receive_meeting(request: Request, settings: Settings, store: Store, extractor: Any,
@@ -240,6 +252,8 @@ async def receive_meeting(request: Request, settings: Settings, store: Store, ex
         )
     meeting = _request(meta, filename)  # the names are checked (422) before who leads
     await run_in_threadpool(store.check_may_lead, meeting.manager)
+    if wants_async(request):  # Prefer: respond-async: a job on the text queue, 202
+        return await accept_text(request, meta, text, filename)
     # Parsing and the NLP engine are CPU-bound: in the threadpool.
     analysis = await run_in_threadpool(
         partial(remember_meeting, meeting, text, store=store,

@@ -34,6 +34,7 @@ from copilot.cli import (
     topics,
     users,
     voiceprint,
+    worker,
 )
 from copilot.errors import CopilotError
 
@@ -45,6 +46,7 @@ COMMANDS = (
     ("search", search.search),
     ("reindex", search.reindex),
     ("report", report.report),
+    ("worker", worker.worker),
 )
 GROUPS = (
     ("meetings", meetings.app),

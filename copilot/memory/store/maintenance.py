@@ -40,6 +40,7 @@ from copilot.memory.store.upkeep import recompute_status, remove_uploads
 from copilot.memory.store.vector_log import purge_vector_log
 from copilot.models import ErasureReport
 from copilot.models.accounts import DEFAULT_ORG_ID
+from copilot.settings_jobs import storage_root
 from copilot.text import name_key
 
 KEPT_BY_DESIGN = [
@@ -120,7 +121,7 @@ class MaintenanceStore(MeetingStore):
             removed["vectors"] = before - self._vector_total()
         files = [p for meeting_id in ids for p in remove_uploads(self.settings, meeting_id)]
         for rel in job_uploads:
-            path = Path(self.settings.home) / rel
+            path = storage_root(self.settings) / rel
             if path.is_file() and path not in files:
                 path.unlink(missing_ok=True)
                 files.append(path)

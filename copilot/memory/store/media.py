@@ -1,6 +1,6 @@
-"""The recording a meeting was analysed from, kept under COPILOT_HOME/uploads/<meeting id>.<ext>
-after its job succeeds (copilot/jobs.py) until the meeting is deleted or erased, or retention
-removes recordings (retention.py)."""
+"""The recording a meeting was analysed from, kept as uploads/<meeting id>.<ext> under
+COPILOT_STORAGE_DIR after its job succeeds (copilot/jobs.py) until the meeting is deleted or
+erased, or retention removes recordings (retention.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from copilot.errors import NotFoundError
 from copilot.memory.store.meetings import MeetingStore
 from copilot.memory.store.scope import Level
+from copilot.settings_jobs import upload_dir
 
 # What a browser's <audio> needs to hear: the type of each extension an upload may have
 # (copilot.ingest.audio.AUDIO_EXTENSIONS).
@@ -25,7 +26,7 @@ class MediaStore(MeetingStore):
         """(path, media type) of the meeting's recording. NotFoundError when there is none;
         NotFoundError / Forbidden as `get` at the transcript level."""
         self.sees_meeting(meeting_id, Level.TRANSCRIPT)
-        folder = Path(self.settings.home) / "uploads"
+        folder = upload_dir(self.settings)
         # The meeting id is the job id that named the upload; the voice sample
         # (<id>.voice.<ext>) and a partial copy (.part) are not the recording.
         for suffix, media in MEDIA_TYPES.items():

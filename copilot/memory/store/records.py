@@ -106,11 +106,28 @@ class UtteranceHit:
 
 @dataclass(frozen=True)
 class ActiveJob:
-    """A job left queued or running, as `JobRunner.recover` judges it."""
+    """A job left queued or running, as a sweep (copilot.jobs.judge) judges it."""
 
     id: str
     stage: str
     worker: str | None
     upload: str
     attempts: int
-    updated_at: dt.datetime  # always timezone-aware (UTC)
+    updated_at: dt.datetime  # always timezone-aware (UTC); the holder's heartbeat
+    kind: str = "audio"
+    created_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None  # last handed to the broker; None: never
+
+
+@dataclass(frozen=True)
+class JobClaim:
+    """What `start_job` found: "run" (claimed, one more attempt), "busy" (another live worker
+    holds it) or "over" (gone, done or failed)."""
+
+    status: str
+    kind: str = "audio"
+    upload: str = ""
+    voice_upload: str | None = None
+    params: dict | None = None
+    attempts: int = 0
+    meeting_saved: bool = False  # the meeting (id = job id) is stored: an earlier run saved it

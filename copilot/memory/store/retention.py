@@ -5,7 +5,7 @@ api/main.py). Ages count from when the data entered the home (a job's or a meeti
 `created_at`), not from the meeting's date: a 1:1 imported today is kept M days from today.
 
 - Recordings (`recordings_days`): the upload files of finished jobs (the recording and the
-  manager's voice sample) and the files kept under COPILOT_HOME/uploads for the meeting are
+  manager's voice sample) and the files kept under COPILOT_STORAGE_DIR/uploads for the meeting are
   deleted from disk. The meeting, its transcript and the job row stay (the job row keeps the
   relative path, which then names nothing).
 - Transcripts (`transcripts_days`): the words people said go — utterance texts (rows and the
@@ -23,7 +23,6 @@ Organisations without a setting are untouched.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -43,6 +42,7 @@ from copilot.memory.store.tables import (
 from copilot.memory.store.upkeep import remove_uploads
 from copilot.models import Analysis, OrgRetention, RetentionReport
 from copilot.models.accounts import DEFAULT_ORG_ID
+from copilot.settings_jobs import storage_root
 
 _FINISHED = ("done", "failed")  # a queued or running job still needs its upload
 
@@ -100,7 +100,7 @@ class RetentionStore(MaintenanceStore):
         return report
 
     def _delete_recordings(self, org_id: int, cutoff: dt.datetime) -> int:
-        home = Path(self.settings.home)
+        home = storage_root(self.settings)
         with self._session() as s:
             ids = list(s.scalars(_org_meetings(org_id).where(Meeting.created_at < cutoff)))
             files = [home / p for p in self._old_job_uploads(s, org_id, cutoff)]

@@ -237,7 +237,8 @@ class VoiceprintRow(Base):
 
 
 class JobRow(Base):
-    """An audio analysis running in the background (copilot/jobs.py)."""
+    """An analysis running in the background (copilot/jobs.py): kind "audio" (a recording) or
+    "text" (a transcript sent with Prefer: respond-async), also its queue's name."""
 
     __tablename__ = "jobs"
 
@@ -249,7 +250,7 @@ class JobRow(Base):
     error: Mapped[dict | None] = mapped_column(JSON)
     meeting_id: Mapped[str | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"))
-    upload: Mapped[str] = mapped_column(Text)  # relative to COPILOT_HOME
+    upload: Mapped[str] = mapped_column(Text)  # relative to COPILOT_STORAGE_DIR
     voice_upload: Mapped[str | None] = mapped_column(Text)  # a manager voice sample, if sent
     filename: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict] = mapped_column(JSON)  # manager, report, date, lang, engine
@@ -260,6 +261,9 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # 0008: when the job was last handed to the broker (None: never); a sweep republishes a
+    # queued job whose message may be lost (copilot/queue.py).
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 # Accounts (0004): organisations, users, API tokens, browser sessions and the audit log.
 # Secrets are never stored: passwords as argon2id hashes, tokens and session ids as SHA-256

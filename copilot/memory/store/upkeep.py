@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from copilot.memory.store.tables import CommitmentEventRow, NextStepRow
 from copilot.settings import Settings
+from copilot.settings_jobs import upload_dir
 
 
 def recompute_status(s: Session, step_ids: set[int]) -> None:
@@ -28,8 +29,8 @@ def recompute_status(s: Session, step_ids: set[int]) -> None:
 
 
 def remove_uploads(settings: Settings, meeting_id: str) -> list[Path]:
-    """Files kept for a meeting (COPILOT_HOME/uploads/<meeting id>*), deleted with it."""
-    folder = Path(settings.home) / "uploads"
+    """Files kept for a meeting (COPILOT_STORAGE_DIR/uploads/<meeting id>*), deleted with it."""
+    folder = upload_dir(settings)
     gone = []
     if folder.is_dir() and meeting_id and "/" not in meeting_id and ".." not in meeting_id:
         for path in sorted(folder.glob(f"{meeting_id}*")):
