@@ -107,11 +107,15 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
     principal = request.state.principal
     store = (await run_in_threadpool(open_store, request.app)).acting_as(principal)
     await run_in_threadpool(store.check_may_lead, meta.manager)
+    key = idempotency_key(request)
+    if (earlier := await _sent_before(request, store, key)) is not None:
+        return earlier
     job_id = new_job_id()
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{job_id}{_suffix(upload.filename)}"
     voice_target = folder / f"{job_id}.voice{_suffix(voice.filename, '.wav')}" if voice else None
+    job = None
     try:
         await _save(upload, target, settings.audio.max_audio_bytes)
         # Not audio, no sound track, cut-off header, too long: a 4xx now, not a failed job.
@@ -123,24 +127,51 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
                   "lang": meta.lang, "engine": meta.engine,
                   "principal": principal.model_dump(mode="json")}  # the job saves as them
         home = storage_root(settings)
-        await run_in_threadpool(
+        job = await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(home)),
             voice_upload=str(voice_target.relative_to(home)) if voice_target else None,
-            filename=upload.filename, params=params)
-    except BaseException:
-        target.unlink(missing_ok=True)  # no job row: nothing would ever clean these up
-        if voice_target is not None:
-            voice_target.unlink(missing_ok=True)
-        raise
+            filename=upload.filename, params=params, idempotency_key=key)
+    finally:
+        if job is None or job.job_id != job_id:  # no job row, or the same key won a race
+            target.unlink(missing_ok=True)  # nothing would ever clean these up
+            if voice_target is not None:
+                voice_target.unlink(missing_ok=True)
+    if job.job_id != job_id:
+        return _job_accepted(request, job.job_id)
     return await _queued(request, job_id, "audio")
 
 
 async def _queued(request: Request, job_id: str, kind: str) -> JobAccepted:
     # Publishing to Redis may wait on the network (seconds when it is down): not on the loop.
     queued = await run_in_threadpool(request.app.state.jobs.submit, job_id, kind)
+    return _job_accepted(request, job_id, None if queued else _NOT_QUEUED)
+
+
+def _job_accepted(request: Request, job_id: str, warning: str | None = None) -> JobAccepted:
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
-    return JobAccepted(job_id=job_id, status_url=status_url,
-                       warning=None if queued else _NOT_QUEUED)
+    return JobAccepted(job_id=job_id, status_url=status_url, warning=warning)
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The client's `Idempotency-Key` header (the IETF httpapi draft): an upload sent again
+    with the same key, after an answer that never arrived, gets the first job back."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    key = key.strip().strip('"')  # the draft sends it as a quoted structured-field string
+    if not 1 <= len(key) <= 200 or not (key.isascii() and key.isprintable()):
+        raise InputError("the Idempotency-Key header must be 1 to 200 printable ASCII "
+                         "characters", "send one unique id per upload, e.g. a UUID")
+    return key
+
+
+async def _sent_before(request: Request, store, key: str | None) -> JobAccepted | None:
+    """The job of an upload this user already sent with `key`: not stored or queued again
+    (a lost message is the sweep's to republish)."""
+    if key is None:
+        return None
+    job = await run_in_threadpool(store.job_for_key, key)
+    return _job_accepted(request, job.job_id) if job is not None else None
 
 
 def wants_async(request: Request) -> bool:
@@ -156,6 +187,9 @@ async def accept_text(request: Request, meta, text: str, filename: str | None) -
     settings = request.app.state.settings
     principal = request.state.principal
     store = (await run_in_threadpool(open_store, request.app)).acting_as(principal)
+    key = idempotency_key(request)
+    if (earlier := await _sent_before(request, store, key)) is not None:
+        return earlier
     job_id = new_job_id()
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -163,14 +197,17 @@ async def accept_text(request: Request, meta, text: str, filename: str | None) -
     params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
               "lang": meta.lang, "engine": meta.engine,
               "principal": principal.model_dump(mode="json")}
+    job = None
     try:
         await run_in_threadpool(_write_durably, target, text.encode("utf-8", "surrogatepass"))
-        await run_in_threadpool(
+        job = await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(storage_root(settings))),
-            filename=filename, params=params, kind="text")
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+            filename=filename, params=params, kind="text", idempotency_key=key)
+    finally:
+        if job is None or job.job_id != job_id:
+            target.unlink(missing_ok=True)
+    if job.job_id != job_id:
+        return _job_accepted(request, job.job_id)
     return await _queued(request, job_id, "text")
 
 

@@ -220,7 +220,9 @@ async def create_meeting(
 ) -> Analysis:
     """Analyse a transcript or notes and store the result (201); a recording is accepted as
     a background job instead (202 with `job_id` and `status_url`), and so is a text sent with
-    the header `Prefer: respond-async` (RFC 7240; the `text` queue).
+    the header `Prefer: respond-async` (RFC 7240; the `text` queue). A job upload may carry
+    `Idempotency-Key: <unique id>`: sent again with the same key (after an answer that never
+    arrived), it gets the first job back instead of a second meeting.
 
     Send either `multipart/form-data` (a `file` plus `manager`, `report`, optional `date`,
     `lang`) or `application/json` (`transcript` text plus the same fields, optional `filename`).

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from copilot.errors import NotFoundError
 from copilot.memory.store.base import StoreBase
@@ -48,16 +49,36 @@ class JobStore(StoreBase):
     """Creating, reading, claiming and updating jobs."""
 
     def create_job(self, job_id: str, *, upload: str, filename: str | None, params: dict,
-                   voice_upload: str | None = None, kind: str = "audio") -> Job:
+                   voice_upload: str | None = None, kind: str = "audio",
+                   idempotency_key: str | None = None) -> Job:
         """A queued job held by this process. `upload` and `voice_upload`: paths relative to
-        COPILOT_STORAGE_DIR; `params`: manager, report, date, lang, engine."""
+        COPILOT_STORAGE_DIR; `params`: manager, report, date, lang, engine. With an
+        `idempotency_key` this user already sent, nothing is created: the earlier job is
+        returned (its id tells the caller), even when both uploads race."""
         with self._session(write=True) as s:
             row = JobRow(id=job_id, kind=kind, stage="queued", percent=0.0, upload=upload,
                          voice_upload=voice_upload, filename=filename, params=params,
-                         worker=worker_id(), attempts=0, user_id=self.principal.user_id)
-            s.add(row)
-            s.flush()
+                         worker=worker_id(), attempts=0, user_id=self.principal.user_id,
+                         idempotency_key=idempotency_key)
+            try:
+                with s.begin_nested():  # a savepoint: the session outlives a refused insert
+                    s.add(row)
+            except IntegrityError:
+                earlier = self._keyed(s, idempotency_key) if idempotency_key else None
+                if earlier is None:
+                    raise
+                return _job(earlier)
             return _job(row)
+
+    def job_for_key(self, idempotency_key: str) -> Job | None:
+        """The job this user created with that Idempotency-Key, if any."""
+        with self._session() as s:
+            row = self._keyed(s, idempotency_key)
+            return _job(row) if row is not None else None
+
+    def _keyed(self, s, idempotency_key: str) -> JobRow | None:
+        return s.scalar(select(JobRow).where(JobRow.user_id == self.principal.user_id,
+                                             JobRow.idempotency_key == idempotency_key))
 
     def get_job(self, job_id: str) -> Job:
         with self._session() as s:

@@ -264,6 +264,11 @@ class JobRow(Base):
     # 0008: when the job was last handed to the broker (None: never); a sweep republishes a
     # queued job whose message may be lost (copilot/queue.py).
     published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # 0010: the client's Idempotency-Key: the same upload sent again gets this job back.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key",
+                                       name="uq_jobs_user_idempotency_key"),)
 
 # Accounts (0004): organisations, users, API tokens, browser sessions and the audit log.
 # Secrets are never stored: passwords as argon2id hashes, tokens and session ids as SHA-256
