@@ -44,7 +44,15 @@ def _throughput(cluster: Cluster, workers: int, texts: int, recordings: int,
                 console: Console) -> dict[str, Any]:
     """Drain one batch with `workers` workers; jobs per minute, texts and recordings apart."""
     cluster.set_workers(workers)
-    result: dict[str, Any] = {"workers": workers}
+    # Warm-up: each worker's first job loads its models (Whisper, spaCy, the embedder); the
+    # throughput is that of warm workers, their start-up is reported apart.
+    start = time.monotonic()
+    warm = cluster.batch("audio", workers, tag=f"w{workers}a") + cluster.batch(
+        "text", 2 * workers, tag=f"w{workers}t")
+    wait_jobs(cluster, [s.job_id for s in submit_all(cluster, warm, clients=len(warm))],
+              timeout=900)
+    result: dict[str, Any] = {"workers": workers,
+                              "warm_up_s": round(time.monotonic() - start, 1)}
     for kind, count in (("text", texts), ("audio", recordings)):
         batch = cluster.batch(kind, count, tag=f"tp{workers}{kind}")
         start = time.monotonic()

@@ -8,7 +8,7 @@ import os
 import statistics
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -185,32 +185,40 @@ class Faults:
 
 def fill_meetings(cluster: Cluster, total: int, console: Console) -> dict[str, Any]:
     """`total` small meetings straight through the store (the write path, lifecycle included)
-    into the cluster's PostgreSQL: 4 reports per manager, 25 weekly 1:1s each."""
+    into the cluster's PostgreSQL: 4 reports per manager, 25 weekly 1:1s each, by as many
+    processes as there are cores."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    managers = max(1, total // (4 * 25))
+    parts = os.cpu_count() or 1
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+    with ProcessPoolExecutor(parts, mp_context=context) as pool:
+        futures = [pool.submit(fill_part, cluster.pg.url, str(cluster.folder), managers, part,
+                               parts) for part in range(parts)]
+        for future in futures:
+            future.result()
+    count = int(cluster.pg.query("select count(*) from meetings"))
+    console.print(f"  filled {count:,} meetings", highlight=False)
+    return {"meetings": count, "fill_s": round(time.perf_counter() - start, 1)}
+
+
+def fill_part(url: str, folder: str, managers: int, part: int, parts: int) -> None:
+    """The managers m with m % parts == part, each saved in one batch of 100 meetings."""
     from copilot.memory.store import Store
     from copilot.settings import get_settings
     from eval.bench_web import meeting
 
-    settings = get_settings(home=cluster.folder / "fill-home", database_url=cluster.pg.url,
+    settings = get_settings(home=Path(folder) / f"fill-home-{part}", database_url=url,
                             memory={"embedder": "hash", "vector_store": "memory"})
-    start = time.perf_counter()
     reports = [f"Agenda{r:02d}" for r in range(4)]
-    managers = max(1, total // (4 * 25))
     with Store.open(settings) as store:
-        for m in range(managers):
+        for m in range(part, managers, parts):
             name = manager_name(m) if m < 10 else f"Filler{m:04d} Scale"
-            batch = []
-            for r, report in enumerate(reports):
-                for k in range(25):
-                    a = meeting(report, k)
-                    batch.append(a.model_copy(update={
-                        "id": f"f{m:04d}{r}{k:02d}", "manager": name, "report": f"{report}-{m}",
-                        "source": "fill"}))
-            batch.sort(key=lambda a: a.date)
-            store.save_batch(batch)
-            if m % 50 == 0:
-                console.print(f"  filled {(m + 1) * 100:,} meetings", highlight=False)
-    count = int(cluster.pg.query("select count(*) from meetings"))
-    return {"meetings": count, "fill_s": round(time.perf_counter() - start, 1)}
+            batch = [meeting(report, k).model_copy(update={
+                "id": f"f{m:04d}{r}{k:02d}", "manager": name, "report": f"{report}-{m}",
+                "source": "fill"}) for r, report in enumerate(reports) for k in range(25)]
+            store.save_batch(sorted(batch, key=lambda a: a.date))
 
 
 def time_agenda(cluster: Cluster, runs: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import allow, public
 from api.deps import open_store
+from api.errors import responses
 from copilot import __version__, metrics
 from copilot.errors import CopilotError
 from copilot.models import AccountRole
@@ -93,7 +94,8 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", dependencies=[allow(AccountRole.ADMIN)],
-            response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+            response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}, **responses(401, 403, 429, 503)})
 def prometheus(request: Request) -> Response:
     store = open_store(request.app)
     body, content_type = metrics.render(store.job_counts)

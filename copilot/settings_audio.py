@@ -1,0 +1,81 @@
+"""Settings of recordings (`settings.audio`, built by copilot/settings.py): transcription,
+diarization, voiceprints and upload limits (copilot/ingest)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AudioSettings(BaseSettings):
+    """Recordings: transcription, diarization, voiceprints and upload limits (copilot/ingest)."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
+
+    whisper_model: str = Field(
+        default="base", description="'base' = the embedded multilingual Whisper base (assembled "
+        "from PyPI packages into HOME/models), or a folder holding a CTranslate2 Whisper model.")
+    whisper_device: Literal["cpu", "cuda"] = "cpu"
+    whisper_compute_type: str | None = Field(
+        default=None, description="CTranslate2 compute type; default int8 on cpu, "
+        "int8_float16 on cuda.")
+    whisper_cpu_threads: int = Field(default=0, ge=0, description="0 = CTranslate2's default.")
+    # Greedy: ~2x faster than beam 5 on CPU, and beam 5 falls back to slow high-temperature
+    # decoding more often on noisy walking-meeting audio (measured).
+    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    # Silero VAD for transcription (faster-whisper's vad_filter and the speech the language is
+    # detected on). Defaults are faster-whisper's own: long pauses stay inside one chunk.
+    whisper_vad_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Speech probability above which a 32 ms frame is speech (transcription).")
+    whisper_vad_min_speech_ms: int = Field(
+        default=0, ge=0, le=10_000,
+        description="Speech chunks shorter than this are dropped before transcription.")
+    whisper_vad_min_silence_ms: int = Field(
+        default=2000, ge=0, le=60_000,
+        description="Silence that ends a speech chunk before transcription.")
+    whisper_vad_speech_pad_ms: int = Field(
+        default=400, ge=0, le=5_000,
+        description="Audio kept each side of a speech chunk before transcription.")
+    num_speakers: int = Field(default=2, ge=1, le=10, description="Voices expected; 2 for a 1:1.")
+    max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
+    max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")
+    # A stored voiceprint names the speaker whose voice is at least this cosine-similar to it
+    # and `voiceprint_margin` more similar than any other speaker. Measured (eval.audio): same
+    # voice 0.81-0.98, another voice 0.58-0.94 (far-field AMI clips with cross-talk); in every
+    # two-speaker recording the right voice won by >= 0.055. Below: roles stay unknown.
+    voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
+    voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
+    # A voice sample is 10-30 s of the manager alone; one cap for the CLI, the API and jobs.
+    voice_sample_max_seconds: float = Field(default=600.0, gt=0, description="Longest voice "
+                                            "sample enrolled as a voiceprint.")
+    # Silero VAD for diarization and voice embeddings: short pauses are kept as boundaries
+    # (turn changes), and noise between words stays out of the voice embeddings.
+    diarize_vad_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Speech probability above which a 32 ms frame is speech (diarization).")
+    diarize_vad_min_speech_ms: int = Field(
+        default=150, ge=0, le=10_000,
+        description="Speech regions shorter than this are ignored by diarization.")
+    diarize_vad_min_silence_ms: int = Field(
+        default=250, ge=0, le=10_000,
+        description="A pause this long splits speech regions (where turns usually change).")
+    diarize_vad_speech_pad_ms: int = Field(
+        default=50, ge=0, le=2_000, description="Audio kept each side of a speech region.")
+    # Clustering windows: a voice is embedded on `diarize_window_seconds` of speech every
+    # `diarize_hop_seconds`; a region shorter than `diarize_min_window_seconds` (a lone "oui")
+    # is widened to it. Resemblyzer needs about half a second to say anything about a voice.
+    diarize_window_seconds: float = Field(
+        default=1.5, ge=0.5, le=10.0, description="Length of a voice embedding window.")
+    diarize_hop_seconds: float = Field(
+        default=0.5, gt=0.0, le=10.0, description="Step between voice embedding windows.")
+    diarize_min_window_seconds: float = Field(
+        default=0.5, ge=0.2, le=10.0,
+        description="Shortest window; a shorter speech region is widened to it.")
+    # In vote x seconds: a switch inside continuous speech needs that much evidence (0.1 = 0.2 s
+    # where the windows vote 3 to 1); across a pause it costs a fifth of it.
+    diarize_switch_penalty: float = Field(
+        default=0.1, ge=0.0, le=10.0,
+        description="Evidence a speaker change needs; higher = fewer, longer turns.")
