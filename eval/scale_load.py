@@ -191,7 +191,7 @@ def fill_meetings(cluster: Cluster, total: int, console: Console) -> dict[str, A
 
     start = time.perf_counter()
     managers = max(1, total // (4 * 25))
-    parts = os.cpu_count() or 1
+    parts = 2 * (os.cpu_count() or 1)  # each waits on PostgreSQL half the time
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
     with ProcessPoolExecutor(parts, mp_context=context) as pool:
         futures = [pool.submit(fill_part, cluster.pg.url, str(cluster.folder), managers, part,

@@ -123,9 +123,7 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
         if voice is not None and voice_target is not None:
             await _save(voice, voice_target, settings.audio.max_audio_bytes)
             await _probe(voice_target, voice.filename, settings.audio.voice_sample_max_seconds)
-        params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
-                  "lang": meta.lang, "engine": meta.engine,
-                  "principal": principal.model_dump(mode="json")}  # the job saves as them
+        params = _job_params(meta, principal)
         home = storage_root(settings)
         job = await run_in_threadpool(
             store.create_job, job_id, upload=str(target.relative_to(home)),
@@ -150,6 +148,13 @@ async def _queued(request: Request, job_id: str, kind: str) -> JobAccepted:
 def _job_accepted(request: Request, job_id: str, warning: str | None = None) -> JobAccepted:
     status_url = str(request.url_for("get_job_status", job_id=job_id).path)
     return JobAccepted(job_id=job_id, status_url=status_url, warning=warning)
+
+
+def _job_params(meta, principal) -> dict:
+    """What the job needs to build its request; the principal: it saves the meeting as them."""
+    return {"manager": meta.manager, "report": meta.report, "date": meta.date,
+            "lang": meta.lang, "engine": meta.engine,
+            "principal": principal.model_dump(mode="json")}
 
 
 def idempotency_key(request: Request) -> str | None:
@@ -194,9 +199,7 @@ async def accept_text(request: Request, meta, text: str, filename: str | None) -
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{job_id}.txt"
-    params = {"manager": meta.manager, "report": meta.report, "date": meta.date,
-              "lang": meta.lang, "engine": meta.engine,
-              "principal": principal.model_dump(mode="json")}
+    params = _job_params(meta, principal)
     job = None
     try:
         await run_in_threadpool(_write_durably, target, text.encode("utf-8", "surrogatepass"))
