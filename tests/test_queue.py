@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -175,9 +176,10 @@ def test_an_input_error_fails_at_once():
 
 
 @contextmanager
-def copilot_worker(*args: str):
+def copilot_worker(*args: str, **env_vars: str):
     """A real `copilot worker` process (prefork) with the real rules engine."""
-    env = {**os.environ, "COPILOT_EMBEDDER": "hash", "COPILOT_VECTOR_STORE": "memory"}
+    env = {**os.environ, "COPILOT_EMBEDDER": "hash", "COPILOT_VECTOR_STORE": "memory",
+           **env_vars}
     proc = subprocess.Popen([sys.executable, "-c", "from copilot.cli import main; main()",
                              "worker", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -197,7 +199,8 @@ def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy(monkey
     monkeypatch.setenv("COPILOT_JOB_SWEEP_INTERVAL", "1")
     go = threading.Event()
     with worker(["audio"], audio=engines(SlowTranscriber(go))), \
-            copilot_worker("--queues", "text", "--concurrency", "1") as text_worker, \
+            copilot_worker("--queues", "text", "--concurrency", "1",
+                           COPILOT_LOG_FORMAT="json") as text_worker, \
             signed_in(create_app()) as client:
         recording = post_audio(client).json()["status_url"]
         started = time.monotonic()
@@ -217,6 +220,10 @@ def test_a_text_completes_on_a_real_worker_while_the_audio_worker_is_busy(monkey
     assert text["stage"] == "done", text_worker.stdout.read() if text_worker.stdout else text
     assert held["stage"] in ("decoding", "transcribing") and done["stage"] == "done"
     assert meeting["engine"] == "rules" and meeting["next_steps"]  # found by the real engine
+    logged = [json.loads(line) for line in text_worker.stdout.read().splitlines()
+              if line.startswith("{")]
+    assert any(e.get("job_id") == text["job_id"] and e["logger"].startswith("copilot")
+               for e in logged), logged[-5:]  # COPILOT_LOG_FORMAT=json, with the job id
     print(f"text job on a fresh `copilot worker` (rules engine loads): {latency:.1f} s, "
           f"then on the warm worker: {warm_latency * 1000:.0f} ms")
 

@@ -58,9 +58,14 @@ def worker(
         pass
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(processName)s %(name)s %(message)s")
-    from celery.signals import worker_ready, worker_shutdown
+    from celery.signals import after_setup_logger, worker_ready, worker_shutdown
 
+    from copilot.logs import configure_logging
     from copilot.queue import Sweeper, celery_app
+
+    # Our own lines (copilot.*) in COPILOT_LOG_FORMAT, with the job id, once Celery has set
+    # up its logging (it replaces the root logger's handlers); the pool's children inherit it.
+    after_setup_logger.connect(lambda **_: configure_logging(config), weak=False)
 
     app = celery_app(config)
     sweeper = Sweeper(config)

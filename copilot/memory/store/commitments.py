@@ -95,6 +95,8 @@ class CommitmentStore(StoreBase):
         """Commitments, oldest meeting first. `person`: as report or owner's manager; `status`
         "all" for any; `before`: of meetings held strictly before; renewed ones only when
         `include_superseded`."""
+        if ids is not None and not ids:
+            return []  # none asked for: no round trip (the agenda asks for renewals often)
         q = _query(meetings_seen(self.principal), person=person, report=report,
                    manager=manager, status=status, before=before, ids=ids,
                    include_superseded=include_superseded)
