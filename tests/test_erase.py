@@ -14,6 +14,8 @@ from copilot.errors import NotFoundError
 from copilot.ingest.voiceprint import Voiceprint
 from copilot.memory import Store
 from copilot.memory.export import erase_person
+from copilot.memory.index_files import clear_new_allocations, scrub_unused_slots
+from copilot.memory.search import search
 from copilot.models import Analysis
 from copilot.settings import get_settings
 
@@ -54,10 +56,8 @@ def home_with_julien(monkeypatch, copilot_env: Path) -> Store:
     store.close()
 
 
-# On PostgreSQL the rows are not under the home at all. And there the check trips on something
-# else, by heap layout: hnswlib (embedded chromadb) writes its index buffer whole, malloc'd and
-# never cleared, so data_level0.bin can carry freed process memory (a meeting's JSON) to disk.
-@pytest.mark.sqlite_only
+# On PostgreSQL the rows are not under the home at all: the check then covers the vectors,
+# chromadb's log and the uploads.
 def test_erase_leaves_no_file_under_home_naming_the_person(home_with_julien, copilot_env):
     store = home_with_julien
     assert files_naming(copilot_env, NAME)  # the check below can see the name at all
@@ -72,3 +72,56 @@ def test_erase_leaves_no_file_under_home_naming_the_person(home_with_julien, cop
     assert [m.id for m in store.list()] == ["z1"]
     store.close()
     assert files_naming(copilot_env, NAME) == []
+
+
+def test_blocks_handed_out_after_clear_new_allocations_hold_no_freed_data():
+    """hnswlib's index buffer is a malloc'd block written to disk uncleared (index_files)."""
+    import ctypes
+
+    assert clear_new_allocations()
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    size = 60_000  # past glibc's per-thread cache, under its mmap threshold: the heap itself
+    for _ in range(20):
+        block = libc.malloc(size)
+        ctypes.memset(block, ord("J"), size)
+        libc.free(block)
+        again = libc.malloc(size)
+        assert b"J" not in ctypes.string_at(again, size)
+        libc.free(again)
+
+
+def test_scrub_zeroes_the_unused_slots_of_a_real_index_and_keeps_the_rest(home_with_julien,
+                                                                          copilot_env):
+    store = home_with_julien
+    store.close()
+    files = sorted((copilot_env / "vectors").glob("*/data_level0.bin"))
+    assert files  # chromadb wrote index files with the layout the scrub reads
+    data = files[0]
+    header = data.with_name("header.bin").read_bytes()
+    slot = int.from_bytes(header[36:44], "little")
+    count = int.from_bytes(header[20:28], "little")
+    used = data.read_bytes()[:count * slot]
+    with data.open("r+b") as f:  # what an uncleared buffer left there
+        f.seek(count * slot)
+        f.write(b"meeting with Julien")
+    assert files_naming(copilot_env / "vectors", NAME)
+    assert scrub_unused_slots(copilot_env / "vectors") == 1
+    assert NAME.lower().encode() not in data.read_bytes().lower()
+    assert data.read_bytes()[:count * slot] == used
+    assert scrub_unused_slots(copilot_env / "vectors") == 0  # nothing left to clear
+    reopened = Store.open(get_settings())  # chromadb still reads the scrubbed index
+    assert {m.id for m in reopened.list()} == {"m1", "m2", "z1"}
+    found = search(reopened, "le deck vendredi")
+    assert found.semantic and found.hits
+    reopened.close()
+
+
+def test_scrub_leaves_a_file_it_does_not_recognise(tmp_path):
+    folder = tmp_path / "segment"
+    folder.mkdir()
+    (folder / "header.bin").write_bytes(b"\x02" + bytes(99))  # another format version
+    (folder / "data_level0.bin").write_bytes(b"Julien" * 10)
+    assert scrub_unused_slots(tmp_path) == 0
+    assert (folder / "data_level0.bin").read_bytes() == b"Julien" * 10

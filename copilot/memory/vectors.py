@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from copilot.errors import ConfigError, StoreError, VectorStoreDown
+from copilot.memory.index_files import clear_new_allocations
 from copilot.settings import Settings
 
 log = logging.getLogger("copilot.memory")
@@ -183,6 +184,7 @@ class ChromaVectorStore:
         if settings.memory.chroma_url:
             return cls._server(chromadb, chroma_settings, settings)
         path = Path(settings.home) / "vectors"
+        clear_new_allocations()  # before chromadb allocates an index buffer (index_files)
         try:
             path.mkdir(parents=True, exist_ok=True)
             return cls(chromadb.PersistentClient(path=str(path), settings=chroma_settings),

@@ -136,4 +136,5 @@ def _kinds(_) -> dict[str, str]:
             "jobs": _("jobs"), "voiceprints": _("voiceprints"), "uploads": _("uploaded files"),
             "vectors": _("search index entries"),
             "audit_entries_blanked": _("audit entries made anonymous"),
-            "vector_log_entries": _("search log entries")}
+            "vector_log_entries": _("search log entries"),
+            "vector_files_scrubbed": _("search index files cleaned")}

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from copilot.errors import NotFoundError
 from copilot.memory import cues, index, lifecycle
+from copilot.memory.index_files import scrub_unused_slots
 from copilot.memory.store.base import PEOPLE_HINT, find_person
 from copilot.memory.store.lifecycle_repo import LifecycleRepository
 from copilot.memory.store.meetings import MeetingStore, delete_meeting_rows
@@ -130,6 +131,8 @@ class MaintenanceStore(MeetingStore):
         if self.settings.memory.vector_store == "chroma" and not self.settings.memory.chroma_url:
             removed["vector_log_entries"] = purge_vector_log(Path(self.settings.home), ids,
                                                              name_key(person))
+            removed["vector_files_scrubbed"] = scrub_unused_slots(
+                Path(self.settings.home) / "vectors")
         return ErasureReport(person=person, meetings=ids, removed=removed, kept=KEPT_BY_DESIGN,
                              at=dt.datetime.now(dt.UTC))
 
