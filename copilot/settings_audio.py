@@ -79,3 +79,12 @@ class AudioSettings(BaseSettings):
     diarize_switch_penalty: float = Field(
         default=0.1, ge=0.0, le=10.0,
         description="Evidence a speaker change needs; higher = fewer, longer turns.")
+    # v2 (default): pyannote segmentation-3.0 + CAM++ (copilot.ingest.diarize_v2); v1: Silero VAD +
+    # Resemblyzer, kept for comparison (eval.audio measures both).
+    diarizer: Literal["segmentation", "resemblyzer"] = Field(
+        default="resemblyzer", description="Diarization pipeline: 'segmentation' (v2) or "
+        "'resemblyzer' (v1).")
+    # Two CAM++ clusters whose centroids are this cosine-similar are one voice (a monologue).
+    diarize_single_speaker_similarity: float = Field(
+        default=0.6, ge=0.0, le=1.0,
+        description="Centroid similarity above which the two voices found are one speaker.")

@@ -97,7 +97,7 @@ def der(reference: Sequence[Turn], hypothesis: Sequence[Turn],
 
 
 def pyannote_der(reference: Sequence[Turn], hypothesis: Sequence[Turn],
-                 uem: tuple[float, float] | None = None) -> float:
+                 uem: tuple[float, float] | None = None, collar: float = 0.0) -> float:
     """The same score by pyannote.metrics, to check `der` against."""
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
@@ -108,7 +108,7 @@ def pyannote_der(reference: Sequence[Turn], hypothesis: Sequence[Turn],
             out[Segment(t.start, t.end), i] = t.speaker
         return out
 
-    metric = DiarizationErrorRate(collar=0.0, skip_overlap=False)
+    metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
     kwargs = {"uem": Timeline([Segment(*uem)])} if uem else {}
     with warnings.catch_warnings():  # without a uem it uses both extents, as `der` does
         warnings.simplefilter("ignore", UserWarning)

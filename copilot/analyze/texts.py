@@ -30,6 +30,11 @@ WARNINGS: dict[str, tuple[Template, Template | None]] = {
         "two. Others: {quotes}")), Template(N_(
             "Check the speaker labels (a voice split in two?) or analyse group meetings apart: "
             "they are not 1:1s."))),
+    WarningCode.SINGLE_SPEAKER: (Template(N_(
+        "Only one voice is heard in this recording ({seconds} s of speech): no listening ratio "
+        "and no talk figures.")), Template(N_(
+            "If two people spoke, their voices were too alike to tell apart (the facts and next "
+            "steps still stand); record closer to both, or paste the transcript with speakers."))),
     WarningCode.MANAGER_DOMINATED_TALK: (Template(N_(
         "{manager} talked {share} {of_basis} (threshold {threshold}); a 1:1 belongs to the "
         "report."), percent=_P({"share", "threshold"})), Template(N_(

@@ -87,15 +87,16 @@ class ResemblyzerDiarizer:
 
     def _cluster(self, samples, regions, k, progress) -> list[Turn]:
         p = self.params
-        windows, widened = _windows(regions, p.window, p.hop, p.min_window)
+        windows, widened = embedding_windows(regions, p.window, p.hop, p.min_window)
         emb = embed_windows(samples, windows, batch=self.batch, progress=progress)
         # Widened blips are noisy: they are classified, but do not shape the clusters.
-        labels = _kmeans(emb, k, fit_on=~widened)
+        labels = cluster_labels(emb, k, fit_on=~widened)
         votes = np.eye(int(labels.max()) + 1)[labels]
-        return _resegment(regions, windows, votes, p.switch_penalty)
+        return resegment(regions, windows, votes, p.switch_penalty)
 
 
-def _windows(regions, window, hop, min_window) -> tuple[list[tuple[float, float]], np.ndarray]:
+def embedding_windows(regions, window, hop, min_window
+                      ) -> tuple[list[tuple[float, float]], np.ndarray]:
     """Analysis windows inside each speech region, and which ones were widened blips."""
     out: list[tuple[float, float]] = []
     widened: list[bool] = []
@@ -118,7 +119,7 @@ def _windows(regions, window, hop, min_window) -> tuple[list[tuple[float, float]
     return out, np.array(widened, dtype=bool)
 
 
-def _kmeans(emb: np.ndarray, k: int, fit_on: np.ndarray | None = None) -> np.ndarray:
+def cluster_labels(emb: np.ndarray, k: int, fit_on: np.ndarray | None = None) -> np.ndarray:
     """Cluster labels 0..k-1; fixed seed so the same file always gets the same answer."""
     from sklearn.cluster import KMeans
 
@@ -129,7 +130,7 @@ def _kmeans(emb: np.ndarray, k: int, fit_on: np.ndarray | None = None) -> np.nda
     return KMeans(n_clusters=k, n_init=10, random_state=0).fit(train).predict(emb)
 
 
-def _resegment(regions, windows, scores, penalty) -> list[Turn]:
+def resegment(regions, windows, scores, penalty) -> list[Turn]:
     """Frame-level speaker scores from overlapping windows, smoothed by Viterbi, to turns."""
     k = scores.shape[1]
     frames: list[tuple[float, float, bool]] = []  # (start, end, follows a pause)

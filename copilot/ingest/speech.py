@@ -27,6 +27,7 @@ from copilot.ingest.vad import VadParams
 from copilot.ingest.voiceprint import ResemblyzerEncoder, SpeakerEncoder, speaker_voices
 from copilot.ingest.word_assignment import assign_words
 from copilot.models import Transcript, WarningCode
+from copilot.settings import defaults
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,18 @@ class AudioEngines:
                 compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
                 beam_size=audio.whisper_beam_size,
                 vad=VadParams.for_transcription(settings)),
-            diarizer=ResemblyzerDiarizer(DiarizationParams.from_settings(settings)),
+            diarizer=make_diarizer(settings),
             encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
         )
+
+
+def make_diarizer(settings) -> Diarizer:
+    """The diarizer COPILOT_DIARIZER names (models load on first use)."""
+    if settings.audio.diarizer == "resemblyzer":
+        return ResemblyzerDiarizer(DiarizationParams.from_settings(settings))
+    from copilot.ingest.diarize_v2 import SegmentationDiarizer, SegmentationParams
+
+    return SegmentationDiarizer(SegmentationParams.from_settings(settings))
 
 
 @dataclass
@@ -116,7 +126,7 @@ def transcribe_recording(
     if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
         raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
                          "are supported", LANG_HINT)
-    turns, voices = _speakers(audio, diarizer or ResemblyzerDiarizer(), num_speakers, encoder,
+    turns, voices = _speakers(audio, diarizer or make_diarizer(defaults()), num_speakers, encoder,
                               report)
     transcript = Transcript(
         utterances=assign_words(result.words, turns),

@@ -43,6 +43,7 @@ class WarningCode(StrEnum):
     NO_SPEECH = "no_speech"
     ROLES_UNKNOWN = "roles_unknown"
     NOT_ONE_ON_ONE = "not_one_on_one"
+    SINGLE_SPEAKER = "single_speaker"
     VOICEPRINT_NO_MATCH = "voiceprint_no_match"
     MANAGER_DOMINATED_TALK = "manager_dominated_talk"
     FEW_OPEN_QUESTIONS = "few_open_questions"

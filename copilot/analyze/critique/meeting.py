@@ -14,6 +14,7 @@ from copilot.analyze.critique.talk import (
     not_one_on_one_warning,
     opening_warning,
     roles_unknown_warning,
+    single_speaker_warning,
 )
 from copilot.models import Extraction, Talk, Transcript, Warning
 from copilot.settings import Settings
@@ -35,20 +36,24 @@ def critique(
     asked, only that the roles (or the speakers) are unknown.
     """
     found: list[Warning | None] = []
+    single = single_speaker_warning(transcript)
     if not transcript.has_speakers:
         found.append(no_speakers_warning(transcript.language))
+    elif single is not None:
+        found.append(single)
     elif talk is not None and talk.manager_share is None:
         found.append(roles_unknown_warning(transcript, manager, report))
     found.append(not_one_on_one_warning(transcript))
     roles_known = talk is not None and talk.manager_share is not None
-    if roles_known:
+    if roles_known and single is None:  # one voice: who talked how much says nothing
         found.append(manager_dominated_talk(transcript, talk, settings, manager, report))
         found.append(open_question_warning(transcript, extraction, settings, manager))
     found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
     if roles_known:
         found.extend(question_warnings(transcript, extraction, settings, manager))
-        found.append(opening_warning(transcript, settings, manager, report))
+        if single is None:
+            found.append(opening_warning(transcript, settings, manager, report))
     found.append(no_next_steps_warning(transcript, extraction, settings))
     found.append(next_step_warning(extraction, settings, transcript.language))
     if previous:

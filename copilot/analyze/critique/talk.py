@@ -59,6 +59,17 @@ def not_one_on_one_warning(transcript: Transcript) -> Warning | None:
                         evidence=[u.id for u in firsts])
 
 
+def single_speaker_warning(transcript: Transcript) -> Warning | None:
+    """A recording where the diarizer heard one voice only (a monologue, or two voices it
+    could not tell apart): the talk figures of a 1:1 mean nothing there."""
+    if transcript.source_format != "audio" or len(transcript.speakers) != 1:
+        return None
+    seconds = sum(u.end - u.start for u in transcript.utterances)
+    return make_warning(WarningCode.SINGLE_SPEAKER, transcript.language,
+                        {"seconds": f"{seconds:.0f}"},
+                        evidence=[u.id for u in transcript.utterances[:3]])
+
+
 def manager_dominated_talk(transcript: Transcript, talk: Talk, settings: Settings,
                            manager: str, report: str = "") -> Warning | None:
     """The manager talked more than `manager_share_threshold` of the meeting."""
