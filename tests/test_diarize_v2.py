@@ -51,7 +51,7 @@ def test_overlap_spans_come_from_the_frames_above_the_threshold():
     times = np.arange(0, 5, 0.02)
     prob = np.where((times >= 1.0) & (times < 1.5), 0.9, 0.1)
     prob[(times >= 3.0) & (times < 3.1)] = 0.9  # too short to count
-    spans = overlap_spans(SimpleNamespace(frame_times=times, overlap=prob), 0.5, 0.2)
+    spans = overlap_spans(SimpleNamespace(times=times, overlap=prob), 0.5, 0.2)
     assert len(spans) == 1 and abs(spans[0][0] - 1.0) < 0.03 and abs(spans[0][1] - 1.5) < 0.03
 
 

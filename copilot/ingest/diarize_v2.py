@@ -139,7 +139,7 @@ def one_voice(emb: np.ndarray, labels: np.ndarray, threshold: float) -> bool:
 
 def overlap_spans(seg, threshold: float, min_length: float) -> list[tuple[float, float]]:
     """Spans where the segmentation hears two voices at once, at least `min_length` long."""
-    times, prob = seg.frame_times, seg.overlap
+    times, prob = seg.times, seg.overlap
     on = prob >= threshold
     spans: list[tuple[float, float]] = []
     start = None
