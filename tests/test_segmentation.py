@@ -93,6 +93,26 @@ def test_sinc_kernels_pass_their_own_band():
     assert np.all(np.abs(ratio[wide] - 1) < 0.15)
 
 
+# Mean powerset probabilities over each quarter of the example's first 10 s, as this network
+# computed them when its speech/overlap figures were checked against the pyannote RTTMs (see
+# the eval-data tests below). A change of the filterbank, the pooling or the activations moves
+# them by 0.01 to 0.9; float noise moves them by 1e-5.
+FIRST_CHUNK_QUARTERS = [
+    [0.337, 0.003, 0.003, 0.655, 0.000, 0.001, 0.001],
+    [0.193, 0.001, 0.001, 0.802, 0.000, 0.001, 0.001],
+    [0.338, 0.005, 0.599, 0.055, 0.001, 0.000, 0.002],
+    [0.050, 0.003, 0.944, 0.001, 0.002, 0.000, 0.001],
+]
+
+
+def test_first_chunk_of_the_example_is_unchanged(example):
+    samples, _ = example
+    with torch.inference_mode():
+        probs = load_segmentation()(torch.from_numpy(samples[:160_000].reshape(1, 1, -1)))
+    quarters = [q.mean(0) for q in np.array_split(probs.exp()[0].numpy(), 4)]
+    assert np.abs(np.array(quarters) - np.array(FIRST_CHUNK_QUARTERS)).max() < 0.004
+
+
 def test_missing_weights_are_a_config_error(monkeypatch):
     monkeypatch.setattr(seg_mod.util, "find_spec", lambda name: None)
     with pytest.raises(ConfigError) as exc:
@@ -147,24 +167,24 @@ def test_short_input_and_other_steps():
 def test_pyannote_sample_speech_and_overlap():
     seg = segment(load_audio(SAMPLE / "sample.wav").samples)
     count = truth_count(read_rttm(SAMPLE / "sample.rttm", "sample"), seg.times)
-    assert np.mean((seg.speech >= 0.5) == (count > 0)) >= 0.9
+    assert np.mean((seg.speech >= 0.5) == (count > 0)) >= 0.98
     # Most true overlap frames are found within half a second of one we flag, and what we flag
     # is mostly true overlap.
     ours, truth = seg.overlap >= 0.5, count >= 2
     near = np.convolve(ours, np.ones(61), mode="same") > 0  # +-30 frames ~ 0.5 s
-    assert truth.sum() > 50 and np.mean(near[truth]) >= 0.7
-    assert np.mean(truth[ours]) >= 0.6
-    assert np.mean(seg.speaker_count[count > 0] == np.minimum(count[count > 0], 2)) >= 0.85
+    assert truth.sum() > 50 and np.mean(near[truth]) >= 0.9
+    assert np.mean(ours[truth]) >= 0.7 and np.mean(truth[ours]) >= 0.7
+    assert np.mean(seg.speaker_count == np.minimum(count, 2)) >= 0.96
 
 
 @pytest.mark.skipif(not (DEBUG / "dev00.wav").is_file(), reason="../shared/eval-data is absent")
-def test_debug_dev00_speech_regions_match_the_truth():
-    """Silero VAD found 15 s of speech in the first 30 s; the RTTM has about 27 s."""
-    samples = load_audio(DEBUG / "dev00.wav").samples[: 30 * SAMPLE_RATE]
+@pytest.mark.parametrize(("uri", "accuracy"), [("dev00", 0.94), ("dev01", 0.92)])
+def test_debug_recordings_speech_matches_the_truth(uri, accuracy):
+    """dev00: Silero VAD found 15 s of speech in the first 30 s, where the RTTM has 27 s."""
+    samples = load_audio(DEBUG / f"{uri}.wav").samples[: 30 * SAMPLE_RATE]
     seg = segment(samples)
-    turns = read_rttm(DEBUG / "debug.development.rttm", "dev00")
-    count = truth_count(turns, seg.times)
+    count = truth_count(read_rttm(DEBUG / "debug.development.rttm", uri), seg.times)
     truth_speech = np.mean(count > 0) * 30.0
     ours = sum(e - s for s, e in speech_regions(seg))
     assert ours == pytest.approx(truth_speech, rel=0.1)
-    assert np.mean((seg.speech >= 0.5) == (count > 0)) >= 0.9
+    assert np.mean((seg.speech >= 0.5) == (count > 0)) >= accuracy

@@ -291,7 +291,8 @@ def speech_regions(seg: Segmentation, threshold: float = 0.5, min_off: float = 0
     times, half = seg.times, seg.frame_step / 2
     regions: list[list[float]] = []
     for first, last in _runs(seg.speech >= threshold):
-        start, end = max(0.0, times[first] - half), min(seg.duration, times[last] + half)
+        start = max(0.0, float(times[first] - half))
+        end = min(seg.duration, float(times[last] + half))
         if regions and start - regions[-1][1] < min_off:
             regions[-1][1] = end
         else:
