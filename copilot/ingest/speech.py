@@ -45,17 +45,29 @@ class AudioEngines:
 
     @classmethod
     def from_settings(cls, settings) -> AudioEngines:
-        """The real engines as configured (models load on first use, not here)."""
-        audio = settings.audio
+        """The real engines as configured (models load on first use, not here). A
+        transcription server off this machine without its opt-in is a ConfigError here."""
+        if settings.audio.transcriber == "openai":
+            from copilot.ingest.transcribe_openai import OpenAITranscriber
+
+            transcriber: Transcriber = OpenAITranscriber.from_settings(settings)
+        else:
+            transcriber = embedded_transcriber(settings)
         return cls(
-            transcriber=WhisperTranscriber(
-                home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
-                compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
-                beam_size=audio.whisper_beam_size,
-                vad=VadParams.for_transcription(settings)),
+            transcriber=transcriber,
             diarizer=ResemblyzerDiarizer(DiarizationParams.from_settings(settings)),
             encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
         )
+
+
+def embedded_transcriber(settings) -> WhisperTranscriber:
+    """faster-whisper in this process, as COPILOT_WHISPER_* say (also what `copilot serve`
+    answers POST /v1/audio/transcriptions with)."""
+    audio = settings.audio
+    return WhisperTranscriber(
+        home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
+        compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
+        beam_size=audio.whisper_beam_size, vad=VadParams.for_transcription(settings))
 
 
 @dataclass
