@@ -37,7 +37,8 @@ class AudioSettings(BaseSettings):
         "but 127.0.0.0/8, ::1, localhost), OpenAI's API included.")
     whisper_model: str = Field(
         default="base", description="'base' = the embedded multilingual Whisper base (assembled "
-        "from PyPI packages into HOME/models), or a folder holding a CTranslate2 Whisper model.")
+        "from PyPI packages into HOME/models), or a local folder holding any CTranslate2 Whisper "
+        "model (model.bin), used as it is.")
     whisper_device: Literal["cpu", "cuda"] = "cpu"
     whisper_compute_type: str | None = Field(
         default=None, description="CTranslate2 compute type; default int8 on cpu, "
