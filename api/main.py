@@ -34,6 +34,7 @@ from api.routes import (
     recording,
     search,
     sharing,
+    transcriptions,
 )
 from api.routes import audio as audio_routes
 from copilot import __version__
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     )
     app.state.settings = settings or get_settings()
     app.state.extractor = extractor
+    app.state.audio = audio  # None: the real engines (POST /v1/audio/transcriptions too)
     app.state.store = None  # opened by the lifespan, or on first use: api.deps.open_store
     app.state.rate_limits = RateLimit()
     errors.install(app)
@@ -98,7 +100,8 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # Every /v1 route may answer these (api/auth.py): no or bad credentials, a role or a
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
-                   accounts, recording, items, agenda_edits, calendar, me, home):
+                   accounts, recording, items, agenda_edits, calendar, me, home,
+                   transcriptions):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     # The pages (web/) last: their error handlers answer HTML outside the API's paths.
     import web

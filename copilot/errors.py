@@ -12,9 +12,11 @@
     ├── ConfigError              settings that cannot work (bad path, missing model, missing
     │   │                        API key) -> HTTP 503: the server's fault, not the request's
     │   └── RemoteNotAllowed     an LLM endpoint off this machine without the opt-in -> 503
+    │       └── RemoteTranscriberNotAllowed   the same for COPILOT_TRANSCRIBE_URL
     ├── NotEnabled               a choice this server does not allow its requests -> HTTP 403
     │   └── EngineNotEnabled     an `engine` beyond COPILOT_ENGINE and COPILOT_REQUEST_ENGINES
     ├── EngineError              an engine (NLP model, transcriber, LLM) failed -> HTTP 502
+    │   └── TranscriberDown      the transcription server did not answer, or answered 5xx/429
     └── StoreError               the database could not be read or written -> HTTP 503
 
 The CLI prints `error: <message> <hint>` on one line and never a traceback for these; the API
@@ -93,6 +95,10 @@ class RemoteNotAllowed(ConfigError):
     code = "remote_llm_not_allowed"
 
 
+class RemoteTranscriberNotAllowed(RemoteNotAllowed):
+    code = "remote_transcriber_not_allowed"
+
+
 class NotEnabled(CopilotError):
     status_code = 403
     code = "not_enabled"
@@ -105,6 +111,13 @@ class EngineNotEnabled(NotEnabled):
 class EngineError(CopilotError):
     status_code = 502
     code = "engine_error"
+
+
+class TranscriberDown(EngineError):
+    """The transcription server was unreachable, timed out, or answered 429/5xx: transient,
+    unlike a 4xx it gave for this audio (a job is tried again, copilot/jobs.py)."""
+
+    code = "transcriber_unavailable"
 
 
 class StoreError(CopilotError):

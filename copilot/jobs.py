@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Self
 
 from copilot.analyze.base import Extractor
-from copilot.errors import CopilotError, EngineError, InputError, StoreError
+from copilot.errors import CopilotError, EngineError, InputError, StoreError, TranscriberDown
 from copilot.jobs_run import Progress, analyse
 from copilot.logs import job_context
 from copilot.memory.store import Store
@@ -129,10 +129,11 @@ def _message_lost(job: ActiveJob, settings: Settings, now: dt.datetime) -> bool:
 
 def transient(exc: BaseException, engine: str | None) -> bool:
     """Worth another attempt: the database or a file system hiccuped, a connection dropped,
-    or a remote LLM endpoint failed. The offline rules engine failing is a bug: no retry."""
+    a remote LLM endpoint or transcription server failed. The offline rules engine failing
+    is a bug: no retry."""
     if isinstance(exc, InputError):
         return False
-    if isinstance(exc, (StoreError, OSError)):
+    if isinstance(exc, (StoreError, OSError, TranscriberDown)):
         return True
     return isinstance(exc, EngineError) and engine in ("llm", "hybrid")
 

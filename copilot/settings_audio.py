@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,9 +14,31 @@ class AudioSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="forbid")
 
+    # Who turns speech into words: the embedded faster-whisper, or an OpenAI-compatible
+    # /v1/audio/transcriptions server (another `copilot serve`, speaches, vLLM, OpenAI...).
+    transcriber: Literal["whisper", "openai"] = Field(
+        default="whisper", description="whisper = the embedded faster-whisper (COPILOT_WHISPER_*)"
+        "; openai = POST the audio to COPILOT_TRANSCRIBE_URL's /audio/transcriptions.")
+    transcribe_url: str | None = Field(
+        default=None, description="Base URL of the transcription server, e.g. "
+        "http://gpu-box:8000/v1; unset = OpenAI's API (off this machine: needs "
+        "COPILOT_TRANSCRIBE_ALLOW_REMOTE).")
+    transcribe_model: str = Field(default="whisper-1", min_length=1,
+                                  description="The `model` field sent to the server.")
+    transcribe_api_key: SecretStr | None = Field(
+        default=None, description="Sent as `Authorization: Bearer`; unset = no header.")
+    transcribe_timeout: float = Field(
+        default=600.0, gt=0, description="Seconds one request (one block of at most 10 "
+        "minutes of audio) may take.")
+    # A recording is the most sensitive thing this holds: it leaves the machine only when the
+    # operator says so (copilot/ingest/transcribe_openai.py refuses before any connection).
+    transcribe_allow_remote: bool = Field(
+        default=False, description="Allow a transcription server off this machine (anything "
+        "but 127.0.0.0/8, ::1, localhost), OpenAI's API included.")
     whisper_model: str = Field(
         default="base", description="'base' = the embedded multilingual Whisper base (assembled "
-        "from PyPI packages into HOME/models), or a folder holding a CTranslate2 Whisper model.")
+        "from PyPI packages into HOME/models), or a local folder holding any CTranslate2 Whisper "
+        "model (model.bin), used as it is.")
     whisper_device: Literal["cpu", "cuda"] = "cpu"
     whisper_compute_type: str | None = Field(
         default=None, description="CTranslate2 compute type; default int8 on cpu, "

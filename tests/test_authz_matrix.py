@@ -205,6 +205,9 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         "GET /v1/managers/{name}/coaching": ("/v1/managers/Claire/coaching", None,
                                              only(200, "manager")),
         "GET /v1/jobs/{job_id}": ("/v1/jobs/j1", None, only(200, "manager")),
+        # Any signed-in account may transcribe; the body here is no recording: 415 for all.
+        "POST /v1/audio/transcriptions": ("/v1/audio/transcriptions", None,
+                                          {**NOBODY, **dict.fromkeys(CALLERS[1:], 415)}),
         "GET /v1/home": ("/v1/home", None, only(200, "manager", "other_manager", others=403)),
         "PATCH /v1/me": ("/v1/me", {"language": "fr"}, {**NOBODY, **ALL}),
         # Last: every caller's password changes (their tokens stay).

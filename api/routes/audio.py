@@ -29,6 +29,7 @@ from copilot.ingest.audio import (
     looks_like_media_bytes,
     probe_audio,
 )
+from copilot.ingest.transcribe_openai import check_transcriber
 from copilot.jobs import new_job_id
 from copilot.models import Job
 from copilot.models.vocabulary import AccountRole
@@ -104,6 +105,8 @@ async def accept_audio(request: Request, meta, upload: UploadFile,
     settings = state.settings
     # The cheap checks (people, date) before anything is written; the job builds it again.
     MeetingRequest(manager=meta.manager, report=meta.report, date=meta.date)
+    if state.audio is None:  # a transcription server that may not be used: 503 now
+        check_transcriber(settings)
     principal = request.state.principal
     store = (await run_in_threadpool(open_store, request.app)).acting_as(principal)
     await run_in_threadpool(store.check_may_lead, meta.manager)

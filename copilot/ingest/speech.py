@@ -46,14 +46,16 @@ class AudioEngines:
 
     @classmethod
     def from_settings(cls, settings) -> AudioEngines:
-        """The real engines as configured (models load on first use, not here)."""
-        audio = settings.audio
+        """The real engines as configured (models load on first use, not here). A
+        transcription server off this machine without its opt-in is a ConfigError here."""
+        if settings.audio.transcriber == "openai":
+            from copilot.ingest.transcribe_openai import OpenAITranscriber
+
+            transcriber: Transcriber = OpenAITranscriber.from_settings(settings)
+        else:
+            transcriber = embedded_transcriber(settings)
         return cls(
-            transcriber=WhisperTranscriber(
-                home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
-                compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
-                beam_size=audio.whisper_beam_size,
-                vad=VadParams.for_transcription(settings)),
+            transcriber=transcriber,
             diarizer=make_diarizer(settings),
             encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
         )
@@ -66,6 +68,16 @@ def make_diarizer(settings) -> Diarizer:
     from copilot.ingest.diarize_v2 import SegmentationDiarizer, SegmentationParams
 
     return SegmentationDiarizer(SegmentationParams.from_settings(settings))
+
+
+def embedded_transcriber(settings) -> WhisperTranscriber:
+    """faster-whisper in this process, as COPILOT_WHISPER_* say (also what `copilot serve`
+    answers POST /v1/audio/transcriptions with)."""
+    audio = settings.audio
+    return WhisperTranscriber(
+        home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
+        compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
+        beam_size=audio.whisper_beam_size, vad=VadParams.for_transcription(settings))
 
 
 @dataclass

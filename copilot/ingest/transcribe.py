@@ -81,7 +81,9 @@ def choose_language(probs: dict[str, float]) -> str:
 
 
 def resolve_model(model: str | Path, home: Path) -> Path:
-    """'base' -> the embedded model (assembled on first use); otherwise a CTranslate2 folder."""
+    """'base' -> the embedded model (assembled on first use); otherwise a local folder of any
+    CTranslate2 Whisper model (one holding model.bin: faster-whisper's large-v3, a converted
+    fine-tune...), used as it is: never copied, and a hub name is refused, never downloaded."""
     if str(model) in (EMBEDDED_MODEL, "whisper-base", ""):
         return ensure_whisper_model(home)
     folder = Path(model).expanduser()

@@ -7,12 +7,12 @@ points at the loopback llama-server.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from copilot.errors import ConfigError, CopilotError, EngineError, RemoteNotAllowed
+from copilot.loopback import is_off_machine
 from copilot.settings import Settings
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -34,15 +34,7 @@ class Endpoint:
     def remote(self) -> bool:
         """True unless the host is this machine (127.0.0.0/8, ::1, localhost): what 'left the
         machine' means, for the privacy record, COPILOT_LLM_REDACT=remote and the opt-in."""
-        host = self.host
-        if not host:
-            return True  # cannot tell: assume the words leave
-        if host == "localhost":  # not *.localhost: a resolver may send those anywhere
-            return False
-        try:
-            return not ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return True  # a name other than localhost: assume another machine
+        return is_off_machine(self.url)
 
 
 def endpoint_of(settings: Settings) -> Endpoint:
