@@ -27,8 +27,9 @@ class AudioSettings(BaseSettings):
     # more time, not the 3-4x of faster-whisper's fallback up to 1.0 on noisy audio.
     whisper_beam_size: int = Field(default=5, ge=1, le=10)
     # Silero VAD for transcription (faster-whisper's vad_filter and the speech the language is
-    # detected on). faster-whisper's own, but 800 ms of padding instead of 400: word onsets and
-    # ends in noise are cut less (FLEURS at 10 dB: 37.2% WER vs 42.0%, clean 25.6% vs 27.5%).
+    # detected on). faster-whisper's own. 800 ms of padding measured better WER (FLEURS, beam 5
+    # + denoiser: 25.6% / 32.9% at 10 dB vs 27.5% / 35.8%) but Whisper then starts a chunk's
+    # first word at the padded start (0.8 s early on the example), which misplaces turn starts.
     whisper_vad_threshold: float = Field(
         default=0.5, ge=0.0, le=1.0,
         description="Speech probability above which a 32 ms frame is speech (transcription).")
@@ -39,7 +40,7 @@ class AudioSettings(BaseSettings):
         default=2000, ge=0, le=60_000,
         description="Silence that ends a speech chunk before transcription.")
     whisper_vad_speech_pad_ms: int = Field(
-        default=800, ge=0, le=5_000,
+        default=400, ge=0, le=5_000,
         description="Audio kept each side of a speech chunk before transcription.")
     # Hallucination guards (copilot/ingest/hallucination.py): faster-whisper gives up on a
     # window it is not sure holds speech, retries at most up to temperature 0.4 (its default
