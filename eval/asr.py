@@ -133,7 +133,8 @@ def shipped_config() -> Config:
     settings = get_settings()
     audio, vad = settings.audio, VadParams.for_transcription(settings)
     return Config("shipped", beam=audio.whisper_beam_size, guards=audio.whisper_guards,
-                  vad=(vad.threshold, vad.min_speech_ms, vad.min_silence_ms, vad.speech_pad_ms),
+                  vad=(vad.threshold, vad.min_speech_duration_ms, vad.min_silence_duration_ms,
+                       vad.speech_pad_ms),
                   denoise=audio.whisper_denoise_filter if audio.whisper_denoise_below_db else None,
                   denoise_below_db=audio.whisper_denoise_below_db)
 

@@ -236,3 +236,34 @@ def test_a_pairs_usual_language_replaces_detection_when_none_was_asked(tmp_path)
     asked = request.model_copy(update={"lang": "en"})
     assert _usual_language(asked, _Held(["fr", "fr"]), settings).lang == "en"
     assert _usual_language(request, None, settings).lang == "auto"
+
+
+def test_the_asr_eval_measures_the_shipped_settings(tmp_path):
+    from eval.asr import fleurs_rows, shipped_config
+
+    config = shipped_config()
+    assert config.beam == 5 and config.guards and config.denoise_below_db == 25.0
+    assert config.vad == (0.5, 0, 2000, 400)
+    assert fleurs_rows(tmp_path, tmp_path) == []  # no eval data: no rows, no error
+
+
+class _Doubting:
+    """A transcriber whose middle stretch was judged invented."""
+
+    def __init__(self, words):
+        self.words = words
+
+    def transcribe(self, audio, language, progress=None):
+        return Transcription(words=self.words, language=language or "fr",
+                             doubtful=[DoubtfulSpan(start=20.0, end=31.5, reason="word_rate")])
+
+
+@pytest.mark.parametrize("words", [[], [Word(1.0, 1.5, " Alors"), Word(1.6, 2.0, " Julien")]])
+def test_the_recordings_doubtful_stretches_reach_the_transcript(words):
+    from copilot.ingest.diarize import FakeDiarizer
+    from copilot.ingest.speech import transcribe_recording
+
+    rec = transcribe_recording(EXAMPLE, home=ROOT, language="fr", transcriber=_Doubting(words),
+                               diarizer=FakeDiarizer())
+    assert rec.transcript.doubtful == [DoubtfulSpan(start=20.0, end=31.5, reason="word_rate")]
+    assert len(rec.transcript.utterances) == (1 if words else 0)
