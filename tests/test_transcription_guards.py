@@ -206,12 +206,12 @@ def test_the_meetings_names_prime_whisper_and_nothing_else(tmp_path):
 
     request = MeetingRequest(manager="Claire", report="Julien", date=dt.date(2026, 3, 2))
     whisper = WhisperTranscriber(home=tmp_path)
-    primed = _primed(whisper, request, Settings(home=tmp_path))
+    names = Settings(home=tmp_path, audio={"whisper_hotwords": "names"})
+    primed = _primed(whisper, request, names)
     assert primed.hotwords == "Claire, Julien" and whisper.hotwords is None  # a copy
     fake = FakeTranscriber()
-    assert _primed(fake, request, Settings(home=tmp_path)) is fake
-    off = Settings(home=tmp_path, audio={"whisper_hotwords": "none"})
-    assert _primed(whisper, request, off) is whisper
+    assert _primed(fake, request, names) is fake
+    assert _primed(whisper, request, Settings(home=tmp_path)) is whisper  # off by default
 
 
 class _Held:
