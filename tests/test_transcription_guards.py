@@ -267,3 +267,24 @@ def test_the_recordings_doubtful_stretches_reach_the_transcript(words):
                                diarizer=FakeDiarizer())
     assert rec.transcript.doubtful == [DoubtfulSpan(start=20.0, end=31.5, reason="word_rate")]
     assert len(rec.transcript.utterances) == (1 if words else 0)
+
+
+def test_the_guards_come_from_the_settings(tmp_path):
+    from copilot.settings import Settings
+
+    settings = Settings(home=tmp_path, audio={
+        "whisper_compression_ratio_threshold": 2.0, "whisper_temperatures": [0.0],
+        "whisper_max_words_per_second": 4.0, "whisper_guards": False})
+    params = GuardParams.from_settings(settings)
+    assert params.max_compression == 2.0 and params.temperatures == (0.0,)
+    assert params.max_words_per_second == 4.0 and not params.enabled
+    assert GuardParams.from_settings(Settings(home=tmp_path)) == GUARDS  # same defaults
+
+
+def test_the_real_engines_get_the_guards_and_the_denoiser(tmp_path):
+    from copilot.ingest.speech import AudioEngines
+    from copilot.settings import Settings
+
+    whisper = AudioEngines.from_settings(Settings(home=tmp_path)).transcriber
+    assert whisper.guards == GUARDS and whisper.beam_size == 5
+    assert whisper.denoise == (25.0, "afftdn=nf=-25")

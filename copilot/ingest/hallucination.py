@@ -53,6 +53,9 @@ class GuardParams:
             log_prob_threshold=s.whisper_log_prob_threshold,
             compression_ratio_threshold=s.whisper_compression_ratio_threshold,
             temperatures=tuple(s.whisper_temperatures), max_repeats=s.whisper_max_repeats,
+            # what the decoder retries on is what is still doubtful after its last retry
+            max_compression=s.whisper_compression_ratio_threshold,
+            doubt_logprob=s.whisper_log_prob_threshold,
             max_words_per_second=s.whisper_max_words_per_second,
         )
 
