@@ -95,6 +95,7 @@ def analyze(
                         request.report, previous=previous)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
+    warnings += doubtful_warnings(transcript)
     if extraction.summary is None:  # engines without a model get an extractive summary
         summary = extractive_summary(transcript, extraction)
         extraction = extraction.model_copy(update={"summary": summary[0],
@@ -152,8 +153,17 @@ def silent_analysis(transcript: Transcript, request: MeetingRequest) -> Analysis
         source=request.stored_source, source_format="audio", engine="none",
         utterances=[], talk=None,
         warnings=[make_warning(WarningCode.NO_SPEECH, transcript.language, {
-            "seconds": round(transcript.duration) if transcript.duration else None})],
+            "seconds": round(transcript.duration) if transcript.duration else None}),
+            *doubtful_warnings(transcript)],
     )
+
+
+def doubtful_warnings(transcript: Transcript) -> list[Warning]:
+    """One warning per stretch of a recording whose text was dropped as likely invented; its
+    words are not in any utterance, so the evidence is the time span (params start/end)."""
+    return [make_warning(WarningCode.TRANSCRIPTION_DOUBTFUL, transcript.language, {
+        "start": round(span.start, 1), "end": round(span.end, 1), "reason": span.reason})
+        for span in transcript.doubtful]
 
 
 def analyze_source(

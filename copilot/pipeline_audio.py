@@ -14,6 +14,7 @@ from pathlib import Path
 
 from copilot.analyze.roles import RoleDecision, decide_roles
 from copilot.analyze.texts import make_warning
+from copilot.ingest.hotwords import names_prompt
 from copilot.ingest.speech import AudioEngines, Recording, transcribe_recording
 from copilot.ingest.voiceprint import Voiceprint, match_voice
 from copilot.models import Transcript, WarningCode
@@ -48,11 +49,19 @@ def transcribe_meeting(
     recording = transcribe_recording(
         path, home=settings.home, language=language,
         max_seconds=settings.audio.max_audio_seconds, num_speakers=settings.audio.num_speakers,
-        progress=progress, transcriber=engines.transcriber,
+        progress=progress, transcriber=_primed(engines.transcriber, request, settings),
         diarizer=engines.diarizer, encoder=encoder)
     roles = (voice_roles(recording, voiceprint, settings, request.manager, request.report)
              if encoder else None)
     return recording.transcript, roles
+
+
+def _primed(transcriber, request: MeetingRequest, settings: Settings):
+    """The transcriber primed with the meeting's names, when it takes hotwords (Whisper)."""
+    prime = getattr(transcriber, "with_hotwords", None)
+    if prime is None or settings.audio.whisper_hotwords != "names":
+        return transcriber
+    return prime(names_prompt([request.manager, request.report]))
 
 
 def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: Settings,

@@ -44,11 +44,14 @@ class AudioSettings(BaseSettings):
         default=None, description="CTranslate2 compute type; default int8 on cpu, "
         "int8_float16 on cuda.")
     whisper_cpu_threads: int = Field(default=0, ge=0, description="0 = CTranslate2's default.")
-    # Greedy: ~2x faster than beam 5 on CPU, and beam 5 falls back to slow high-temperature
-    # decoding more often on noisy walking-meeting audio (measured).
-    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    # Beam 5: 7-9 points of WER better than greedy on real French (eval/asr.py, FLEURS: 25.6%
+    # vs 34.8% clean); with the guards' temperature fallback stopped at 0.4 it costs ~15-40%
+    # more time, not the 3-4x of faster-whisper's fallback up to 1.0 on noisy audio.
+    whisper_beam_size: int = Field(default=5, ge=1, le=10)
     # Silero VAD for transcription (faster-whisper's vad_filter and the speech the language is
-    # detected on). Defaults are faster-whisper's own: long pauses stay inside one chunk.
+    # detected on). faster-whisper's own. 800 ms of padding measured better WER (FLEURS, beam 5
+    # + denoiser: 25.6% / 32.9% at 10 dB vs 27.5% / 35.8%) but Whisper then starts a chunk's
+    # first word at the padded start (0.8 s early on the example), which misplaces turn starts.
     whisper_vad_threshold: float = Field(
         default=0.5, ge=0.0, le=1.0,
         description="Speech probability above which a 32 ms frame is speech (transcription).")
@@ -61,6 +64,42 @@ class AudioSettings(BaseSettings):
     whisper_vad_speech_pad_ms: int = Field(
         default=400, ge=0, le=5_000,
         description="Audio kept each side of a speech chunk before transcription.")
+    # Hallucination guards (copilot/ingest/hallucination.py): faster-whisper gives up on a
+    # window it is not sure holds speech, retries at most up to temperature 0.4 (its default
+    # goes to 1.0, where it invents), and text that still looks invented (a loop, a flood of
+    # words) is dropped with a `transcription_doubtful` warning. Measured in eval/asr.py.
+    whisper_guards: bool = Field(default=True, description="Hallucination guards on/off.")
+    whisper_no_speech_threshold: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="A window whose no-speech probability is "
+        "above this and whose average log-probability is below the next setting is skipped.")
+    whisper_log_prob_threshold: float = Field(
+        default=-1.0, le=0.0, description="Average token log-probability under which a window "
+        "is decoded again at the next temperature.")
+    whisper_compression_ratio_threshold: float = Field(
+        default=2.4, gt=1.0, description="gzip compression ratio of a window's text above "
+        "which it is decoded again (a loop compresses well); still above: dropped.")
+    whisper_temperatures: tuple[float, ...] = Field(
+        default=(0.0, 0.2, 0.4), min_length=1, description="Decoding temperatures, tried in "
+        "order while a window fails the thresholds above.")
+    whisper_max_repeats: int = Field(
+        default=4, ge=2, le=50, description="A phrase said back to back this many times (over "
+        "8 words or more) is a decoding loop: dropped.")
+    whisper_max_words_per_second: float = Field(
+        default=6.5, gt=0.0, description="A segment with more words a second is dropped.")
+    # Denoising front end (copilot/ingest/denoise.py) for the recogniser only, when the
+    # recording's loud/quiet frame ratio is under this many dB (clean speech 35-50 dB, street
+    # noise at 10 dB SNR ~15): helped WER in noise, hurt it on clean speech (eval/asr.py).
+    whisper_denoise_below_db: float | None = Field(
+        default=25.0, ge=0.0, le=100.0, description="Denoise recordings whose dynamic range "
+        "is under this (dB); unset (null) never denoises.")
+    whisper_denoise_filter: str = Field(
+        default="afftdn=nf=-25", description="The ffmpeg audio filter of the denoiser.")
+    # Off by default: on the two French dialogues the names were written right without them
+    # (WER 8.7% / 17.4% none, 9.3% / 15.3% hotwords, 10.7% / 16.7% initial prompt) and on
+    # FLEURS, where the names are not said, hotwords cost 3.9 points of clean WER (eval/asr.py).
+    whisper_hotwords: Literal["names", "none"] = Field(
+        default="none", description="'names': the manager's and the report's names prime the "
+        "decoder (faster-whisper hotwords, every 30 s window), for names Whisper misspells.")
     num_speakers: int = Field(default=2, ge=1, le=10, description="Voices expected; 2 for a 1:1.")
     max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
     max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")

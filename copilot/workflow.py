@@ -61,6 +61,7 @@ def remember_meeting(
         probe_audio(meeting, max_seconds=settings.audio.max_audio_seconds)  # type: ignore[arg-type]
         engines = audio or AudioEngines.from_settings(settings)
         voiceprint, enrolled = manager_voiceprint(request, store, engines, settings, progress)
+        request = _usual_language(request, store, settings)
     elif request.manager_voice is not None:
         raise InputError("--manager-voice goes with a recording, not a transcript",
                          "drop --manager-voice, or analyse the audio file")
@@ -78,6 +79,19 @@ def remember_meeting(
         if on_enrolled is not None:
             on_enrolled(voiceprint)
     return analysis
+
+
+def _usual_language(request: MeetingRequest, store: Store | None,
+                    settings: Settings) -> MeetingRequest:
+    """No language asked: the one of the pair's last 1:1s when they all agree (Whisper base
+    mistakes noisy French for other languages; the pair rarely changes language)."""
+    if store is None or request.lang != "auto" or settings.language != "auto":
+        return request
+    from copilot.ingest.hotwords import usual_language
+
+    held = store.meetings_held(request.report, request.manager, before=request.date)[:5]
+    language = usual_language([m.language for m in held])
+    return request.model_copy(update={"lang": language}) if language else request
 
 
 def _refuse_silence(analysis: Analysis) -> None:

@@ -1,7 +1,9 @@
 """`python -m eval.audio`: the audio pipeline measured on real and synthetic recordings.
 
 - WER (jiwer) of Whisper base: ../shared/eval-data faster-whisper/jfk.flac (reference text in
-  SOURCES.md) and the pyannote sample (sample.stm), plus the synthetic dialogues;
+  SOURCES.md), the 7 FLEURS French clips clean and with street noise at 10 dB (eval/asr.py:
+  the shipped decoding settings) and the pyannote sample (sample.stm), plus the synthetic
+  dialogues;
 - DER against the pyannote RTTMs (sample.wav; dev00/dev01/tst00/tst01 with k from the RTTM,
   and the tst clips restricted to their two main speakers with k=2), our DER checked against
   pyannote.metrics on every file, and the talk-share error (what the listening ratio is off by);
@@ -28,6 +30,7 @@ from rich.table import Table
 from copilot.ingest.diarize import ResemblyzerDiarizer, Turn
 from copilot.ingest.transcribe import WhisperTranscriber
 from eval import audio_metrics as m
+from eval.asr import fleurs_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared" / "eval-data"
@@ -93,6 +96,7 @@ def shared_recordings(shared: Path, home: Path, console: Console) -> list[dict[s
                      "wer": round(m.wer(JFK, " ".join(u.text for u in
                                                        rec.transcript.utterances)), 4),
                      "seconds": round(secs, 1)})
+    rows += fleurs_rows(shared, home)  # real French read speech, clean and in street noise
     sample = audio / "pyannote-sample"
     if (sample / "sample.wav").is_file():
         rec, turns, secs = transcribe(sample / "sample.wav", home, k=2)

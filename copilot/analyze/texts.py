@@ -109,6 +109,11 @@ WARNINGS: dict[str, tuple[Template, Template | None]] = {
     WarningCode.NO_SPEECH: (Template(N_(
         "No speech was found in the recording{of_seconds}: nothing to analyse.")), Template(N_(
             "Check that the right file was sent and that the microphone was on."))),
+    WarningCode.TRANSCRIPTION_DOUBTFUL: (Template(N_(
+        "The speech from {start} s to {end} s was left out of the analysis: its transcription "
+        "looked invented by the recogniser ({why}).")), Template(N_(
+            "Noise (wind, traffic) is the usual cause: listen to that stretch; a phone closer "
+            "to the speakers, or a quieter place, avoids it."))),
     WarningCode.VOICEPRINT_NO_MATCH: (Template(N_(
         "No voice in the recording is clearly {manager}'s enrolled voice (similarity {scores}; "
         "needs {threshold} and a lead of {margin}).")), Template(N_(
@@ -148,9 +153,22 @@ def _extra(code: str, params: Params, lang: str) -> dict[str, str]:
             f"\u201c{params[f'action_{i}']}\u201d ({params.get(f'owner_{i}') or nobody}, "
             f"{_due(params.get(f'due_{i}'), lang) or undated})"
             for i in range(int(params.get("listed") or 0)))}
+    if code == WarningCode.TRANSCRIPTION_DOUBTFUL:
+        return {"why": _doubt_reason(str(params.get("reason")), _)}
     if code == WarningCode.NO_SPEECH and params.get("seconds"):
         return {"of_seconds": _(" of {seconds} s").format(seconds=params["seconds"])}
     return {"of_seconds": ""} if code == WarningCode.NO_SPEECH else {}
+
+
+def _doubt_reason(reason: str, _) -> str:
+    # outside f-strings and dict literals built at import: pybabel reads each _() call
+    if reason == "repetition":
+        return _("the same phrase repeated in a loop")
+    if reason == "compression":
+        return _("text repeating itself")
+    if reason == "word_rate":
+        return _("more words than can be said in that time")
+    return _("probably no speech")
 
 
 def _due(value: str | float | None, lang: str) -> str | None:

@@ -17,6 +17,7 @@ import numpy as np
 from copilot.errors import InputError
 from copilot.ingest.audio import AudioInfo, load_audio
 from copilot.ingest.diarize import DiarizationParams, Diarizer, ResemblyzerDiarizer
+from copilot.ingest.hallucination import GuardParams
 from copilot.ingest.transcribe import (
     LANG_HINT,
     SUPPORTED_LANGUAGES,
@@ -77,7 +78,9 @@ def embedded_transcriber(settings) -> WhisperTranscriber:
     return WhisperTranscriber(
         home=settings.home, model=audio.whisper_model, device=audio.whisper_device,
         compute_type=audio.whisper_compute_type, cpu_threads=audio.whisper_cpu_threads,
-        beam_size=audio.whisper_beam_size, vad=VadParams.for_transcription(settings))
+        beam_size=audio.whisper_beam_size, vad=VadParams.for_transcription(settings),
+        guards=GuardParams.from_settings(settings), denoise_below_db=audio.whisper_denoise_below_db,
+        denoise_filter=audio.whisper_denoise_filter)
 
 
 @dataclass
@@ -133,8 +136,9 @@ def transcribe_recording(
     if not result.words:
         log.warning("%s: no speech recognised, empty transcript", Path(path).name)
         report("diarizing", 1.0)
-        return Recording(_empty(chosen if chosen in SUPPORTED_LANGUAGES else None,
-                                audio.duration), audio.duration)
+        empty = _empty(chosen if chosen in SUPPORTED_LANGUAGES else None, audio.duration)
+        return Recording(empty.model_copy(update={"doubtful": result.doubtful}),
+                         audio.duration)
     if chosen not in SUPPORTED_LANGUAGES:  # a transcriber that does not check for us
         raise InputError(f"the recording seems to be in '{chosen}'; only French and English "
                          "are supported", LANG_HINT)
@@ -147,6 +151,7 @@ def transcribe_recording(
         source_format="audio",
         language_detected=language is None,
         duration=round(audio.duration, 2),
+        doubtful=result.doubtful,
     )
     return Recording(transcript, audio.duration, voices)
 

@@ -7,6 +7,7 @@ fail offline. Word timestamps are what diarization needs to give each word a spe
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -19,6 +20,8 @@ import numpy as np
 from copilot.errors import ConfigError, EngineError, InputError
 from copilot.ingest.assets import ensure_whisper_model
 from copilot.ingest.audio import SAMPLE_RATE
+from copilot.ingest.denoise import DEFAULT_FILTER, denoise_if_noisy
+from copilot.ingest.hallucination import DoubtfulSpan, GuardParams, SegmentInfo, screen
 from copilot.ingest.vad import VadParams, speech_spans
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,8 @@ class Transcription:
     language_probability: float = 1.0
     detected: bool = False  # True when `language` came from detection, not from the caller
     language_probs: dict[str, float] = field(default_factory=dict)
+    # Stretches whose text looked invented (a loop, a flood of words): dropped, not in `words`.
+    doubtful: list[DoubtfulSpan] = field(default_factory=list)
 
 
 class Transcriber(Protocol):
@@ -127,12 +132,11 @@ def load_whisper(folder: Path, device: str = "cpu", compute_type: str = "int8",
 
 
 class WhisperTranscriber:
-    """faster-whisper with Silero VAD, word timestamps and greedy decoding by default.
+    """faster-whisper with Silero VAD, word timestamps, beam 5 and hallucination guards.
 
-    `vad` defaults to the transcription VAD settings' defaults (faster-whisper's own).
-
-    Greedy (beam 1) is ~2x faster than beam 5 on CPU for a small loss; on noisy audio beam 5 also
-    falls back to high temperatures more often, which made it 3-4x slower in measurements.
+    `vad` defaults to the transcription VAD settings' defaults; `guards` to GuardParams()
+    (copilot/ingest/hallucination.py); `denoise_below_db` None: no denoising front end.
+    Beam 5 and the bounded temperature fallback were measured in eval/asr.py.
     """
 
     def __init__(
@@ -143,8 +147,12 @@ class WhisperTranscriber:
         device: str = "cpu",
         compute_type: str | None = None,
         cpu_threads: int = 0,
-        beam_size: int = 1,
+        beam_size: int = 5,
         vad: VadParams | None = None,
+        guards: GuardParams | None = None,
+        hotwords: str | None = None,
+        denoise_below_db: float | None = None,
+        denoise_filter: str = DEFAULT_FILTER,
     ) -> None:
         self.home = Path(home)
         self.model = model
@@ -153,6 +161,15 @@ class WhisperTranscriber:
         self.cpu_threads = cpu_threads
         self.beam_size = beam_size
         self.vad = vad or VadParams.for_transcription()
+        self.guards = guards or GuardParams()
+        self.hotwords = hotwords  # names said in the meeting, to spell them right
+        self.denoise = (denoise_below_db, denoise_filter)  # for the recogniser's ears only
+
+    def with_hotwords(self, hotwords: str | None) -> WhisperTranscriber:
+        """A copy that primes the decoder with `hotwords` (one meeting's names)."""
+        other = copy.copy(self)
+        other.hotwords = hotwords or None
+        return other
 
     def _model(self):
         folder = resolve_model(self.model, self.home)
@@ -187,6 +204,7 @@ class WhisperTranscriber:
         progress: Callable[[float], None] | None = None,
     ) -> Transcription:
         model = self._model()
+        audio = denoise_if_noisy(audio, *self.denoise)
         probs: dict[str, float] = {}
         if language is None:
             detected = self.detect(audio)
@@ -199,7 +217,7 @@ class WhisperTranscriber:
         else:
             chosen = language
         try:
-            words = self._words(model, audio, chosen, progress)
+            words, doubtful = self._words(model, audio, chosen, progress)
         except RuntimeError as exc:  # CTranslate2 reports its failures (OOM, CUDA) this way
             raise EngineError(f"speech recognition failed: {exc}",
                               "Retry, or use a smaller model / COPILOT_WHISPER_DEVICE=cpu") from exc
@@ -211,12 +229,15 @@ class WhisperTranscriber:
             language_probability=probs.get(chosen, 1.0),
             detected=language is None,
             language_probs=dict(sorted(probs.items(), key=lambda kv: -kv[1])[:5]),
+            doubtful=doubtful,
         )
 
     def _words(self, model, audio: np.ndarray, language: str,
-               progress: Callable[[float], None] | None) -> list[Word]:
+               progress: Callable[[float], None] | None
+               ) -> tuple[list[Word], list[DoubtfulSpan]]:
         duration = len(audio) / SAMPLE_RATE
         words: list[Word] = []
+        doubtful: list[DoubtfulSpan] = []
         # Block by block: faster-whisper computes the features of everything it is given at
         # once (~1 GB a 15 minutes); blocks cut in a pause bound that, nothing else changes
         # (no text is carried from one 30 s window to the next anyway).
@@ -232,15 +253,24 @@ class WhisperTranscriber:
                 # Conditioning on the previous text lets one misheard phrase repeat for
                 # minutes on noisy audio; each 30 s window decoded on its own is more robust.
                 condition_on_previous_text=False,
+                hotwords=self.hotwords,
+                **self.guards.decode_options(),
             )
+            decoded = []
             for segment in segments:  # a generator: decoding happens while iterating
-                for w in segment.words or []:
+                decoded.append(SegmentInfo.of(segment))
+                if progress and duration:
+                    progress(min(1.0, (float(segment.end) + offset) / duration))
+            screened = screen(decoded, self.guards, offset)
+            for span in screened.doubtful:  # times and reason only: no meeting text in logs
+                log.info("dropped %.1f-%.1f s as doubtful (%s)", span.start, span.end, span.reason)
+            doubtful += screened.doubtful
+            for segment in screened.kept:
+                for w in segment.words:
                     words.append(Word(round(float(w.start) + offset, 3),
                                       round(float(w.end) + offset, 3), w.word,
                                       float(w.probability)))
-                if progress and duration:
-                    progress(min(1.0, (float(segment.end) + offset) / duration))
-        return words
+        return words, doubtful
 
 
 def split_blocks(audio: np.ndarray, seconds: float) -> list[tuple[int, int]]:

@@ -65,7 +65,7 @@ from copilot.models.memory import (
     Topic,
     TopicIn,
 )
-from copilot.models.transcript import Transcript, Utterance
+from copilot.models.transcript import DoubtfulSpan, Transcript, Utterance
 from copilot.models.vocabulary import (
     AccountRole,
     AgendaKind,
@@ -97,6 +97,7 @@ __all__ = [
     "CommitmentEvent",
     "CommitmentEventKind",
     "CommitmentStatus",
+    "DoubtfulSpan",
     "Engine",
     "EngineRun",
     "ErasureReport",

@@ -18,6 +18,16 @@ class Utterance(BaseModel):
     text: str
 
 
+class DoubtfulSpan(BaseModel):
+    """Seconds of a recording whose transcription looked invented and was left out."""
+
+    model_config = {"frozen": True}
+
+    start: float
+    end: float
+    reason: str = Field(description="repetition, compression, no_speech or word_rate.")
+
+
 class Transcript(BaseModel):
     """What every input format (text, VTT, SRT, JSON, notes, audio) is turned into."""
 
@@ -30,6 +40,9 @@ class Transcript(BaseModel):
     )
     # The recording's length, so silence before/after speech is counted.
     duration: float | None = Field(default=None, description="Seconds (audio only).")
+    doubtful: list[DoubtfulSpan] = Field(
+        default_factory=list, description="Audio only: stretches whose text was dropped as "
+        "likely invented by the recogniser (each becomes a transcription_doubtful warning).")
 
     @property
     def speakers(self) -> list[str]:

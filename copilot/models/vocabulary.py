@@ -41,6 +41,7 @@ class WarningCode(StrEnum):
     # one meeting: who spoke, what was asked, what was said
     NO_SPEAKERS = "no_speakers"
     NO_SPEECH = "no_speech"
+    TRANSCRIPTION_DOUBTFUL = "transcription_doubtful"
     ROLES_UNKNOWN = "roles_unknown"
     NOT_ONE_ON_ONE = "not_one_on_one"
     SINGLE_SPEAKER = "single_speaker"
