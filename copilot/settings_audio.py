@@ -125,7 +125,8 @@ class AudioSettings(BaseSettings):
         description="A pause this long splits speech regions (where turns usually change).")
     diarize_vad_speech_pad_ms: int = Field(
         default=50, ge=0, le=2_000, description="Audio kept each side of a speech region.")
-    # Clustering windows: a voice is embedded on `diarize_window_seconds` of speech every
+    # v1 (COPILOT_DIARIZER=resemblyzer) clustering windows: a voice is embedded on
+    # `diarize_window_seconds` of speech every
     # `diarize_hop_seconds`; a region shorter than `diarize_min_window_seconds` (a lone "oui")
     # is widened to it. Resemblyzer needs about half a second to say anything about a voice.
     diarize_window_seconds: float = Field(
@@ -143,7 +144,7 @@ class AudioSettings(BaseSettings):
     # v2 (default): pyannote segmentation-3.0 + CAM++ (copilot.ingest.diarize_v2); v1: Silero VAD +
     # Resemblyzer, kept for comparison (eval.audio measures both).
     diarizer: Literal["segmentation", "resemblyzer"] = Field(
-        default="resemblyzer", description="Diarization pipeline: 'segmentation' (v2) or "
+        default="segmentation", description="Diarization pipeline: 'segmentation' (v2) or "
         "'resemblyzer' (v1).")
     # Two CAM++ clusters whose windows are, across, this share as alike as within are one
     # voice (a monologue); measured: monologues 0.71-0.88, two voices 0.41-0.62.
