@@ -481,12 +481,15 @@ def test_vad_and_diarization_settings_reach_the_engines(monkeypatch, tmp_path):
     # A group built as a model reads the environment for the fields not given.
     settings = get_settings(home=tmp_path, audio=AudioSettings(
         whisper_vad_min_silence_ms=700, diarize_vad_min_silence_ms=400,
-        diarize_window_seconds=2.0))
+        diarize_window_seconds=2.0, diarizer="resemblyzer"))
     engines = speech.AudioEngines.from_settings(settings)
     assert engines.transcriber.vad.min_silence_duration_ms == 700
     params = engines.diarizer.params
     assert (params.window, params.hop, params.switch_penalty) == (2.0, 0.5, 0.3)
     assert params.vad.min_silence_duration_ms == 400 and engines.encoder.vad == params.vad
+    v2 = speech.AudioEngines.from_settings(get_settings(home=tmp_path, audio=AudioSettings(
+        diarize_single_speaker_ratio=0.8))).diarizer
+    assert type(v2).__name__ == "SegmentationDiarizer" and v2.params.single_speaker_ratio == 0.8
 
     # Each engine runs the VAD with its own options.
     seen = []
