@@ -16,7 +16,8 @@ from copilot.analyze.roles import RoleDecision, decide_roles
 from copilot.analyze.texts import make_warning
 from copilot.ingest.hotwords import names_prompt
 from copilot.ingest.speech import AudioEngines, Recording, transcribe_recording
-from copilot.ingest.voiceprint import Voiceprint, match_voice
+from copilot.ingest.vad import VadParams
+from copilot.ingest.voiceprint import Voiceprint, encoder_named, match_limits, match_voice
 from copilot.models import Transcript, WarningCode
 from copilot.request import MeetingRequest
 from copilot.settings import Settings
@@ -40,9 +41,12 @@ def transcribe_meeting(
     engines = audio or AudioEngines.from_settings(settings)
     encoder = engines.encoder if voiceprint is not None else None
     if encoder is not None and voiceprint is not None and voiceprint.encoder != encoder.name:
-        log.warning("voiceprint made by %s, engine is %s: not comparable, ignored",
-                    voiceprint.encoder, encoder.name)
-        encoder = None
+        # A voiceprint enrolled with the v1 encoder is matched with that encoder.
+        older = encoder_named(voiceprint.encoder, VadParams.for_diarization(settings))
+        if older is None:
+            log.warning("voiceprint made by %s, engine is %s: not comparable, ignored",
+                        voiceprint.encoder, encoder.name)
+        encoder = older
     language = None if request.lang == "auto" else request.lang
     if language is None and settings.language != "auto":
         language = settings.language
@@ -71,8 +75,9 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
     transcript = recording.transcript
     if voiceprint is None or not recording.voices:
         return None
-    match = match_voice(recording.voices, voiceprint, threshold=settings.audio.voiceprint_threshold,
-                        margin=settings.audio.voiceprint_margin)
+    threshold, margin = match_limits(voiceprint.encoder, settings.audio.voiceprint_threshold,
+                                     settings.audio.voiceprint_margin)
+    match = match_voice(recording.voices, voiceprint, threshold=threshold, margin=margin)
     speakers = transcript.speakers
     if match.speaker is not None and match.speaker in speakers:
         roles = {match.speaker: "manager"}
@@ -83,6 +88,5 @@ def voice_roles(recording: Recording, voiceprint: Voiceprint | None, settings: S
     fallback = decide_roles(transcript, manager, report)
     fallback.warnings.append(make_warning(WarningCode.VOICEPRINT_NO_MATCH, transcript.language, {
         "manager": manager, "scores": scores,
-        "threshold": f"{settings.audio.voiceprint_threshold:.2f}",
-        "margin": f"{settings.audio.voiceprint_margin:.2f}"}))
+        "threshold": f"{threshold:.2f}", "margin": f"{margin:.2f}"}))
     return fallback

@@ -104,11 +104,11 @@ class AudioSettings(BaseSettings):
     max_audio_seconds: float = Field(default=3 * 3600.0, gt=0, description="Longest recording.")
     max_audio_bytes: int = Field(default=500_000_000, ge=1, description="Largest audio upload.")
     # A stored voiceprint names the speaker whose voice is at least this cosine-similar to it
-    # and `voiceprint_margin` more similar than any other speaker. Measured (eval.audio): same
-    # voice 0.81-0.98, another voice 0.58-0.94 (far-field AMI clips with cross-talk); in every
-    # two-speaker recording the right voice won by >= 0.055. Below: roles stay unknown.
-    voiceprint_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
-    voiceprint_margin: float = Field(default=0.04, ge=0.0, le=1.0)
+    # and `voiceprint_margin` more similar than any other speaker. Unset: the limits measured
+    # for the encoder that made it (copilot.ingest.voiceprint.MATCH_LIMITS: CAM++ 0.60 / 0.20,
+    # Resemblyzer 0.80 / 0.04). Below: roles stay unknown.
+    voiceprint_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    voiceprint_margin: float | None = Field(default=None, ge=0.0, le=1.0)
     # A voice sample is 10-30 s of the manager alone; one cap for the CLI, the API and jobs.
     voice_sample_max_seconds: float = Field(default=600.0, gt=0, description="Longest voice "
                                             "sample enrolled as a voiceprint.")

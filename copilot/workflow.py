@@ -129,4 +129,6 @@ def manager_voiceprint(request: MeetingRequest, store: Store | None, engines: Au
         return voiceprint, True
     if store is None:
         return None, False
-    return store.load_voiceprint(request.manager, encoder.name), False
+    # One made by the v1 encoder (Resemblyzer) still serves until the manager enrols again.
+    return (store.load_voiceprint(request.manager, encoder.name)
+            or store.load_voiceprint(request.manager)), False

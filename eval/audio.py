@@ -219,20 +219,22 @@ def _timing_errors(got, want, truth, rec, mapping) -> dict[str, Any]:
     }
 
 
-def voiceprints(shared: Path, home: Path) -> dict[str, Any]:
+def voiceprints(shared: Path, home: Path, encoder=None) -> dict[str, Any]:
     """Enrol each speaker on the first half of their labelled speech; compare with the second
     half of everyone's. Same voice vs other voices, and the 2-speaker decisions at the
     configured threshold and margin."""
     from copilot.ingest.audio import load_audio
+    from copilot.ingest.campplus import CamppEncoder
     from copilot.ingest.voiceprint import (
-        ResemblyzerEncoder,
         Voiceprint,
+        match_limits,
         match_voice,
         speaker_voices,
     )
     from copilot.settings import get_settings
 
-    settings, encoder = get_settings(home=home), ResemblyzerEncoder()
+    settings = get_settings(home=home)
+    encoder = encoder or CamppEncoder()
     sets: list[tuple[str, Path, list[Turn]]] = []
     for path in (EXAMPLE, SYNTH / "dialogue_fr.ogg", SYNTH / "dialogue_en.ogg"):
         truth = json.loads(path.with_name(path.stem + ".truth.json").read_text("utf-8"))
@@ -247,6 +249,8 @@ def voiceprints(shared: Path, home: Path) -> dict[str, Any]:
             sets.append((f"{uri}.wav", audio / "pyannote-debug" / f"{uri}.wav",
                          m.read_rttm(audio / "pyannote-debug" / f"debug.{split}.rttm", uri)))
     same, other, decisions = [], [], []
+    threshold, margin = match_limits(encoder.name, settings.audio.voiceprint_threshold,
+                                     settings.audio.voiceprint_margin)
     for name, path, turns in sets:
         samples = load_audio(path).samples
         first, second = _halves(turns)
@@ -257,13 +261,11 @@ def voiceprints(shared: Path, home: Path) -> dict[str, Any]:
                 (same if who == to else other).append(round(float(np.dot(vector, v)), 3))
             if len(later) == 2 and who in later:
                 got = match_voice(later, Voiceprint(vector, encoder.name, 0.0),
-                                  threshold=settings.audio.voiceprint_threshold,
-                                  margin=settings.audio.voiceprint_margin)
+                                  threshold=threshold, margin=margin)
                 decisions.append({"file": name, "speaker": who, "decided": got.speaker,
                                   "right": got.speaker == who})
     return {"same_voice": sorted(same), "other_voice": sorted(other),
-            "threshold": settings.audio.voiceprint_threshold,
-            "margin": settings.audio.voiceprint_margin,
+            "encoder": encoder.name, "threshold": threshold, "margin": margin,
             "two_speaker_decisions": decisions}
 
 

@@ -495,6 +495,9 @@ def test_vad_and_diarization_settings_reach_the_engines(monkeypatch, tmp_path):
     seen = []
     monkeypatch.setattr(diarize, "speech_regions", lambda s, p: seen.append(p) or [])
     monkeypatch.setattr(voiceprint, "speech_regions", lambda s, p: seen.append(p) or [])
+    from copilot.ingest import vad  # CAM++'s encoder (the default) reads it at call time
+
+    monkeypatch.setattr(vad, "speech_regions", lambda s, p: seen.append(p) or [])
     samples = np.zeros(SAMPLE_RATE, np.float32)
     assert engines.diarizer.diarize(load_audio(encode(
         tmp_path / "q.wav", samples[None], SAMPLE_RATE, "pcm_s16le"))) == []

@@ -74,3 +74,33 @@ def test_a_real_monologue_is_one_speaker():
     for clip in ("fleurs-fr-001.flac", "fleurs-fr-004.flac"):
         turns = SegmentationDiarizer().diarize(load_audio(EVAL / "fleurs-fr" / clip), 2)
         assert turns and {t.speaker for t in turns} == {"SPEAKER_00"}, clip
+
+
+def test_a_cam_voiceprint_names_the_manager_at_its_own_limits(example):
+    from copilot.ingest.campplus import CamppEncoder
+    from copilot.ingest.voiceprint import (
+        ResemblyzerEncoder,
+        Voiceprint,
+        encoder_named,
+        match_limits,
+        match_voice,
+        speaker_voices,
+    )
+
+    audio, ref = example
+    first = [t for t in ref if t.start < 26.0]
+    later = [t for t in ref if t.start >= 26.0]
+    encoder = CamppEncoder()
+    enrolled = speaker_voices(audio.samples, first, encoder)
+    voices = speaker_voices(audio.samples, later, encoder)
+    threshold, margin = match_limits("campplus", None, None)
+    assert (threshold, margin) == (0.60, 0.20)
+    for who, vector in enrolled.items():
+        got = match_voice(voices, Voiceprint(vector, "campplus", 0.0), threshold=threshold,
+                          margin=margin)
+        assert got.speaker == who, got.scores
+    # Older voiceprints keep their encoder and limits; settings override both.
+    assert isinstance(encoder_named("resemblyzer"), ResemblyzerEncoder)
+    assert encoder_named("fake") is None
+    assert match_limits("resemblyzer", None, None) == (0.80, 0.04)
+    assert match_limits("campplus", 0.7, None) == (0.7, 0.20)

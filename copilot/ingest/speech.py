@@ -16,6 +16,7 @@ import numpy as np
 
 from copilot.errors import InputError
 from copilot.ingest.audio import AudioInfo, load_audio
+from copilot.ingest.campplus import CamppEncoder
 from copilot.ingest.diarize import DiarizationParams, Diarizer, ResemblyzerDiarizer
 from copilot.ingest.hallucination import GuardParams
 from copilot.ingest.transcribe import (
@@ -25,7 +26,7 @@ from copilot.ingest.transcribe import (
     WhisperTranscriber,
 )
 from copilot.ingest.vad import VadParams
-from copilot.ingest.voiceprint import ResemblyzerEncoder, SpeakerEncoder, speaker_voices
+from copilot.ingest.voiceprint import SpeakerEncoder, speaker_voices
 from copilot.ingest.word_assignment import assign_words
 from copilot.models import Transcript, WarningCode
 from copilot.settings import defaults
@@ -58,7 +59,7 @@ class AudioEngines:
         return cls(
             transcriber=transcriber,
             diarizer=make_diarizer(settings),
-            encoder=ResemblyzerEncoder(vad=VadParams.for_diarization(settings)),
+            encoder=CamppEncoder(vad=VadParams.for_diarization(settings)),
         )
 
 
