@@ -73,7 +73,7 @@ def child(kind: str, path: Path, home: Path) -> dict:
         resolve_model("base", home)
         t0 = time.perf_counter()
         segments, info = model.transcribe(
-            str(path), language=None, beam_size=1, vad_filter=True,
+            str(path), language=None, beam_size=settings.audio.whisper_beam_size, vad_filter=True,
             vad_parameters=VadParams.for_transcription(settings).options(),
             word_timestamps=True, condition_on_previous_text=False)
         words = sum(len(s.words or []) for s in segments)
@@ -85,9 +85,15 @@ def child(kind: str, path: Path, home: Path) -> dict:
 
     engines = AudioEngines.from_settings(settings)
     engines.transcriber._model()  # type: ignore[union-attr] - loads Whisper
-    from copilot.ingest.speaker_encoder import voice_encoder
+    if settings.audio.diarizer == "segmentation":
+        from copilot.ingest.campplus import load_campplus
+        from copilot.ingest.segmentation import load_segmentation
 
-    voice_encoder()
+        load_segmentation(), load_campplus()
+    else:
+        from copilot.ingest.speaker_encoder import voice_encoder
+
+        voice_encoder()
     extractor = RulesExtractor()
     from copilot.analyze.rules.spacy_models import load_spacy
 

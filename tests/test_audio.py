@@ -179,6 +179,14 @@ def test_rejects_sample_rates_outside_8_to_48_khz(tmp_path):
         load_audio(path)
 
 
+def test_a_quiet_real_recording_is_not_silence(tmp_path):
+    # The example at the level of a real clip Whisper transcribes (peak -48 dBFS).
+    samples = load_audio(ROOT / "examples" / "walking_meeting_fr.ogg").samples
+    quiet = samples / np.abs(samples).max() * 0.004
+    path = encode(tmp_path / "low.wav", quiet[None].astype(np.float32), 16_000, "pcm_s16le")
+    assert not load_audio(path).is_silent
+
+
 def test_silence_is_not_an_error_and_gives_an_empty_transcript(tmp_path):
     path = encode(tmp_path / "quiet.wav", np.zeros((1, 32_000), np.float32), 16_000, "pcm_s16le")
     assert load_audio(path).is_silent

@@ -48,6 +48,7 @@ class SegmentationParams:
     # windows, place the boundaries. A switch penalty of 0.2 beat 0.1 and 0.05.
     window: float = 1.5
     hop: float = 0.25
+    segmentation_step: float = 1.0
     min_window: float = 0.5
     switch_penalty: float = 0.2
     speech_threshold: float = 0.5
@@ -77,7 +78,8 @@ class SegmentationDiarizer:
         report = progress or (lambda f: None)
         p = self.params
         try:
-            seg = segment(audio.samples, progress=lambda f: report(0.4 * f))
+            seg = segment(audio.samples, step=p.segmentation_step,
+                          progress=lambda f: report(0.4 * f))
             regions = speech_regions(seg, threshold=p.speech_threshold)
             if not regions:
                 return []

@@ -69,8 +69,10 @@ def frame_count(n_samples: int) -> int:
     return 0 if n_samples < FRAME_LENGTH else 1 + (n_samples - FRAME_LENGTH) // FRAME_SHIFT
 
 
-def log_mel(samples: torch.Tensor | np.ndarray) -> torch.Tensor:
-    """(frames, 80) log mel energies of 16 kHz mono float `samples`, not mean-normalised."""
+def log_mel(samples: torch.Tensor | np.ndarray, *, block: int = 6000) -> torch.Tensor:
+    """(frames, 80) log mel energies of 16 kHz mono float `samples`, not mean-normalised.
+    Frames are independent: they are computed `block` at a time (a minute), so an hour does
+    not hold its whole spectrum (over 2 GB of intermediates) at once."""
     if isinstance(samples, torch.Tensor):
         wav = samples.float().reshape(-1)
     else:
@@ -79,6 +81,10 @@ def log_mel(samples: torch.Tensor | np.ndarray) -> torch.Tensor:
     if n == 0:
         return torch.zeros(0, MEL_BINS)
     frames = wav.unfold(0, FRAME_LENGTH, FRAME_SHIFT)[:n]
+    return torch.cat([_log_mel_frames(frames[i : i + block]) for i in range(0, n, block)])
+
+
+def _log_mel_frames(frames: torch.Tensor) -> torch.Tensor:
     frames = frames - frames.mean(dim=1, keepdim=True)
     # Pre-emphasis inside each frame, its first sample against itself (Kaldi's convention).
     previous = torch.cat([frames[:, :1], frames[:, :-1]], dim=1)
