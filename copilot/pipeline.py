@@ -128,6 +128,7 @@ def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extra
         source=request.stored_source,
         source_format=transcript.source_format,
         engine=run.engine,
+        meeting_type=request.meeting_type,
         utterances=transcript.utterances,
         talk=talk,
         questions=extraction.questions,
@@ -151,7 +152,7 @@ def silent_analysis(transcript: Transcript, request: MeetingRequest) -> Analysis
         id=request.meeting_id or uuid.uuid4().hex[:12], date=request.date,
         language=transcript.language, manager=request.manager, report=request.report,
         source=request.stored_source, source_format="audio", engine="none",
-        utterances=[], talk=None,
+        meeting_type=request.meeting_type, utterances=[], talk=None,
         warnings=[make_warning(WarningCode.NO_SPEECH, transcript.language, {
             "seconds": round(transcript.duration) if transcript.duration else None}),
             *doubtful_warnings(transcript)],

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from copilot.errors import EngineNotEnabled
-from copilot.models import Engine, LanguageChoice, Role
+from copilot.models import Engine, LanguageChoice, MeetingType, Role
 from copilot.settings import Settings
 from copilot.validate import check_people, parse_date
 
@@ -68,6 +68,9 @@ class MeetingRequest(BaseModel):
         default=None, description="Keep this id (a job's, or a stored meeting analysed again).")
     roles: dict[str, Role] | None = Field(
         default=None, description="Speaker label -> role, set by hand (assign-roles).")
+    meeting_type: MeetingType = Field(
+        default=MeetingType.ONE_ON_ONE, description="The kind of meeting (`--type`): its "
+        "template says what it should cover.")
 
     @model_validator(mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from copilot.models.transcript import Utterance
-from copilot.models.vocabulary import Language, Role, WarningCode
+from copilot.models.vocabulary import Language, MeetingType, Role, TalkKind, WarningCode
 
 
 class SpeakerTalk(BaseModel):
@@ -134,6 +134,35 @@ class Warning(BaseModel):
         "again in another (`?lang=`, `--ui-lang`). Empty for texts stored before.")
 
 
+class Listening(BaseModel):
+    """The manager's active listening: reformulations of what the report said."""
+
+    reflections: int = Field(description="Manager utterances that reformulate or reflect "
+                             "the report's words (\u201csi je comprends bien, tu...\u201d).")
+    evidence: list[int] = Field(default_factory=list, description="Those utterances.")
+    acknowledgements: int = Field(default=0, description="Short acknowledgements "
+                                  "(\u201cje vois\u201d, \u201cI see\u201d).")
+    acknowledgement_evidence: list[int] = Field(default_factory=list)
+
+
+class BalanceShare(BaseModel):
+    """One kind of talk's share of the meeting (time when timed, else words)."""
+
+    kind: TalkKind
+    share: float
+    evidence: list[int] = Field(default_factory=list)
+
+
+class SectionCoverage(BaseModel):
+    """Whether a section of the meeting type's template was talked about, and where."""
+
+    section: str
+    covered: bool
+    evidence: list[int] = Field(default_factory=list)
+    title: str | None = Field(default=None, description="The section's title in the "
+                              "meeting's language.")
+
+
 class Privacy(BaseModel):
     """Whether any of the meeting left this machine, and where to."""
 
@@ -192,6 +221,7 @@ class Analysis(BaseModel):
     source: str | None = Field(default=None, description="File name or 'api'.")
     source_format: str = "text"
     engine: str = "rules"
+    meeting_type: MeetingType = MeetingType.ONE_ON_ONE
     utterances: list[Utterance]
     talk: Talk | None = Field(default=None, description="Null for notes without speakers.")
     questions: list[Question] = Field(default_factory=list)
@@ -199,6 +229,13 @@ class Analysis(BaseModel):
     feedback: list[FeedbackItem] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
+    listening: Listening | None = Field(
+        default=None, description="Null when speakers or roles are unknown.")
+    balance: list[BalanceShare] = Field(
+        default_factory=list, description="Every kind of talk, in TalkKind order.")
+    coverage: list[SectionCoverage] = Field(
+        default_factory=list, description="The meeting type's template sections; empty for a "
+        "one_on_one without template.")
     # Summary, provenance, grounding and privacy.
     summary: str | None = Field(
         default=None, description="Abstractive (llm, hybrid) or extractive (rules) summary.")

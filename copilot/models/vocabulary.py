@@ -72,6 +72,30 @@ class WarningCode(StrEnum):
     IRREGULAR_CADENCE = "irregular_cadence"
     ONE_ON_ONE_OVERDUE = "one_on_one_overdue"
     RECURRING_WARNING = "recurring_warning"
+    # the seeds' coaching: listening, balance, the meeting types' content
+    NO_REFORMULATION = "no_reformulation"
+    MOSTLY_FAILURES = "mostly_failures"
+    NO_DEVELOPMENT_TALK = "no_development_talk"
+    EVALUATION_IN_CAREER_REVIEW = "evaluation_in_career_review"
+    CAREER_TOPICS_MISSING = "career_topics_missing"
+
+
+class MeetingType(StrEnum):
+    """The kinds of individual meeting, each with its purpose and rules (`--type`)."""
+
+    ONE_ON_ONE = "one_on_one"
+    ANNUAL_REVIEW = "annual_review"  # entretien annuel d'évaluation
+    CAREER_REVIEW = "career_review"  # entretien (de parcours) professionnel: never an evaluation
+
+
+class TalkKind(StrEnum):
+    """What a stretch of a 1:1 is about (the balance of the conversation), in report order."""
+
+    OPERATIONS = "operations"  # status, tasks, planning
+    PROBLEMS = "problems"  # problems and failures
+    SUCCESSES = "successes"  # successes and recognition
+    DEVELOPMENT = "development"  # skills, training, career
+    WELLBEING = "wellbeing"  # how the person is, personal life
 
 
 class JobStage(StrEnum):
