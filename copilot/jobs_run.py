@@ -40,7 +40,7 @@ def analyse(store: Store, settings: Settings, job_id: str, claim: JobClaim, root
         filename=filename if text else None,
         source=(filename or "api") if text else (filename or path.name),
         manager_voice=root / claim.voice_upload if claim.voice_upload else None,
-        meeting_id=job_id)
+        meeting_id=job_id, meeting_type=params.get("meeting_type") or "one_on_one")
     meeting = decode_text(path.read_bytes()) if text else path
     analysis = remember_meeting(request, meeting, store=store, settings=settings,
                                 progress=progress, extractor=extractor, audio=audio)

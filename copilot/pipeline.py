@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copilot.analyze.base import Extractor, MeetingContext
+from copilot.analyze.coverage import section_coverage
 from copilot.analyze.critique import PriorStep, critique
 from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.analyze.texts import make_warning
 from copilot.errors import InputError
+from copilot.meeting_types import template_for
 from copilot.models import Analysis, EngineRun, Extraction, Talk, Transcript, Warning, WarningCode
 from copilot.request import MeetingRequest
 from copilot.settings import Settings, get_settings
@@ -85,14 +87,19 @@ def analyze(
     if transcript.has_speakers:
         roles = roles or decide_roles(transcript, request.manager, request.report)
         transcript = apply_roles(transcript, roles.roles)
+    # The organisation's template (COPILOT_HOME/templates/<type>.toml) or the built-in one,
+    # read before the engine runs: a bad file fails in milliseconds.
+    template = template_for(request.meeting_type, settings.home)
     if progress:
         progress("analysing", 0.0)
     engine = extractor or get_extractor(settings)
     extraction = engine.extract(transcript, MeetingContext(
         date=request.date, manager=request.manager, report=request.report))
     talk = _talk(transcript, extraction, roles)
+    coverage = section_coverage(transcript.utterances, template, transcript.language)
     warnings = critique(transcript, talk, extraction, settings, request.manager,
-                        request.report, previous=previous)
+                        request.report, previous=previous, template=template,
+                        coverage=coverage)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
     warnings += doubtful_warnings(transcript)
@@ -102,8 +109,9 @@ def analyze(
                                                    "summary_evidence": summary[1]})
     if progress:
         progress("analysing", 1.0)
-    return _analysis(request, transcript, extraction, talk, warnings,
-                     extraction.run or EngineRun(engine=engine.name))
+    analysis = _analysis(request, transcript, extraction, talk, warnings,
+                         extraction.run or EngineRun(engine=engine.name))
+    return analysis.model_copy(update={"coverage": coverage})
 
 
 def _talk(transcript: Transcript, extraction: Extraction,

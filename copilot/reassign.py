@@ -56,7 +56,7 @@ def assign_roles(store: Store, meeting_id: str, manager: str, *, report: str | N
     )
     request = MeetingRequest(
         manager=old.manager, report=old.report, date=old.date, source=old.source,
-        meeting_id=old.id, roles=roles,
+        meeting_id=old.id, roles=roles, meeting_type=old.meeting_type,
         engine=old.engine if old.engine in set(Engine) else None)  # the same engine as before
     return remember_meeting(request, transcript, store=store, settings=settings,
                             extractor=extractor, replace=True)

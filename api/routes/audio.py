@@ -156,7 +156,7 @@ def _job_accepted(request: Request, job_id: str, warning: str | None = None) -> 
 def _job_params(meta, principal) -> dict:
     """What the job needs to build its request; the principal: it saves the meeting as them."""
     return {"manager": meta.manager, "report": meta.report, "date": meta.date,
-            "lang": meta.lang, "engine": meta.engine,
+            "lang": meta.lang, "engine": meta.engine, "meeting_type": meta.meeting_type,
             "principal": principal.model_dump(mode="json")}
 
 

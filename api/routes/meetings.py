@@ -30,7 +30,14 @@ from copilot.analyze.texts import localize_analysis
 from copilot.errors import UnsupportedFormat
 from copilot.ingest.formats import decode_text
 from copilot.memory.store import Store
-from copilot.models import Analysis, AuditAction, Engine, LanguageChoice, MeetingSummary
+from copilot.models import (
+    Analysis,
+    AuditAction,
+    Engine,
+    LanguageChoice,
+    MeetingSummary,
+    MeetingType,
+)
 from copilot.models.vocabulary import AccountRole
 from copilot.reassign import assign_roles
 from copilot.request import MeetingRequest, check_request_engine
@@ -61,6 +68,10 @@ class MeetingFields(BaseModel):
         default=None, description="Extraction engine; default COPILOT_ENGINE. Another one only "
         "when listed in COPILOT_REQUEST_ENGINES (else 403 engine_not_enabled). llm and hybrid "
         "send the transcript to the configured COPILOT_LLM_* endpoint.")
+    meeting_type: MeetingType = Field(
+        default=MeetingType.ONE_ON_ONE, description="The kind of meeting: one_on_one, "
+        "annual_review (entretien annuel) or career_review (entretien de parcours "
+        "professionnel); its template says what it should cover (`coverage`).")
 
 
 class RolesIn(BaseModel):
@@ -99,6 +110,8 @@ _MULTIPART_SCHEMA = {
         "engine": {"type": "string", "enum": [e.value for e in Engine],
                    "description": "Default: COPILOT_ENGINE; another one only when listed "
                    "in COPILOT_REQUEST_ENGINES."},
+        "meeting_type": {"type": "string", "enum": [t.value for t in MeetingType],
+                         "default": "one_on_one"},
     },
 }
 _REQUEST_BODY = {
@@ -174,7 +187,7 @@ async def _read_multipart(request: Request, limit: int, settings: Settings, mana
     form = await request.form(max_files=2, max_fields=10)
     try:
         upload = _chosen(form.get("file"))
-        fields = {k: v for k in ("manager", "report", "date", "lang", "engine")
+        fields = {k: v for k in ("manager", "report", "date", "lang", "engine", "meeting_type")
                   if isinstance(v := form.get(k), str)}
         if manager is not None:
             fields["manager"] = manager
@@ -199,7 +212,7 @@ def _request(meta: MeetingFields, filename: str | None) -> MeetingRequest:
     """The workflow's request; building it checks the people and the date (400)."""
     return MeetingRequest(manager=meta.manager, report=meta.report, date=meta.date,
                           lang=meta.lang, engine=meta.engine, filename=filename,
-                          source=filename or "api")
+                          source=filename or "api", meeting_type=meta.meeting_type)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from copilot.i18n import N_, Params, Template, format_day, gettext_for
+from copilot.i18n import N_, Params, Template, format_day, gettext_for, pick
 from copilot.models import Analysis, FeedbackItem, Warning, WarningCode
 
 _P = frozenset
@@ -114,6 +114,18 @@ WARNINGS: dict[str, tuple[Template, Template | None]] = {
         "looked invented by the recogniser ({why}).")), Template(N_(
             "Noise (wind, traffic) is the usual cause: listen to that stretch; a phone closer "
             "to the speakers, or a quieter place, avoids it."))),
+    # the meeting types (copilot/analyze/critique/meeting_types.py)
+    WarningCode.CAREER_TOPICS_MISSING: (Template(N_(
+        "This career review (entretien de parcours professionnel) did not cover {count} of the "
+        "topics the law asks for: {listed}.")), Template(N_(
+            "Cover each of them, or say why not in the written record: art. L6315-1 of the "
+            "Code du travail lists them, and the employee gets a copy of the record."))),
+    WarningCode.EVALUATION_IN_CAREER_REVIEW: (Template(N_(
+        "{count} utterance(s) of this career review are about evaluation (objectives met, "
+        "ratings, pay): {quotes}")), Template(N_(
+            "The entretien de parcours professionnel is not an evaluation: keep results, "
+            "ratings and pay for the annual review, and bring the talk back to skills, "
+            "training and career wishes."))),
     WarningCode.VOICEPRINT_NO_MATCH: (Template(N_(
         "No voice in the recording is clearly {manager}'s enrolled voice (similarity {scores}; "
         "needs {threshold} and a lead of {margin}).")), Template(N_(
@@ -153,6 +165,10 @@ def _extra(code: str, params: Params, lang: str) -> dict[str, str]:
             f"\u201c{params[f'action_{i}']}\u201d ({params.get(f'owner_{i}') or nobody}, "
             f"{_due(params.get(f'due_{i}'), lang) or undated})"
             for i in range(int(params.get("listed") or 0)))}
+    if code == WarningCode.CAREER_TOPICS_MISSING and f"{pick(lang)}_0" in params:
+        # The titles in each language are params: the organisation's template may have its own.
+        return {"listed": "; ".join(str(params[f"{pick(lang)}_{i}"])
+                                    for i in range(int(params.get("count") or 0)))}
     if code == WarningCode.TRANSCRIPTION_DOUBTFUL:
         return {"why": _doubt_reason(str(params.get("reason")), _)}
     if code == WarningCode.NO_SPEECH and params.get("seconds"):

@@ -26,7 +26,7 @@ from copilot.cli.common import (
     stderr,
     stdout,
 )
-from copilot.models import Analysis, Engine, LanguageChoice
+from copilot.models import Analysis, Engine, LanguageChoice, MeetingType
 
 PathArg = Annotated[Path, typer.Argument(
     help="Transcript or notes (.txt, .vtt, .srt, .json) or a recording (.wav .mp3 .m4a .ogg "
@@ -37,6 +37,10 @@ EngineOpt = Annotated[Engine | None, typer.Option(
 VoiceOpt = Annotated[Path | None, typer.Option(
     "--manager-voice", help="Recordings: 10-30 s of the manager speaking alone, enrolled "
     "as their voiceprint and reused for their later recordings.")]
+TypeOpt = Annotated[MeetingType, typer.Option(
+    "--type", help="The kind of meeting: one_on_one, annual_review (entretien annuel) or "
+    "career_review (entretien de parcours professionnel); its template says what it should "
+    "cover (COPILOT_HOME/templates/<type>.toml edits it).")]
 
 
 def analyze(
@@ -51,17 +55,21 @@ def analyze(
     engine: EngineOpt = None,
     manager_voice: VoiceOpt = None,
     ui_lang: UiLangOpt = None,
+    meeting_type: TypeOpt = MeetingType.ONE_ON_ONE,
 ) -> None:
     """Analyse a one-to-one transcript, notes or recording, and store the result."""
     from copilot.analyze.texts import localize_analysis
     from copilot.ingest.audio import is_audio_file
+    from copilot.meeting_types import template_for
     from copilot.request import MeetingRequest
     from copilot.workflow import remember_meeting
 
     config = settings()
     # Cheap checks first (building the request), so a typo never waits for the models.
     request = MeetingRequest(manager=manager, report=report, date=date, lang=lang.value,
-                             engine=engine.value if engine else None, manager_voice=manager_voice)
+                             engine=engine.value if engine else None, manager_voice=manager_voice,
+                             meeting_type=meeting_type)
+    template_for(meeting_type, config.home)  # an unusable template file fails now, not after
     store = None if no_save else open_store(config)
     err = stderr()
     display = AudioDisplay(err, request, path) if is_audio_file(path) else TextDisplay(err, path)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
 from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
+from copilot.analyze.critique.meeting_types import meeting_type_warnings
 from copilot.analyze.critique.next_steps import next_step_warning, no_next_steps_warning
 from copilot.analyze.critique.questions import open_question_warning, question_warnings
 from copilot.analyze.critique.talk import (
@@ -16,7 +17,8 @@ from copilot.analyze.critique.talk import (
     roles_unknown_warning,
     single_speaker_warning,
 )
-from copilot.models import Extraction, Talk, Transcript, Warning
+from copilot.meeting_types import MeetingTemplate
+from copilot.models import Extraction, SectionCoverage, Talk, Transcript, Warning
 from copilot.settings import Settings
 
 
@@ -28,9 +30,12 @@ def critique(
     manager: str,
     report: str,
     previous: Sequence[PriorStep] | None = None,
+    template: MeetingTemplate | None = None,
+    coverage: Sequence[SectionCoverage] = (),
 ) -> list[Warning]:
     """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
-    with this report (None when unknown: nothing is said about follow-up then).
+    with this report (None when unknown: nothing is said about follow-up then); `template`
+    and `coverage`: the meeting type's template and what the meeting covered of it.
 
     Talk and question checks need the roles: without them nothing is said about who talked or
     asked, only that the roles (or the speakers) are unknown.
@@ -58,4 +63,5 @@ def critique(
     found.append(next_step_warning(extraction, settings, transcript.language))
     if previous:
         found.extend(revisit_warnings(transcript, previous, settings, manager, report))
+    found.extend(meeting_type_warnings(transcript, template, coverage))
     return [w for w in found if w is not None]
