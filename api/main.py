@@ -32,6 +32,7 @@ from api.routes import (
     meetings,
     people,
     recording,
+    records,
     search,
     sharing,
     transcriptions,
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None, extractor: Extractor | None = N
     # token scope that may not, too many requests.
     for module in (meetings, sharing, people, search, commitments, coaching, audio_routes,
                    accounts, recording, items, agenda_edits, calendar, me, home,
-                   transcriptions):
+                   transcriptions, records):
         app.include_router(module.router, prefix="/v1", responses=responses(401, 403, 429))
     # The pages (web/) last: their error handlers answer HTML outside the API's paths.
     import web

@@ -7,6 +7,8 @@
     │   ├── InvalidEdit          an edit whose fields do not fit the item -> 422
     │   ├── UnsupportedFormat    a file type we cannot read -> HTTP 415
     │   ├── NoSpeech             a recording in which nothing was said: not saved -> HTTP 422
+    │   ├── WrongMeetingType     what the meeting's type does not have (the written record of
+    │   │                        a meeting that is not a career review) -> HTTP 409
     │   └── TooLarge             an upload over the configured size -> HTTP 413
     ├── NotFoundError            a meeting/person that does not exist -> HTTP 404
     ├── ConfigError              settings that cannot work (bad path, missing model, missing
@@ -72,6 +74,13 @@ class UnsupportedFormat(InputError):
 class NoSpeech(InputError):
     status_code = 422
     code = "no_speech"
+
+
+class WrongMeetingType(InputError):
+    """The meeting exists but its type has no such thing (a record of a one-to-one)."""
+
+    status_code = 409
+    code = "wrong_meeting_type"
 
 
 class TooLarge(InputError):

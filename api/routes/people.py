@@ -21,6 +21,7 @@ from copilot.models import (
     AuditAction,
     ErasureReport,
     LegalDeadline,
+    MeetingType,
     PersonExport,
     PersonRecord,
     PersonUpdate,
@@ -48,6 +49,9 @@ def get_agenda(
     ] = None,
     format: Annotated[Literal["json", "markdown"], Query(description="json or markdown.")] = "json",
     lang: TextsLang = None,
+    meeting_type: Annotated[MeetingType | None, Query(
+        alias="type", description="The coming meeting's type: its template's sections "
+        "become items (`template_section`); a career_review's are the legal content.")] = None,
 ):
     """The agenda for the next 1:1 with this person, from meetings before `date`: open
     commitments (overdue first), submitted and deferred topics, recurring blockers, areas not
@@ -59,7 +63,8 @@ def get_agenda(
     """
     if principal.role != AccountRole.MANAGER:
         ppl.find(store, name)  # a report reads their own agenda only: others are 404
-    agenda = build_agenda(store, name, manager, parse_date(date), lang=lang)
+    agenda = build_agenda(store, name, manager, parse_date(date), lang=lang,
+                          meeting_type=meeting_type)
     if format == "markdown":
         return PlainTextResponse(agenda_markdown(agenda), media_type="text/markdown")
     return agenda

@@ -9,6 +9,7 @@ import typer
 
 from copilot.cli.common import DateOpt, JsonOpt, UiLangOpt, open_store, print_json, stdout
 from copilot.errors import InputError
+from copilot.models import MeetingType
 
 
 def agenda(
@@ -20,6 +21,9 @@ def agenda(
     json_out: JsonOpt = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
     ui_lang: UiLangOpt = None,
+    meeting_type: Annotated[MeetingType | None, typer.Option(
+        "--type", help="The coming meeting's type: its template's sections are added "
+        "(one_on_one, annual_review, career_review: the legal content).")] = None,
 ) -> None:
     """Suggested agenda for the next 1:1: open commitments of both sides, deferred and submitted
     topics, recurring blockers, areas not covered, questions, legal deadlines, cadence."""
@@ -32,7 +36,8 @@ def agenda(
     day = parse_date(date)
     with open_store() as store:
         result = build_agenda(store, report, manager, day,
-                              lang=ui_lang.value if ui_lang else None)
+                              lang=ui_lang.value if ui_lang else None,
+                              meeting_type=meeting_type)
     if json_out:
         print_json(result.model_dump_json(indent=2))
     elif markdown:

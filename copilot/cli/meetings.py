@@ -1,8 +1,10 @@
-"""`copilot meetings list|show|delete|assign-roles`: the stored meetings."""
+"""`copilot meetings list|show|delete|assign-roles|record`: the stored meetings."""
 
 # No `from __future__ import annotations`: Typer reads the parameter annotations at runtime.
 
 import json
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +20,7 @@ from copilot.cli.common import (
     stderr,
     stdout,
 )
+from copilot.errors import InputError
 
 app = typer.Typer(help="List, show and delete stored meetings.", no_args_is_help=True)
 
@@ -55,6 +58,28 @@ def meetings_show(meeting_id: MeetingArg, json_out: JsonOpt = False,
         print_json(analysis.model_dump_json(indent=2))
     else:
         render_analysis(stdout(), analysis)
+
+
+@app.command("record")
+def meetings_record(
+    meeting_id: MeetingArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the HTML to this file (default: stdout).")] = None,
+) -> None:
+    """The written record of a career review (printable HTML, in the meeting's language)."""
+    from copilot.reports.record import career_record_html
+
+    config = settings()
+    with open_store(config) as store:
+        page = career_record_html(store.get(meeting_id), config.home)
+    if out is None:
+        sys.stdout.write(page)
+        return
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}", "choose another --out") from None
+    stderr().print(f"record of meeting {meeting_id} written to {out}", markup=False)
 
 
 @app.command("delete")

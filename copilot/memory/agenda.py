@@ -13,6 +13,9 @@ Item kinds (AgendaItem.kind), shown in this order, overdue items of any kind fir
   not_covered         workload and wellbeing, or career and development, absent from the last
                       few 1:1s
   suggested_question  an open question to ask about the two kinds above
+  template_section    a section of the meeting type's template, asked for (`--type`), in the
+                      template's order (copilot.meeting_types; the career review's are the
+                      legal content)
 The manager may hide items and order them (`Store.hide_agenda_item`, `Store.order_agenda`):
 hidden items move to `Agenda.hidden`, ordered ones come first. A name the store has never seen
 gives an empty agenda, not an error: a new report simply has no
@@ -25,16 +28,32 @@ import datetime as dt
 from collections import defaultdict
 
 from copilot.errors import InputError
+from copilot.meeting_types import template_for
 from copilot.memory import legal
 from copilot.memory import people as ppl
 from copilot.memory.store import Store
 from copilot.memory.store.records import HeldMeeting, PersonFacts, SignalRecord
 from copilot.memory.texts import agenda_text as at
-from copilot.models import Agenda, AgendaItem, Cadence, Commitment, Language
+from copilot.models import Agenda, AgendaItem, Cadence, Commitment, Language, MeetingType
 from copilot.settings import Settings
 
-ORDER = ["overdue_one_on_one", "legal_deadline", "submitted_topic", "open_commitment",
-         "deferred_topic", "recurring_blocker", "not_covered", "suggested_question"]
+ORDER = ["overdue_one_on_one", "legal_deadline", "template_section", "submitted_topic",
+         "open_commitment", "deferred_topic", "recurring_blocker", "not_covered",
+         "suggested_question"]
+
+
+def template_items(meeting_type: MeetingType | str, settings: Settings,
+                   lang: str) -> list[AgendaItem]:
+    """The sections of the meeting type's template (the organisation's, else the built-in
+    one), each an item in `lang`; required ones say so, the career review's by law."""
+    template = template_for(meeting_type, settings.home)
+    legal = template.type == MeetingType.CAREER_REVIEW
+    return [AgendaItem(kind="template_section", text=s.title(lang),
+                       basis=f"{template.type}:{s.id}",
+                       detail=at(("section_legal" if legal else "section_required")
+                                 if s.required else "section", lang))
+            for s in template.sections]
+
 def _commitment_items(store: Store, report: str, manager: str | None,
                       day: dt.date) -> list[AgendaItem]:
     heads = store.commitments(report=report, manager=manager, status="open", before=day)
@@ -165,10 +184,13 @@ def _order(item: AgendaItem) -> tuple:
 
 def build_agenda(
     store: Store, report: str, manager: str | None = None, date: dt.date | None = None,
-    lang: str | None = None,
+    lang: str | None = None, meeting_type: MeetingType | str | None = None,
 ) -> Agenda:
     """The agenda for a 1:1 with `report` on `date` (default today), optionally with `manager`;
-    its own texts in `lang` (default: the language of the last meeting, else English)."""
+    its own texts in `lang` (default: the language of the last meeting, else English; French
+    for a career review, an interview of French law). `meeting_type`: the template's sections
+    come first, after what is overdue and the legal deadlines (even for a report without
+    history: a first career review still has its sections)."""
     if not report or not report.strip():
         raise InputError("a report name is needed for an agenda", "e.g. --report Julien")
     if manager is not None and not manager.strip():
@@ -182,9 +204,16 @@ def build_agenda(
                         manager=(mgr or " ".join(manager.split())) if manager else None,
                         date=day, items=[])
         if person is None:
-            return agenda
+            if meeting_type is None:
+                return agenda
+            lang = lang or ("fr" if meeting_type == MeetingType.CAREER_REVIEW else "en")
+            return agenda.model_copy(update={
+                "items": template_items(meeting_type, settings, lang),
+                "language": Language(lang)})
         meetings = store.meetings_held(report, manager, before=day)
         spoken = meetings[0].language if meetings and meetings[0].language in ("fr", "en") else "en"
+        if not meetings and meeting_type == MeetingType.CAREER_REVIEW:
+            spoken = "fr"
         lang = lang or spoken
         items = _commitment_items(store, report, manager, day)
         items += _deferred_items(store, person.name, meetings, lang)
@@ -192,10 +221,13 @@ def build_agenda(
         items += _not_covered_items(store, meetings, settings, lang)
         person_items, cadence = _person_items(store, person, meetings, day, settings, lang)
         items += person_items
+        if meeting_type is not None:
+            items += template_items(meeting_type, settings, lang)
         edits = store.agenda_edits(report, manager)
     shown, hidden = apply_edits(sorted(items, key=_order), edits)
     return agenda.model_copy(update={"items": shown, "hidden": hidden, "cadence": cadence,
-                                     "language": Language(lang) if meetings else None})
+                                     "language": Language(lang) if meetings or meeting_type
+                                     else None})
 
 
 def apply_edits(items: list[AgendaItem], edits: dict[str, tuple[bool, int | None]]

@@ -16,6 +16,7 @@ TITLES = {
     "recurring_blocker": ("Blocages récurrents", "Recurring blockers"),
     "not_covered": ("Pas abordé récemment", "Not covered recently"),
     "suggested_question": ("Questions suggérées", "Suggested questions"),
+    "template_section": ("Trame de l'entretien", "The meeting's template"),
 }
 
 

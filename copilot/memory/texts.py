@@ -29,6 +29,10 @@ AGENDA: dict[str, Template] = {
     "submitted_by": Template(N_("submitted on {day} by {by}"), dates=_D({"day"})),
     "overdue": Template(N_("Last 1:1 {days} days ago; usual interval {median} days")),
     "average": Template(N_("average interval {average} days over {meetings} meetings")),
+    "section_required": Template(N_("required by the template of this meeting type")),
+    "section_legal": Template(N_("required by law for this interview (art. L6315-1 Code du "
+                                 "travail)")),
+    "section": Template(N_("a section of this meeting type's template")),
 }
 LEGAL: dict[str, Template] = {
     "first_year": Template(N_("Entretien de parcours professionnel: the first one is due "

@@ -140,6 +140,7 @@ class AgendaKind(StrEnum):
     RECURRING_BLOCKER = "recurring_blocker"
     NOT_COVERED = "not_covered"
     SUGGESTED_QUESTION = "suggested_question"
+    TEMPLATE_SECTION = "template_section"  # a section of the meeting type's template (`--type`)
 
 
 class AccountRole(StrEnum):
