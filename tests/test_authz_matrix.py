@@ -158,6 +158,10 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
                                                 only(200, "manager", "report")),
+        # m1 is a one_on_one: its reader gets 409 (no record), everyone else what
+        # GET /v1/meetings/{id} gives (tests/test_meeting_types.py reads a real record).
+        "GET /v1/meetings/{meeting_id}/record": ("/v1/meetings/m1/record", None,
+                                                 only(409, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
                                                 only(200, "manager", **lead)),
         "PATCH /v1/meetings/{meeting_id}/items/{kind}/{index}": (

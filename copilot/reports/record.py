@@ -43,7 +43,7 @@ TEXTS = {
     "next_steps": N_("Next steps"), "no_steps": N_("No next step was decided."),
     "due": N_("by"), "observations": N_("The employee's observations"),
     "signatures": N_("Signatures"),
-    "copy": N_("A copy of this record is given to the employee."),
+    "copy_note": N_("A copy of this record is given to the employee."),
     "employee_signature": N_("The employee"), "manager_signature": N_("The manager"),
     "generated": N_("Drawn up from the meeting's transcript; the numbers (#) are those of "
                     "the utterances quoted."),
