@@ -278,7 +278,7 @@ def test_the_record_is_french_printable_and_only_for_its_reader(light_store) -> 
         for expected in ("Compte rendu de l'entretien de parcours professionnel", "L6315-1",
                          "Compétences et qualifications", "Souhaits de mobilité", "non abordé",
                          "J'ai développé de nouvelles compétences", "#4",
-                         "Souhaits du salarié", "Signatures", "Une copie de ce compte rendu",
+                         "Souhaits du salarié", "Signatures du salarié", "Une copie de ce compte rendu",
                          "Julien", "Claire", "2 mars 2026", "@media print", 'lang="fr"'):
             assert expected in html, expected
         assert "prime sera bonne" not in html.split("Souhaits du salarié")[1]  # not a wish

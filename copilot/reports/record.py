@@ -34,7 +34,8 @@ TEXTS = {
     "title": N_("Record of the career review (entretien de parcours professionnel)"),
     "basis": N_("Art. L6315-1 of the Code du travail. This interview is about the employee's "
                 "career prospects, skills and training; it is not an evaluation of their work."),
-    "employee": N_("Employee"), "manager": N_("Interview led by"), "date": N_("Date"),
+    "employee": N_("Employee"), "manager": N_("Interview led by"),
+    "date": N_("Date of the interview"),
     "reference": N_("Reference"), "content": N_("Content of the interview"),
     "covered": N_("discussed"), "not_covered": N_("not discussed"),
     "not_covered_note": N_("Not discussed during the interview."),
@@ -42,7 +43,7 @@ TEXTS = {
     "no_wishes": N_("The employee expressed no wish during the interview."),
     "next_steps": N_("Next steps"), "no_steps": N_("No next step was decided."),
     "due": N_("by"), "observations": N_("The employee's observations"),
-    "signatures": N_("Signatures"),
+    "signatures": N_("Signatures of the employee and the manager"),
     "copy_note": N_("A copy of this record is given to the employee."),
     "employee_signature": N_("The employee"), "manager_signature": N_("The manager"),
     "generated": N_("Drawn up from the meeting's transcript; the numbers (#) are those of "
