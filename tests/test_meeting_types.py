@@ -15,8 +15,8 @@ from api.main import create_app
 from copilot import cli
 from copilot.analyze.base import FakeExtractor
 from copilot.analyze.texts import localize_analysis
-from copilot.memory import Store
 from copilot.meeting_types import template_file, template_for
+from copilot.memory import Store
 from copilot.models import Extraction, MeetingType, WarningCode
 from copilot.pipeline import analyze_text
 from copilot.settings import get_settings
@@ -271,14 +271,16 @@ def test_the_record_is_french_printable_and_only_for_its_reader(light_store) -> 
     app = create_app(extractor=FakeExtractor())
     with signed_in(app) as client, signed_in(app, "Marc") as other:
         _saved_as_claire(app, _analyse(CAREER).model_copy(update={"id": "cr1"}))
-        _saved_as_claire(app, _analyse(ONE_ON_ONE, "one_on_one").model_copy(update={"id": "o1"}))
+        one = _analyse(ONE_ON_ONE, "one_on_one").model_copy(update={"id": "o1"})
+        _saved_as_claire(app, one)
         page = client.get("/v1/meetings/cr1/record")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         html = unescape(page.text)
         for expected in ("Compte rendu de l'entretien de parcours professionnel", "L6315-1",
                          "Compétences et qualifications", "Souhaits de mobilité", "non abordé",
                          "J'ai développé de nouvelles compétences", "#4",
-                         "Souhaits du salarié", "Signatures du salarié", "Une copie de ce compte rendu",
+                         "Souhaits du salarié", "Signatures du salarié",
+                         "Une copie de ce compte rendu",
                          "Julien", "Claire", "2 mars 2026", "@media print", 'lang="fr"'):
             assert expected in html, expected
         assert "prime sera bonne" not in html.split("Souhaits du salarié")[1]  # not a wish
