@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from api_auth import signed_in
+from jobs_polling import wait
 
 from api.main import create_app
 from copilot import cli
@@ -210,7 +211,7 @@ def test_analyze_refuses_an_unknown_type(capsys, tmp_path) -> None:
     assert "--type" in err and "bilan" in err
 
 
-def test_the_api_takes_meeting_type_and_role_changes_keep_it(light_store) -> None:
+def test_the_api_and_its_jobs_take_meeting_type_and_role_changes_keep_it(light_store) -> None:
     app = create_app(extractor=FakeExtractor())
     with signed_in(app) as client:
         made = client.post("/v1/meetings", json={
@@ -227,6 +228,14 @@ def test_the_api_takes_meeting_type_and_role_changes_keep_it(light_store) -> Non
                                                  "meeting_type": "annual_review"},
                            files={"file": ("entretien.txt", CAREER.encode(), "text/plain")})
         assert form.status_code == 201 and form.json()["meeting_type"] == "annual_review"
+        job = client.post("/v1/meetings", headers={"Prefer": "respond-async"}, json={
+            "manager": "Claire", "report": "Julien", "transcript": CAREER,
+            "meeting_type": "career_review"})
+        assert job.status_code == 202, job.text
+        done = wait(client, job.json()["status_url"])
+        assert done["stage"] == "done", done
+        kept = client.get(f"/v1/meetings/{done['meeting_id']}").json()
+        assert kept["meeting_type"] == "career_review" and len(kept["coverage"]) == 8
         bad = client.post("/v1/meetings", json={"manager": "Claire", "report": "Julien",
                                                 "transcript": CAREER, "meeting_type": "bilan"})
         assert bad.status_code == 422
