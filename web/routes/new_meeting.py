@@ -26,7 +26,7 @@ from web.render import flash, gettext_of, page
 from web.session import PageStore, Reader, reader
 
 router = APIRouter()
-FIELDS = ("report", "date", "lang")
+FIELDS = ("report", "date", "lang", "meeting_type")
 # The stages a recording goes through, in order (the progress page lists them).
 STAGES = (JobStage.DECODING, JobStage.TRANSCRIBING, JobStage.DIARIZING, JobStage.ANALYSING)
 
@@ -61,7 +61,8 @@ def _form(request: Request, store: Any, values: dict[str, str], status: int = 20
 @router.get("/meetings/new", dependencies=[reader(AccountRole.MANAGER)])
 def new_meeting(request: Request, _principal: Reader, store: PageStore,
                 report: str = "") -> Response:
-    values = {"report": report, "date": dt.date.today().isoformat(), "lang": "auto"}
+    values = {"report": report, "date": dt.date.today().isoformat(), "lang": "auto",
+              "meeting_type": "one_on_one"}
     return _form(request, store, values)
 
 
