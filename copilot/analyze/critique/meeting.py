@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
 from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
+from copilot.analyze.critique.listening import no_reformulation_warning
 from copilot.analyze.critique.next_steps import next_step_warning, no_next_steps_warning
 from copilot.analyze.critique.questions import open_question_warning, question_warnings
 from copilot.analyze.critique.talk import (
@@ -16,7 +17,7 @@ from copilot.analyze.critique.talk import (
     roles_unknown_warning,
     single_speaker_warning,
 )
-from copilot.models import Extraction, Talk, Transcript, Warning
+from copilot.models import Extraction, Listening, Talk, Transcript, Warning
 from copilot.settings import Settings
 
 
@@ -28,9 +29,11 @@ def critique(
     manager: str,
     report: str,
     previous: Sequence[PriorStep] | None = None,
+    listening: Listening | None = None,
 ) -> list[Warning]:
     """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
-    with this report (None when unknown: nothing is said about follow-up then).
+    with this report (None when unknown: nothing is said about follow-up then). `listening`: the
+meeting's reflections when already computed (else the listening check computes them).
 
     Talk and question checks need the roles: without them nothing is said about who talked or
     asked, only that the roles (or the speakers) are unknown.
@@ -48,6 +51,7 @@ def critique(
     if roles_known and single is None:  # one voice: who talked how much says nothing
         found.append(manager_dominated_talk(transcript, talk, settings, manager, report))
         found.append(open_question_warning(transcript, extraction, settings, manager))
+        found.append(no_reformulation_warning(transcript, manager, report, listening))
     found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
     if roles_known:
