@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from copilot.analyze.listening_cues import (
     ACK,
-    CONCERN,
     ASKING,
+    CONCERN,
     LEAD,
     LEANS_IN,
     LEANS_OUT,

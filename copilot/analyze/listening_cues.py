@@ -20,7 +20,8 @@ def _any(*patterns: str) -> re.Pattern[str]:
 STRONG = {
     Language.EN: _any(
         r"\bif i (?:understand|understood|hear|heard)\b", r"\bwhat i(?:'m| am) hearing\b",
-        r"\bwhat i hear\b", r"\bif i got\b", r"\bi hear you say\b", r"\bsounds? (?:like|as though|as if)\b", r"\bit sounds\b",
+        r"\bwhat i hear\b", r"\bif i got\b", r"\bi hear you say\b",
+        r"\bsounds? (?:like|as though|as if)\b", r"\bit sounds\b",
         r"\bso you(?:'re| are)? (?:feel|feeling|saying|say|think|thinking|want|wanting)\b",
         r"\byou(?:'re| are) saying\b", r"\bwhat you(?:'re| are) saying\b",
         r"\byou (?:feel|felt) (?:like|that)\b", r"\bit seems (?:like|that|as if) you\b",
