@@ -18,22 +18,22 @@ from eval.listening import load_annomi, score
 
 FR = [
     ("Claire", "Comment ça va en ce moment ?"),
-    ("Julien", "Franchement je suis débordé, les livraisons du client Axa s'enchaînent et je "
-               "n'arrive plus à avancer sur la migration."),
-    ("Claire", "Si je comprends bien, tu n'as plus de temps pour la migration à cause des "
-               "livraisons Axa."),
+    ("Julien", ("Franchement je suis débordé, les livraisons du client Axa s'enchaînent et je "
+               "n'arrive plus à avancer sur la migration.")),
+    ("Claire", ("Si je comprends bien, tu n'as plus de temps pour la migration à cause des "
+               "livraisons Axa.")),
     ("Julien", "Oui c'est ça."),
     ("Claire", "D'accord, je comprends."),
     ("Claire", "Le comité de direction a validé le budget du second semestre hier soir."),
-    ("Julien", "Les tests de charge bloquent depuis deux semaines, l'environnement de recette "
-               "tombe tous les soirs."),
+    ("Julien", ("Les tests de charge bloquent depuis deux semaines, l'environnement de recette "
+               "tombe tous les soirs.")),
     ("Claire", "Les tests de charge bloquent parce que la recette tombe chaque soir."),
     ("Claire", "Qu'est-ce que tu proposes pour la recette ?"),
 ]
 EN = [
     ("Claire", "How are things going?"),
-    ("Julien", "Honestly I'm worried about the release, the QA environment keeps crashing and "
-               "I can't test the payment flow."),
+    ("Julien", ("Honestly I'm worried about the release, the QA environment keeps crashing and "
+               "I can't test the payment flow.")),
     ("Claire", "It sounds like the crashing QA environment is blocking your testing."),
     ("Julien", "Yes exactly."),
     ("Claire", "I see."),

@@ -19,6 +19,7 @@ from copilot.analyze.listening_cues import (
     ACK,
     ASKING,
     CONCERN,
+    DIRECTIVE,
     LEAD,
     LEANS_IN,
     LEANS_OUT,
@@ -27,11 +28,12 @@ from copilot.analyze.listening_cues import (
     YOU,
 )
 from copilot.models import Language, Listening, Transcript, Utterance
-from copilot.text import content_words, count_words, fold
+from copilot.text import content_words, count_words, fold, split_sentences
 
 STEM = 5  # letters of a content word that stand for it (copilot.text.TOPIC_STEM)
 _WORDS = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 _CONTINUES = re.compile(r"^(?:-|—|and\b|but\b|or\b|et\b|mais\b|ou\b)")
+_VOCATIVE = re.compile(r"^[a-z'-]+,\s+")  # "karim, comment tu te sens ?"
 MIN_WORDS = 3  # "Mm-hmm. Yeah." restates nothing; a report's turn this short is a backchannel
 
 
@@ -53,12 +55,14 @@ class Weights:
     overlap: float = 2.05  # times the share of the reply's lemmas the report just said
     lean: float = 0.65  # per leaning word, up to three
     continued: float = 1.5  # goes on with a reflection the report only backchannelled
+    directive: float = -0.6  # "I need you to ...", "Tu m'envoies ..."
 
 
 WEIGHTS = Weights()
 # A reflection needs one sign that it restates (a cue, a lead, "you", the report's words, a
 # feeling word): a plain statement, however declarative, is information, not listening.
 MIN_OVERLAP = 0.2
+MIN_SHARED = 1  # shared stems before the overlap counts (2 cost 0.008 of dev F1)
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,8 @@ def reflection_score(reply: Reply, lang: str, after_reflection: bool = False,
     if count_words(text) < MIN_WORDS or ACK[lang].match(text):
         return -1.0
     said = set(_WORDS.findall(text))
-    share = (len(reply.lemmas & reply.heard) / len(reply.lemmas)
-             if reply.lemmas and reply.heard else 0.0)
+    shared = len(reply.lemmas & reply.heard)
+    share = shared / len(reply.lemmas) if shared >= MIN_SHARED else 0.0
     cue, lead, you = (bool(STRONG[lang].search(text)), bool(LEAD[lang].match(text)),
                       bool(YOU[lang].search(text)))
     leans = min(3, len(said & LEANS_IN[lang]))
@@ -103,10 +107,18 @@ def reflection_score(reply: Reply, lang: str, after_reflection: bool = False,
     score = (w.bias + w.cue * cue + w.lead * lead + w.you * you + w.overlap * share
              + w.lean * leans - w.lean * min(3, len(said & LEANS_OUT[lang]))
              + w.continued * going_on)
-    asking = question and not cue and bool(ASKING[lang].match(text))  # a cue restates anyway
+    asking = question and not cue and _asks(text, lang)  # a cue restates anyway
     score += w.question * question + w.asking * asking
     score += w.inner_question * ("?" in text[:-1]) + w.short * (count_words(text) <= 6)
+    score += w.directive * bool(DIRECTIVE[lang].search(text))
     return score + w.self_start * bool(SELF_START[lang].match(text))
+
+
+def _asks(text: str, lang: Language) -> bool:
+    """The question the reply ends with asks ("Okay. What do you ...?", "Karim, comment
+    ...?") rather than restates ("So, they're important to you?")."""
+    last = split_sentences(text)[-1]
+    return any(ASKING[lang].match(s) for s in (last, _VOCATIVE.sub("", last, count=1)))
 
 
 def reflection_flags(replies: Sequence[Reply], lang: str) -> list[bool]:

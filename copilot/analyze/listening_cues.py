@@ -42,7 +42,9 @@ STRONG = {
         r"\bsi j'ai bien compris\b", r"\bsi je resume\b", r"\bce que (?:tu|vous) (?:dis|dites)"
         r"(?: c'est)?\b", r"\bce que j'entends\b", r"\bce que je comprends\b",
         r"\b(?:tu veux|vous voulez) dire\b", r"\bdonc pour (?:toi|vous)\b",
-        r"\b(?:tu as|t'as|vous avez) l'impression\b", r"\b(?:tu te sens|vous vous sentez)\b",
+        r"\b(?:tu as|t'as|vous avez) l'impression\b",
+        r"\b(?:tu te sens|vous vous sentez) (?!comment)(?:\w+ )?(?:un peu|tres|trop|mal|seul|"
+        r"seule|deborde|debordee|perdu|perdue|fatigue|fatiguee|inquiet|inquiete)\b",
         r"\b(?:tu|vous) (?:ressens|ressentez)\b", r"\bj'ai l'impression que (?:tu|vous)\b",
         r"\b(?:on dirait|il semble|ca a l'air) que (?:tu|vous|ca)\b",
         r"\b(?:tu sembles|vous semblez)\b", r"\bd'un cote\b.*\bde l'autre\b",
@@ -115,6 +117,10 @@ CONCERN = {
         r"\bi(?:'m| am) (?:really )?not (?:coping|ok|okay)\b", r"\bi (?:can't|cannot) (?!wait)",
         r"\b(?:nobody|no one) (?:notices|listens|sees|cares|helps)\b",
         r"\b(?:keeps?|been|are|is) (?:failing|crashing|breaking|slipping)\b",
+        r"\b(?:a bit|a little|pretty|really|very|so|quite|too) (?:tired|stressed|worried|"
+        r"overwhelmed|exhausted|frustrated|anxious|lost|stuck)\b", r"\bfailed (?:twice|again)\b",
+        r"\bi (?:still )?(?:don't|do not) have (?:access|write access|the time|time|enough)\b",
+        r"\bi had to cancel\b",
     ),
     Language.FR: _any(
         r"\bje suis (?:\w+ )?(?:inquiet|inquiete|stresse|stressee|angoisse|angoissee|"
@@ -129,27 +135,32 @@ CONCERN = {
         r"\b(?:ca|c'est) bloque\b", r"\bmon (?:souci|probleme|inquietude) c'est\b",
         r"\bje (?:stresse|galere|sature|craque)\b", r"\bbloqu(?:e|es|ent|ant)\b",
         r"\bpersonne ne (?:voit|remarque|reconnait|m'ecoute|m'aide)\b",
+        r"\b(?:un peu|tres|trop|assez|plutot|vraiment) (?:fatigue|fatiguee|stresse|stressee|"
+        r"inquiet|inquiete|deborde|debordee|epuise|epuisee|perdu|perdue|decourage|decouragee)\b",
+        r"\b(?:commence|commencent) a (?:peser|me peser|devenir lourd)\b",
+        r"\bpese(?:nt)? sur\b", r"\bj'ai du (?:annuler|renoncer)\b",
     ),
 }
 
 # Words that lean a reply towards a reflection (feelings, wants, hedged restating: "kind of",
-# "pretty", "though") or away from one (asking, planning, thanking); each counts once.
+# "pretty", "though") or away from one (asking, planning, thanking, praising); each counts
+# once. The French lists hold feelings only: "pas", "mais" are in every other French sentence.
 LEANS_IN = {
     Language.EN: frozenset("""feel feels feeling felt sounds sound kind sort pretty almost though
         hard important sense you've yourself trouble part really want wanna wanted not but maybe
         already quite seems seem saying willing having trying best care worried scary concerned
         difficult tough worry worries scares scared bothers matters afraid""".split()),  # noqa: SIM905
     Language.FR: frozenset("""sens sent sentir ressens ressentez impression dur dure difficile
-        important importante vraiment envie pas mais peut-etre deja plutot assez semble sembles
-        semblez essaies essayez compte inquiet inquiete peur lourd complique frustrant
-        finalement""".split()),  # noqa: SIM905
+        important importante envie peut-etre semble sembles semblez essaies essayez inquiet
+        inquiete peur lourd complique frustrant""".split()),  # noqa: SIM905
 }
 LEANS_OUT = {
     Language.EN: frozenset("""what tell would we let's i'd i'll thank thanks any anything else mind
-        ask could how when where why which do does did can shall""".split()),  # noqa: SIM905
+        ask could how when where why which do does did can shall brilliant bravo congratulations
+        proud excellent awesome""".split()),  # noqa: SIM905
     Language.FR: frozenset("""quoi comment quand pourquoi quel quelle nous on vais merci
         est-ce qu'est-ce peux pourrais pourrait pourriez combien raconte
-        racontez""".split()),  # noqa: SIM905
+        racontez bravo felicitations brillant brillante parfait excellent genial""".split()),  # noqa: SIM905
 }
 
 # The reply is about the speaker or a plan ("I'll send...", "Let's..."), not the other.
@@ -159,5 +170,22 @@ SELF_START = {
         r"(?:i|i'm|i've|i'd|i'll|we|we'll|we're|let's|let me|my|thank|thanks|hi|hello)\b"),
     Language.FR: re.compile(
         r"^(?:(?:d'accord|ok|oui|bon|alors|donc|et|bien)[,.]?\s+)*"
-        r"(?:je|j'|moi|on|nous|merci|bonjour|salut|mon|ma|mes)\b"),
+        r"(?:je|j'|moi|on|nous|merci|bonjour|salut|mon|ma|mes|de mon cote|pour ma part)\b"),
+}
+
+# Telling the other what to do ("I need you to ...", "Tu m'envoies ... demain"): an instruction
+# in the second person, not a reformulation.
+DIRECTIVE = {
+    Language.EN: _any(
+        r"\b(?:i need you to|you need to|you should|you have to|you must|you've got to|"
+        r"you gotta|make sure you|i want you to)\b",
+        r"^(?:(?:okay|ok|so|well|and|now|look|alright|all right)[,.]?\s+)*(?:please |just )?"
+        r"(?:send|finish|make sure|let me know|think about|call|book|write|take|go ahead|"
+        r"bring|try|put|keep)\b"),
+    Language.FR: _any(
+        r"\b(?:il faut que (?:tu|vous)|(?:tu dois|vous devez|tu devrais|vous devriez)|"
+        r"(?:tu|vous) (?:m'envoies|m'envoyez|me fais|me faites|me prepares|me preparez|"
+        r"me rediges|me redigez|rediges|redigez|me dis|me dites|me tiens|me tenez))\b",
+        r"\b(?:vas-y|allez-y|pose-les|envoie-moi|envoyez-moi|dis-moi|dites-moi|fais-moi|"
+        r"pense a|pensez a)\b"),
 }
