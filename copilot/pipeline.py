@@ -27,13 +27,23 @@ from typing import TYPE_CHECKING, Any
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.coverage import section_coverage
 from copilot.analyze.critique import PriorStep, critique
+from copilot.analyze.listening import listening
 from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.analyze.texts import make_warning
 from copilot.errors import InputError
 from copilot.meeting_types import template_for
-from copilot.models import Analysis, EngineRun, Extraction, Talk, Transcript, Warning, WarningCode
+from copilot.models import (
+    Analysis,
+    EngineRun,
+    Extraction,
+    Listening,
+    Talk,
+    Transcript,
+    Warning,
+    WarningCode,
+)
 from copilot.request import MeetingRequest
 from copilot.settings import Settings, get_settings
 
@@ -97,9 +107,10 @@ def analyze(
         date=request.date, manager=request.manager, report=request.report))
     talk = _talk(transcript, extraction, roles)
     coverage = section_coverage(transcript.utterances, template, transcript.language)
+    heard = listening(transcript)
     warnings = critique(transcript, talk, extraction, settings, request.manager,
                         request.report, previous=previous, template=template,
-                        coverage=coverage)
+                        coverage=coverage, listening=heard)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
     warnings += doubtful_warnings(transcript)
@@ -110,7 +121,7 @@ def analyze(
     if progress:
         progress("analysing", 1.0)
     analysis = _analysis(request, transcript, extraction, talk, warnings,
-                         extraction.run or EngineRun(engine=engine.name))
+                         extraction.run or EngineRun(engine=engine.name), heard)
     return analysis.model_copy(update={"coverage": coverage})
 
 
@@ -126,7 +137,8 @@ def _talk(transcript: Transcript, extraction: Extraction,
 
 
 def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extraction,
-              talk: Talk | None, warnings: list[Warning], run: EngineRun) -> Analysis:
+              talk: Talk | None, warnings: list[Warning], run: EngineRun,
+              heard: Listening | None = None) -> Analysis:
     return Analysis(
         id=request.meeting_id or uuid.uuid4().hex[:12],
         date=request.date,
@@ -139,6 +151,7 @@ def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extra
         meeting_type=request.meeting_type,
         utterances=transcript.utterances,
         talk=talk,
+        listening=heard,
         questions=extraction.questions,
         facts=extraction.facts,
         feedback=extraction.feedback,

@@ -98,6 +98,11 @@ WARNINGS: dict[str, tuple[Template, Template | None]] = {
         "{listed}"), dates=_P({"day"})),
         Template(N_("Start with last time's decisions: what was done, what is blocked, what "
                     "is dropped."))),
+    WarningCode.NO_REFORMULATION: (Template(N_(
+        "{report} raised {count} concern(s) ({quotes}) and {manager} never said back what they "
+        "heard: nothing shows the report they were understood.")), Template(N_(
+            "Before answering, reformulate: \u201cIf I understand correctly, you ...\u201d or "
+            "\u201cSo for you, ...\u201d, then let the report correct you."))),
     WarningCode.LLM_FALLBACK: (Template(N_(
         "The {engine} engine failed, so this analysis comes from the rules engine: {reason}")),
         Template(N_("Fix the LLM settings or endpoint and analyse again, or set "

@@ -41,6 +41,8 @@ class MeetingCoaching(BaseModel):
     praise: int = 0
     criticism: int = 0
     person_feedback: int = Field(default=0, description="Manager feedback about the person.")
+    reflections: int | None = Field(default=None, description="The manager's reformulations "
+                                    "(`listening.reflections`); None when the roles are unknown.")
     next_steps: int = 0
     next_steps_clear: int = Field(default=0, description="Next steps with an owner and a date.")
     warnings: list[Warning] = Field(default_factory=list)

@@ -67,6 +67,7 @@ class WarningCode(StrEnum):
     OPEN_SHARE_WORSE = "open_share_worse"
     PERSON_FEEDBACK_WORSE = "person_feedback_worse"
     LONGEST_MONOLOGUE_WORDS_WORSE = "longest_monologue_words_worse"
+    REFLECTIONS_WORSE = "reflections_worse"
     PERSONAL_FEEDBACK_REPEATED = "personal_feedback_repeated"
     MANAGER_COMMITMENTS_SLIPPING = "manager_commitments_slipping"
     IRREGULAR_CADENCE = "irregular_cadence"

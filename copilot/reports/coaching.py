@@ -62,6 +62,9 @@ TREND_METRICS: dict[str, TrendMetric] = {
     "longest_monologue_words": TrendMetric(
         "longest monologue (words)", False, WarningCode.LONGEST_MONOLOGUE_WORDS_WORSE,
         _TALKS_TOO_MUCH),
+    "reflections": TrendMetric(
+        "number of reformulations per meeting", True, WarningCode.REFLECTIONS_WORSE,
+        frozenset({WarningCode.NO_REFORMULATION})),
 }
 # Meeting warnings about the input, not the manager: never a habit to report.
 _NOT_HABITS = frozenset({WarningCode.NO_SPEAKERS, WarningCode.ROLES_UNKNOWN})
@@ -87,6 +90,7 @@ def meeting_coaching(a: Analysis) -> MeetingCoaching:
         praise=sum(fb.polarity == "positive" for fb in mine),
         criticism=sum(fb.polarity == "negative" for fb in mine),
         person_feedback=sum(fb.target == "person" for fb in mine),
+        reflections=a.listening.reflections if a.listening else None,
         next_steps=len(a.next_steps),
         next_steps_clear=sum(bool(s.owner and s.due) for s in a.next_steps),
         warnings=list(a.warnings),
@@ -356,6 +360,7 @@ def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *,
             "open_share": _mean([m.open_share for m in metas]),
             "longest_monologue_words": _mean([m.longest_monologue_words for m in metas]),
             "person_feedback_per_meeting": _mean([float(m.person_feedback) for m in metas]),
+            "reflections_per_meeting": _mean([m.reflections for m in metas]),
             "clear_next_steps_share": _mean([m.next_steps_clear / m.next_steps
                                              for m in metas if m.next_steps]),
         },

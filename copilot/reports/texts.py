@@ -42,6 +42,7 @@ LABELS = {
     "open_share": N_("share of open questions"),
     "person_feedback": N_("feedback about the person"),
     "longest_monologue_words": N_("longest monologue (words)"),
+    "reflections": N_("number of reformulations per meeting"),
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
 from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
+from copilot.analyze.critique.listening import no_reformulation_warning
 from copilot.analyze.critique.meeting_types import meeting_type_warnings
 from copilot.analyze.critique.next_steps import next_step_warning, no_next_steps_warning
 from copilot.analyze.critique.questions import open_question_warning, question_warnings
@@ -18,7 +19,7 @@ from copilot.analyze.critique.talk import (
     single_speaker_warning,
 )
 from copilot.meeting_types import MeetingTemplate
-from copilot.models import Extraction, SectionCoverage, Talk, Transcript, Warning
+from copilot.models import Extraction, Listening, SectionCoverage, Talk, Transcript, Warning
 from copilot.settings import Settings
 
 
@@ -32,10 +33,13 @@ def critique(
     previous: Sequence[PriorStep] | None = None,
     template: MeetingTemplate | None = None,
     coverage: Sequence[SectionCoverage] = (),
+    listening: Listening | None = None,
 ) -> list[Warning]:
     """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
     with this report (None when unknown: nothing is said about follow-up then); `template`
-    and `coverage`: the meeting type's template and what the meeting covered of it.
+    and `coverage`: the meeting type's template and what the meeting covered of it;
+    `listening`: the meeting's reflections when already computed (else the listening check
+    computes them).
 
     Talk and question checks need the roles: without them nothing is said about who talked or
     asked, only that the roles (or the speakers) are unknown.
@@ -53,6 +57,7 @@ def critique(
     if roles_known and single is None:  # one voice: who talked how much says nothing
         found.append(manager_dominated_talk(transcript, talk, settings, manager, report))
         found.append(open_question_warning(transcript, extraction, settings, manager))
+        found.append(no_reformulation_warning(transcript, manager, report, listening))
     found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
     if roles_known:
