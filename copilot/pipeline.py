@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copilot.analyze.balance import compute_balance
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.critique import PriorStep, critique
 from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
@@ -31,7 +32,16 @@ from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.analyze.texts import make_warning
 from copilot.errors import InputError
-from copilot.models import Analysis, EngineRun, Extraction, Talk, Transcript, Warning, WarningCode
+from copilot.models import (
+    Analysis,
+    BalanceShare,
+    EngineRun,
+    Extraction,
+    Talk,
+    Transcript,
+    Warning,
+    WarningCode,
+)
 from copilot.request import MeetingRequest
 from copilot.settings import Settings, get_settings
 
@@ -91,8 +101,9 @@ def analyze(
     extraction = engine.extract(transcript, MeetingContext(
         date=request.date, manager=request.manager, report=request.report))
     talk = _talk(transcript, extraction, roles)
+    balance = compute_balance(transcript)
     warnings = critique(transcript, talk, extraction, settings, request.manager,
-                        request.report, previous=previous)
+                        request.report, previous=previous, balance=balance)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
     warnings += doubtful_warnings(transcript)
@@ -103,7 +114,7 @@ def analyze(
     if progress:
         progress("analysing", 1.0)
     return _analysis(request, transcript, extraction, talk, warnings,
-                     extraction.run or EngineRun(engine=engine.name))
+                     extraction.run or EngineRun(engine=engine.name), balance=balance)
 
 
 def _talk(transcript: Transcript, extraction: Extraction,
@@ -118,7 +129,8 @@ def _talk(transcript: Transcript, extraction: Extraction,
 
 
 def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extraction,
-              talk: Talk | None, warnings: list[Warning], run: EngineRun) -> Analysis:
+              talk: Talk | None, warnings: list[Warning], run: EngineRun, *,
+              balance: list[BalanceShare] | None = None) -> Analysis:
     return Analysis(
         id=request.meeting_id or uuid.uuid4().hex[:12],
         date=request.date,
@@ -136,6 +148,7 @@ def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extra
         feedback=extraction.feedback,
         next_steps=extraction.next_steps,
         warnings=warnings,
+        balance=balance or [],
         summary=extraction.summary,
         summary_evidence=extraction.summary_evidence,
         model=run.model,

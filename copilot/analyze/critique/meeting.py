@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from copilot.analyze.critique.balance import mostly_failures_warning
 from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
 from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
 from copilot.analyze.critique.next_steps import next_step_warning, no_next_steps_warning
@@ -16,7 +17,7 @@ from copilot.analyze.critique.talk import (
     roles_unknown_warning,
     single_speaker_warning,
 )
-from copilot.models import Extraction, Talk, Transcript, Warning
+from copilot.models import BalanceShare, Extraction, Talk, Transcript, Warning
 from copilot.settings import Settings
 
 
@@ -28,9 +29,11 @@ def critique(
     manager: str,
     report: str,
     previous: Sequence[PriorStep] | None = None,
+    balance: Sequence[BalanceShare] = (),
 ) -> list[Warning]:
     """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
-    with this report (None when unknown: nothing is said about follow-up then).
+    with this report (None when unknown: nothing is said about follow-up then); `balance`: the
+    meeting's kinds of talk (copilot.analyze.balance), empty when not computed.
 
     Talk and question checks need the roles: without them nothing is said about who talked or
     asked, only that the roles (or the speakers) are unknown.
@@ -50,6 +53,7 @@ def critique(
         found.append(open_question_warning(transcript, extraction, settings, manager))
     found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
+    found.append(mostly_failures_warning(transcript, balance, settings))
     if roles_known:
         found.extend(question_warnings(transcript, extraction, settings, manager))
         if single is None:
