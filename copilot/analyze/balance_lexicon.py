@@ -85,7 +85,8 @@ _EN = {
     TalkKind.PROBLEMS: (
         "problem, issue, block, stuck, bug, incident, outage, delay, late\\b, behind schedule, "
         "fail, broke, crash, error, mistake, complain, unhappy, escalat, regression, defect, "
-        "slipp, slip\\b, struggl, difficult, hard time, conflict, blame, miss(?:ed|es|ing)?\\b, lost\\b, lose, "
+        "slipp, slip\\b, struggl, difficult, hard time, conflict, blame, "
+        "miss(?:ed|es|ing)?\\b, lost\\b, lose, "
         "cancel, reject, refus, dissatisf, bad\\b, worse, serious, went wrong, goes wrong, "
         "doesn't work, didn't work, does not work, not working, fell through, fell apart, "
         "disappoint, concern, risk, penalt, rework, redo, drop the ball, dropped the ball, "

@@ -14,10 +14,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from copilot.analyze.balance import share_of
 from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.analyze.texts import localize_analysis
 from copilot.errors import InputError, NotFoundError
 from copilot.i18n import Params, pick
+from copilot.memory import development  # the agenda's definition of weeks without it
 from copilot.models import (
     Analysis,
     CoachingReport,
@@ -28,6 +30,7 @@ from copilot.models import (
     MeetingRef,
     QuestionCounts,
     ReportCadence,
+    TalkKind,
     Trend,
     WarningCode,
 )
@@ -62,6 +65,13 @@ TREND_METRICS: dict[str, TrendMetric] = {
     "longest_monologue_words": TrendMetric(
         "longest monologue (words)", False, WarningCode.LONGEST_MONOLOGUE_WORDS_WORSE,
         _TALKS_TOO_MUCH),
+    # the balance of the conversation (copilot.analyze.balance)
+    "development_share": TrendMetric(
+        "share of development and career talk", True, WarningCode.DEVELOPMENT_SHARE_WORSE,
+        frozenset(), percent=True),
+    "failure_share": TrendMetric(
+        "share of talk about problems and failures", False, WarningCode.FAILURE_SHARE_WORSE,
+        frozenset({WarningCode.MOSTLY_FAILURES}), percent=True),
 }
 # Meeting warnings about the input, not the manager: never a habit to report.
 _NOT_HABITS = frozenset({WarningCode.NO_SPEAKERS, WarningCode.ROLES_UNKNOWN})
@@ -89,6 +99,8 @@ def meeting_coaching(a: Analysis) -> MeetingCoaching:
         person_feedback=sum(fb.target == "person" for fb in mine),
         next_steps=len(a.next_steps),
         next_steps_clear=sum(bool(s.owner and s.due) for s in a.next_steps),
+        development_share=share_of(a.balance, TalkKind.DEVELOPMENT),
+        failure_share=share_of(a.balance, TalkKind.PROBLEMS),
         warnings=list(a.warnings),
     )
 
@@ -171,7 +183,8 @@ def trend_warnings(report: CoachingReport, settings: Settings,
     ms = report.meetings
     found = [low_listening_warning(ms, settings), *worse_trend_warnings(report),
              personal_feedback_warning(ms, settings), slipping_warning(report, settings),
-             *cadence_warnings(report, settings), *recurring_warnings(ms, settings)]
+             *cadence_warnings(report, settings), *recurring_warnings(ms, settings),
+             *development_warnings(report, settings)]
     return [_in(w, lang) for w in found if w is not None]
 
 
@@ -286,6 +299,24 @@ def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
         hit = [m for m in ms if any(w.code == code for w in m.warnings)]
         out.append(_Draft(WarningCode.RECURRING_WARNING, "recurring_warning",
                           {"code": str(code), "count": n, "total": len(ms)}, _refs(hit, {code})))
+    return out
+
+
+def development_warnings(report: CoachingReport, settings: Settings) -> list[_Draft]:
+    """Per report: `no_development_talk` when the 1:1s of the last `development_weeks` weeks
+    (copilot.memory.development) had no development talk; they are the evidence."""
+    out = []
+    for name in report.reports:
+        theirs = sorted((m for m in report.meetings if m.report == name),
+                        key=lambda m: m.date, reverse=True)
+        window = development.covering(theirs, report.as_of, settings)
+        checked = window and development.without_development(
+            [(m, m.development_share) for m in window], settings)
+        if checked:
+            out.append(_Draft(WarningCode.NO_DEVELOPMENT_TALK, "no_development_talk", {
+                "report": name, "count": len(checked), "since": checked[-1].date.isoformat(),
+                "weeks": (report.as_of - checked[-1].date).days // 7},
+                _refs(checked[::-1], set())))
     return out
 
 
