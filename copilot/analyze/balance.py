@@ -32,8 +32,8 @@ KINDS = list(TalkKind)
 _TIE_ORDER = [TalkKind.WELLBEING, TalkKind.DEVELOPMENT, TalkKind.PROBLEMS, TalkKind.SUCCESSES,
               TalkKind.OPERATIONS]
 # Operations cues are the nouns work is made of ("client", "release"): what is said about them
-# (it broke, well done) names the kind, so they count half.
-_WEIGHT = {TalkKind.OPERATIONS: 0.5}
+# (it broke, well done) names the kind: three of them weigh one cue of another kind.
+_WEIGHT = {TalkKind.OPERATIONS: 1 / 3}
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ _FR = {
         "depasse, record, signe\\b, signee?\\b, gagne, victoire, retour positif, retours positifs, "
         "apprecie, chapeau, top\\b, nickel, du bon boulot, content du, contente du, "
         "content de ton, contente de ton, satisfait, satisfaite, a fait la difference, "
-        "belle reussite, joli, une reference, cite en exemple, encens"),
+        "belle reussite, joli, une reference, cite en exemple, encens, positi(?:f|ve)s?\\b"),
     TalkKind.DEVELOPMENT: (
         "carriere, evolu, formation, former\\b, te former, competence, apprendre, apprentissage, "
         "monter en, progresser, progression, ambition, aspir, promotion, poste de, tech lead, "
@@ -69,7 +69,8 @@ _FR = {
         "heures sup, le soir, tard le soir, motiv, teletravail, bien-etre, je me sens, "
         "tu te sens, ressens, ras-le-bol, a bout, craque, souffle, recuperer, pause\\b, "
         "arret maladie, medecin, naissance, mariage, deuil, horaires, ca va toi, "
-        "trop de boulot, trop de travail, isole, ambiance, humeur"),
+        "trop de boulot, trop de travail, isole, ambiance, humeur, fille, fils\\b, mari\\b, "
+        "femme\\b, conjoint, compagne?\\b, parents, pere\\b, mere\\b, rentree scolaire"),
 }
 _EN = {
     TalkKind.OPERATIONS: (
@@ -99,7 +100,8 @@ _EN = {
         "worked well, works well, hit the target, hit our target, met the target, achiev, "
         "exceed, record\\b, signed, won\\b, win\\b, positive feedback, appreciat, "
         "great result, nailed, smooth, amazing, awesome, fantastic, happy with, "
-        "pleased with, made a difference, praised, stellar, outstanding, milestone reached"),
+        "pleased with, made a difference, praised, stellar, outstanding, milestone reached, "
+        "positive\\b"),
     TalkKind.DEVELOPMENT: (
         "career, grow, growth, training, learn, skill, progress in, promotion, promoted, "
         "ambition, aspir, tech lead, team lead, mentor, coach, certif, course\\b, courses, "
@@ -116,7 +118,8 @@ _EN = {
         "how are things, how do you feel, how are you feeling, how you feel, burn, anxi, "
         "worried, worry, pressure, overtime, evenings, late at night, motivat, remote work, "
         "wellbeing, well-being, i feel, you feel, feeling, fed up, exhausted, break\\b, "
-        "recharge, doctor, wedding, funeral, hours\\b, lonely, isolated, mood, energy"),
+        "recharge, doctor, wedding, funeral, hours\\b, lonely, isolated, mood, energy, "
+        "daughter, son\\b, husband, wife, partner\\b, parents, father, mother"),
 }
 CUES: dict[Language, dict[TalkKind, re.Pattern[str]]] = {
     Language.FR: {kind: _rx(words) for kind, words in _FR.items()},
@@ -125,7 +128,9 @@ CUES: dict[Language, dict[TalkKind, re.Pattern[str]]] = {
 # Said in passing, they are about nothing ("no problem" agrees, "thanks" closes a turn).
 NOT_CUES: dict[Language, re.Pattern[str]] = {
     Language.FR: _rx("pas de (?:probleme|souci)s?, aucun (?:probleme|souci), sans (?:probleme|"
-                     "souci), pas grave, pas de retard, aucun retard, sans retard, pas bloque"),
+                     "souci), pas grave, pas de retard, aucun retard, sans retard, pas bloque, "
+                     "merci de demander"),
     Language.EN: _rx("no problem, not a problem, no worries, no issue, not an issue, no issues, "
-                     "no blockers?, nothing blocking, not blocked, no delay, on track"),
+                     "no blockers?, nothing blocking, not blocked, no delay, on track, "
+                     "thanks for asking"),
 }
