@@ -66,6 +66,7 @@ eval: install
 	@test ! -f eval/audio.py || $(BIN)/python -m eval.audio --shared $(SHARED)
 	$(BIN)/python -m eval.diarization --shared $(SHARED)
 	$(BIN)/python -m eval.listening --shared $(SHARED)
+	$(BIN)/python -m eval.balance
 
 lint: install
 	$(BIN)/ruff check copilot api eval tests

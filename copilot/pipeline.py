@@ -24,21 +24,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copilot.analyze.balance import compute_balance
 from copilot.analyze.base import Extractor, MeetingContext
 from copilot.analyze.coverage import section_coverage
-from copilot.analyze.critique import PriorStep, critique
+from copilot.analyze.critique import PriorStep, Signals, critique
 from copilot.analyze.listening import listening
 from copilot.analyze.roles import RoleDecision, apply_roles, decide_roles
 from copilot.analyze.summary import extractive_summary
 from copilot.analyze.talk import compute_talk
 from copilot.analyze.texts import make_warning
 from copilot.errors import InputError
-from copilot.meeting_types import template_for
+from copilot.meeting_types import MeetingTemplate, template_for
 from copilot.models import (
     Analysis,
     EngineRun,
     Extraction,
-    Listening,
     Talk,
     Transcript,
     Warning,
@@ -106,11 +106,9 @@ def analyze(
     extraction = engine.extract(transcript, MeetingContext(
         date=request.date, manager=request.manager, report=request.report))
     talk = _talk(transcript, extraction, roles)
-    coverage = section_coverage(transcript.utterances, template, transcript.language)
-    heard = listening(transcript)
+    signals = _signals(transcript, template)
     warnings = critique(transcript, talk, extraction, settings, request.manager,
-                        request.report, previous=previous, template=template,
-                        coverage=coverage, listening=heard)
+                        request.report, previous=previous, signals=signals)
     warnings += roles.warnings if roles is not None else []
     warnings += extraction.warnings  # the engine's own (an LLM fallback, dropped items)
     warnings += doubtful_warnings(transcript)
@@ -120,9 +118,16 @@ def analyze(
                                                    "summary_evidence": summary[1]})
     if progress:
         progress("analysing", 1.0)
-    analysis = _analysis(request, transcript, extraction, talk, warnings,
-                         extraction.run or EngineRun(engine=engine.name), heard)
-    return analysis.model_copy(update={"coverage": coverage})
+    return _analysis(request, transcript, extraction, talk, warnings,
+                     extraction.run or EngineRun(engine=engine.name), signals)
+
+
+def _signals(transcript: Transcript, template: MeetingTemplate) -> Signals:
+    """What the coaching checks read besides the extraction: the manager's reflections, the
+    kinds of talk and what the meeting covered of its type's template."""
+    return Signals(listening=listening(transcript), balance=compute_balance(transcript),
+                   template=template, coverage=section_coverage(
+                       transcript.utterances, template, transcript.language))
 
 
 def _talk(transcript: Transcript, extraction: Extraction,
@@ -138,7 +143,8 @@ def _talk(transcript: Transcript, extraction: Extraction,
 
 def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extraction,
               talk: Talk | None, warnings: list[Warning], run: EngineRun,
-              heard: Listening | None = None) -> Analysis:
+              signals: Signals | None = None) -> Analysis:
+    signals = signals or Signals()
     return Analysis(
         id=request.meeting_id or uuid.uuid4().hex[:12],
         date=request.date,
@@ -151,12 +157,14 @@ def _analysis(request: MeetingRequest, transcript: Transcript, extraction: Extra
         meeting_type=request.meeting_type,
         utterances=transcript.utterances,
         talk=talk,
-        listening=heard,
+        listening=signals.listening,
         questions=extraction.questions,
         facts=extraction.facts,
         feedback=extraction.feedback,
         next_steps=extraction.next_steps,
         warnings=warnings,
+        balance=list(signals.balance),
+        coverage=list(signals.coverage),
         summary=extraction.summary,
         summary_evidence=extraction.summary_evidence,
         model=run.model,

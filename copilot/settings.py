@@ -65,6 +65,13 @@ class CritiqueSettings(BaseSettings):
     # (7) A previous commitment counts as revisited when this share of its content words
     # comes back in one utterance of the meeting.
     revisit_overlap: float = Field(default=0.5, ge=0.0, le=1.0)
+    # Balance of the conversation: `mostly_failures` when problems and failures take
+    # at least this share of ALL the talk -- the seeds' "80% du temps sur les échecs" is a share
+    # of the meeting's time. Not of the non-operations talk: a status meeting with one complaint
+    # would then be 100% failures; and problems against successes alone is what the feedback's
+    # `feedback_balance` already checks. Judged from `mostly_failures_min_utterances` turns.
+    mostly_failures_share: float = Field(default=0.8, ge=0.0, le=1.0)
+    mostly_failures_min_utterances: int = Field(default=6, ge=1)
 
 
 class CoachingSettings(BaseSettings):
@@ -88,6 +95,13 @@ class CoachingSettings(BaseSettings):
     # `recurring_warning`: a meeting warning in at least this share of the meetings (and in
     # `trend_min_meetings` of them).
     recurring_warning_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    # `no_development_talk` (and the agenda's `development_talk` item): the latest 1:1s with a
+    # report that go back at least this many weeks, at least `development_min_meetings` of them
+    # with a balance, none with development talk of at least `development_min_share` (a word in
+    # passing is not a conversation about someone's growth).
+    development_weeks: int = Field(default=6, ge=1)
+    development_min_meetings: int = Field(default=3, ge=1)
+    development_min_share: float = Field(default=0.03, ge=0.0, le=1.0)
 
 
 class MemorySettings(BaseSettings):

@@ -136,6 +136,12 @@ WARNINGS: dict[str, tuple[Template, Template | None]] = {
         "needs {threshold} and a lead of {margin}).")), Template(N_(
             "Check the roles; enrol a longer, cleaner sample with --manager-voice, or set them "
             "with `copilot meetings assign-roles`."))),
+    WarningCode.MOSTLY_FAILURES: (Template(N_(
+        "Problems and failures took {share} of this 1:1 (threshold {threshold}): a report who "
+        "hears mostly about failures gets defensive."), percent=_P({"share", "threshold"})),
+        Template(N_(
+            "Give the successes and the report's growth their time too: what went well, and "
+            "what they would like to learn next."))),
 }
 
 SBI = {

@@ -10,6 +10,8 @@ Item kinds (AgendaItem.kind), shown in this order, overdue items of any kind fir
                       (blocked, postponed, renewed) is in `updates`
   deferred_topic      a topic the report raised that was put off ("on en parle la prochaine fois")
   recurring_blocker   a blocker raised in two or more meetings within the blocker window
+  development_talk    the 1:1s of the last weeks had no development talk (their balance,
+                      copilot.memory.development); replaces not_covered's career item
   not_covered         workload and wellbeing, or career and development, absent from the last
                       few 1:1s
   suggested_question  an open question to ask about the two kinds above
@@ -29,17 +31,26 @@ from collections import defaultdict
 
 from copilot.errors import InputError
 from copilot.meeting_types import template_for
-from copilot.memory import legal
+from copilot.memory import development, legal
 from copilot.memory import people as ppl
 from copilot.memory.store import Store
 from copilot.memory.store.records import HeldMeeting, PersonFacts, SignalRecord
 from copilot.memory.texts import agenda_text as at
-from copilot.models import Agenda, AgendaItem, Cadence, Commitment, Language, MeetingType
+from copilot.models import (
+    Agenda,
+    AgendaItem,
+    Cadence,
+    Commitment,
+    Language,
+    MeetingType,
+    TalkKind,
+    share_of,
+)
 from copilot.settings import Settings
 
 ORDER = ["overdue_one_on_one", "legal_deadline", "template_section", "submitted_topic",
-         "open_commitment", "deferred_topic", "recurring_blocker", "not_covered",
-         "suggested_question"]
+         "open_commitment", "deferred_topic", "recurring_blocker", "development_talk",
+         "not_covered", "suggested_question"]
 
 
 def template_items(meeting_type: MeetingType | str, settings: Settings,
@@ -145,6 +156,30 @@ def _not_covered_items(store: Store, meetings: list[HeldMeeting], settings: Sett
     return items
 
 
+def _development_items(store: Store, meetings: list[HeldMeeting], day: dt.date,
+                       settings: Settings, lang: str) -> list[AgendaItem]:
+    """`development_talk`: the last weeks of 1:1s had no development talk (their balance), and
+    the career question to open it; the meetings checked are its evidence (`related`)."""
+    window = development.covering(meetings, day, settings)
+    if window is None:
+        return []
+    shares = store.balances([m.id for m in window])
+    checked = development.without_development(
+        [(m, share_of(shares.get(m.id, []), TalkKind.DEVELOPMENT)) for m in window], settings)
+    if checked is None:
+        return []
+    weeks = (day - checked[-1].date).days // 7
+    related = [m.id for m in checked]
+    return [AgendaItem(kind="development_talk", basis="development",
+                       text=at("development_talk", lang, count=len(checked), weeks=weeks),
+                       from_meeting=checked[0].id, from_date=checked[0].date, related=related,
+                       detail=at("development_since", lang, since=checked[-1].date)),
+            # the same question (and key) as `not_covered` career's, which this replaces
+            AgendaItem(kind="suggested_question", text=at("career_question", lang),
+                       basis="career", related=related,
+                       detail=at("not_covered_recently", lang, area=at("career", lang)))]
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split()).rstrip(".!")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -218,7 +253,11 @@ def build_agenda(
         items = _commitment_items(store, report, manager, day)
         items += _deferred_items(store, person.name, meetings, lang)
         items += _blocker_items(store, meetings, day, settings, lang)
-        items += _not_covered_items(store, meetings, settings, lang)
+        developing = _development_items(store, meetings, day, settings, lang)
+        # Both say career went missing: the balance-based item (weeks, every meeting cited)
+        # replaces the area item and its question.
+        items += developing + [i for i in _not_covered_items(store, meetings, settings, lang)
+                               if not (developing and i.basis == "career")]
         person_items, cadence = _person_items(store, person, meetings, day, settings, lang)
         items += person_items
         if meeting_type is not None:

@@ -14,6 +14,7 @@ TITLES = {
     "open_commitment": ("Engagements ouverts", "Open commitments"),
     "deferred_topic": ("Sujets reportés", "Deferred topics"),
     "recurring_blocker": ("Blocages récurrents", "Recurring blockers"),
+    "development_talk": ("Développement et carrière", "Development and career"),
     "not_covered": ("Pas abordé récemment", "Not covered recently"),
     "suggested_question": ("Questions suggérées", "Suggested questions"),
     "template_section": ("Trame de l'entretien", "The meeting's template"),

@@ -25,6 +25,10 @@ AGENDA: dict[str, Template] = {
         "How are you feeling about your workload at the moment?")),
     "career_question": Template(N_(
         "Where would you like to be in a year, and what would help you get there?")),
+    "development_talk": Template(N_(
+        "Development and career: no talk about it in the last {count} 1:1s ({weeks} weeks)")),
+    "development_since": Template(N_("no development talk in the 1:1s since {since}"),
+                                  dates=_D({"since"})),
     "submitted": Template(N_("submitted on {day}"), dates=_D({"day"})),
     "submitted_by": Template(N_("submitted on {day} by {by}"), dates=_D({"day"})),
     "overdue": Template(N_("Last 1:1 {days} days ago; usual interval {median} days")),

@@ -39,6 +39,7 @@ from copilot.models.analysis import (
     Talk,
     Usage,
     Warning,
+    share_of,
 )
 from copilot.models.audio import Job, JobError, VoiceprintInfo
 from copilot.models.coaching import (
@@ -161,4 +162,5 @@ __all__ = [
     "VoiceprintInfo",
     "Warning",
     "WarningCode",
+    "share_of",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -151,6 +152,11 @@ class BalanceShare(BaseModel):
     kind: TalkKind
     share: float
     evidence: list[int] = Field(default_factory=list)
+
+
+def share_of(balance: Sequence[BalanceShare], kind: TalkKind) -> float | None:
+    """One kind's share, None when the meeting has no balance (stored before, or no talk)."""
+    return next((b.share for b in balance if b.kind == kind), None)
 
 
 class SectionCoverage(BaseModel):

@@ -45,6 +45,10 @@ class MeetingCoaching(BaseModel):
                                     "(`listening.reflections`); None when the roles are unknown.")
     next_steps: int = 0
     next_steps_clear: int = Field(default=0, description="Next steps with an owner and a date.")
+    development_share: float | None = Field(default=None, description="Development and career "
+                                            "talk's share (the balance); None without one.")
+    failure_share: float | None = Field(default=None, description="Problems and failures' "
+                                        "share of the talk (the balance).")
     warnings: list[Warning] = Field(default_factory=list)
 
 

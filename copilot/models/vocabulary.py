@@ -68,6 +68,8 @@ class WarningCode(StrEnum):
     PERSON_FEEDBACK_WORSE = "person_feedback_worse"
     LONGEST_MONOLOGUE_WORDS_WORSE = "longest_monologue_words_worse"
     REFLECTIONS_WORSE = "reflections_worse"
+    DEVELOPMENT_SHARE_WORSE = "development_share_worse"
+    FAILURE_SHARE_WORSE = "failure_share_worse"
     PERSONAL_FEEDBACK_REPEATED = "personal_feedback_repeated"
     MANAGER_COMMITMENTS_SLIPPING = "manager_commitments_slipping"
     IRREGULAR_CADENCE = "irregular_cadence"
@@ -140,6 +142,7 @@ class AgendaKind(StrEnum):
     DEFERRED_TOPIC = "deferred_topic"
     RECURRING_BLOCKER = "recurring_blocker"
     NOT_COVERED = "not_covered"
+    DEVELOPMENT_TALK = "development_talk"  # weeks of 1:1s without development talk
     SUGGESTED_QUESTION = "suggested_question"
     TEMPLATE_SECTION = "template_section"  # a section of the meeting type's template (`--type`)
 

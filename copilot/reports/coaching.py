@@ -18,6 +18,7 @@ from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.analyze.texts import localize_analysis
 from copilot.errors import InputError, NotFoundError
 from copilot.i18n import Params, pick
+from copilot.memory import development  # the agenda's definition of weeks without it
 from copilot.models import (
     Analysis,
     CoachingReport,
@@ -26,99 +27,22 @@ from copilot.models import (
     FollowThrough,
     MeetingCoaching,
     MeetingRef,
-    QuestionCounts,
     ReportCadence,
-    Trend,
     WarningCode,
 )
 from copilot.reports.texts import coaching_text
+from copilot.reports.trends import (
+    TALKS_TOO_MUCH,
+    TREND_METRICS,
+    mean_of,
+    meeting_coaching,
+    trend,
+)
 from copilot.settings import Settings, get_settings
 from copilot.text import name_key
 
-
-@dataclass(frozen=True)
-class TrendMetric:
-    """A per-meeting figure that trends are computed for."""
-
-    label: str
-    higher_is_better: bool
-    worse: WarningCode  # the coaching warning when it gets worse
-    evidence: frozenset[str]  # the meeting warnings whose utterances back that warning
-    percent: bool = False  # a share, shown as a percentage
-
-
-_TALKS_TOO_MUCH = frozenset({WarningCode.MANAGER_DOMINATED_TALK})
-TREND_METRICS: dict[str, TrendMetric] = {
-    "listening_ratio": TrendMetric(
-        "listening ratio (report's share of talk)", True, WarningCode.LISTENING_RATIO_WORSE,
-        _TALKS_TOO_MUCH, percent=True),
-    "open_share": TrendMetric(
-        "share of open questions", True, WarningCode.OPEN_SHARE_WORSE,
-        frozenset({WarningCode.FEW_OPEN_QUESTIONS, WarningCode.LEADING_QUESTIONS,
-                   WarningCode.STATUS_REVIEW_ONLY}), percent=True),
-    "person_feedback": TrendMetric(
-        "feedback about the person", False, WarningCode.PERSON_FEEDBACK_WORSE,
-        frozenset({WarningCode.PERSONAL_FEEDBACK})),
-    "longest_monologue_words": TrendMetric(
-        "longest monologue (words)", False, WarningCode.LONGEST_MONOLOGUE_WORDS_WORSE,
-        _TALKS_TOO_MUCH),
-    "reflections": TrendMetric(
-        "number of reformulations per meeting", True, WarningCode.REFLECTIONS_WORSE,
-        frozenset({WarningCode.NO_REFORMULATION})),
-}
 # Meeting warnings about the input, not the manager: never a habit to report.
 _NOT_HABITS = frozenset({WarningCode.NO_SPEAKERS, WarningCode.ROLES_UNKNOWN})
-
-
-def meeting_coaching(a: Analysis) -> MeetingCoaching:
-    """The figures of one analysed meeting."""
-    talk = a.talk
-    mono = talk.longest_monologue if talk else None
-    q = talk.questions if talk else None
-    asked = (q.open + q.closed + q.leading) if q else 0
-    mine = [fb for fb in a.feedback if fb.given_by in (None, a.manager)]
-    return MeetingCoaching(
-        meeting_id=a.id, date=a.date, report=a.report, language=a.language,
-        basis=talk.basis if talk else None,
-        listening_ratio=talk.report_share if talk else None,
-        manager_share=talk.manager_share if talk else None,
-        longest_monologue_words=mono.words if mono else None,
-        longest_monologue_seconds=mono.seconds if mono else None,
-        longest_monologue_role=mono.role if mono else None,
-        questions=q.model_copy() if q else QuestionCounts(),
-        open_share=round(q.open / asked, 4) if q and asked else None,
-        praise=sum(fb.polarity == "positive" for fb in mine),
-        criticism=sum(fb.polarity == "negative" for fb in mine),
-        person_feedback=sum(fb.target == "person" for fb in mine),
-        reflections=a.listening.reflections if a.listening else None,
-        next_steps=len(a.next_steps),
-        next_steps_clear=sum(bool(s.owner and s.due) for s in a.next_steps),
-        warnings=list(a.warnings),
-    )
-
-
-def _mean(values: Sequence[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
-    return round(sum(vals) / len(vals), 4) if vals else None
-
-
-def trend(metric: str, meetings: Sequence[MeetingCoaching], settings: Settings) -> Trend:
-    """Mean of the first third against the last third (a single meeting moves a mean of a
-    third far less than it moves a line through every point); from `trend_min_meetings`."""
-    values = [getattr(m, metric) for m in meetings if getattr(m, metric) is not None]
-    out = Trend(metric=metric, meetings=len(values))
-    if len(values) < settings.coaching.trend_min_meetings:
-        return out
-    third = max(1, len(values) // 3)
-    first, last = _mean(values[:third]), _mean(values[-third:])
-    delta = (last or 0.0) - (first or 0.0)
-    scale = max(abs(first or 0.0), 1e-9)
-    if abs(delta) / scale < settings.coaching.trend_stable_change:
-        direction = "stable"
-    else:
-        better = (delta > 0) == TREND_METRICS[metric].higher_is_better
-        direction = "better" if better else "worse"
-    return out.model_copy(update={"first": first, "last": last, "direction": direction})
 
 
 def follow_through(commitments: Sequence[Commitment], as_of: dt.date) -> list[FollowThrough]:
@@ -175,7 +99,8 @@ def trend_warnings(report: CoachingReport, settings: Settings,
     ms = report.meetings
     found = [low_listening_warning(ms, settings), *worse_trend_warnings(report),
              personal_feedback_warning(ms, settings), slipping_warning(report, settings),
-             *cadence_warnings(report, settings), *recurring_warnings(ms, settings)]
+             *cadence_warnings(report, settings), *recurring_warnings(ms, settings),
+             *development_warnings(report, settings)]
     return [_in(w, lang) for w in found if w is not None]
 
 
@@ -201,13 +126,13 @@ def low_listening_warning(ms: Sequence[MeetingCoaching], settings: Settings
     less than the listening-ratio floor (the manager more than `manager_share_threshold`)."""
     floor = listening_ratio_floor(settings)
     rated = [m for m in ms if m.listening_ratio is not None]
-    avg = _mean([m.listening_ratio for m in rated])
+    avg = mean_of([m.listening_ratio for m in rated])
     if len(rated) < settings.coaching.trend_min_meetings or avg is None or avg >= floor:
         return None
     low = [m for m in rated if m.listening_ratio < floor]  # type: ignore[operator]
     return _Draft(WarningCode.LOW_LISTENING_RATIO, "low_listening_ratio",
                   {"rated": len(rated), "average": avg, "floor": floor, "low": len(low)},
-                  _refs(low, _TALKS_TOO_MUCH))
+                  _refs(low, TALKS_TOO_MUCH))
 
 
 def worse_trend_warnings(report: CoachingReport) -> list[_Draft]:
@@ -293,6 +218,24 @@ def recurring_warnings(ms: Sequence[MeetingCoaching], settings: Settings
     return out
 
 
+def development_warnings(report: CoachingReport, settings: Settings) -> list[_Draft]:
+    """Per report: `no_development_talk` when the 1:1s of the last `development_weeks` weeks
+    (copilot.memory.development) had no development talk; they are the evidence."""
+    out = []
+    for name in report.reports:
+        theirs = sorted((m for m in report.meetings if m.report == name),
+                        key=lambda m: m.date, reverse=True)
+        window = development.covering(theirs, report.as_of, settings)
+        checked = window and development.without_development(
+            [(m, m.development_share) for m in window], settings)
+        if checked:
+            out.append(_Draft(WarningCode.NO_DEVELOPMENT_TALK, "no_development_talk", {
+                "report": name, "count": len(checked), "since": checked[-1].date.isoformat(),
+                "weeks": (report.as_of - checked[-1].date).days // 7},
+                _refs(checked[::-1], set())))
+    return out
+
+
 def _around_gap(ms: Sequence[MeetingCoaching]) -> list[MeetingCoaching]:
     ordered = sorted(ms, key=lambda m: m.date)
     if len(ordered) < 2:
@@ -303,12 +246,6 @@ def _around_gap(ms: Sequence[MeetingCoaching]) -> list[MeetingCoaching]:
 
 def _one(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def fmt_metric(metric: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.0%}" if TREND_METRICS[metric].percent else f"{value:.1f}"
 
 
 def build_report(store, manager: str, since: dt.date | None = None,
@@ -356,12 +293,12 @@ def assemble(analyses: Sequence[Analysis], commitments: Sequence[Commitment], *,
     report = CoachingReport(
         manager=manager, since=since, as_of=as_of, reports=sorted(dates), meetings=metas,
         averages={
-            "listening_ratio": _mean([m.listening_ratio for m in metas]),
-            "open_share": _mean([m.open_share for m in metas]),
-            "longest_monologue_words": _mean([m.longest_monologue_words for m in metas]),
-            "person_feedback_per_meeting": _mean([float(m.person_feedback) for m in metas]),
-            "reflections_per_meeting": _mean([m.reflections for m in metas]),
-            "clear_next_steps_share": _mean([m.next_steps_clear / m.next_steps
+            "listening_ratio": mean_of([m.listening_ratio for m in metas]),
+            "open_share": mean_of([m.open_share for m in metas]),
+            "longest_monologue_words": mean_of([m.longest_monologue_words for m in metas]),
+            "person_feedback_per_meeting": mean_of([float(m.person_feedback) for m in metas]),
+            "reflections_per_meeting": mean_of([m.reflections for m in metas]),
+            "clear_next_steps_share": mean_of([m.next_steps_clear / m.next_steps
                                              for m in metas if m.next_steps]),
         },
         trends=[trend(k, metas, settings) for k in TREND_METRICS],

@@ -16,7 +16,7 @@ from copilot.analyze.critique.talk import listening_ratio_floor
 from copilot.i18n import N_, format_day, gettext_for, percent
 from copilot.models import Analysis, CoachingReport, CoachingWarning, MeetingRef, Warning
 from copilot.reports import plots
-from copilot.reports.coaching import TREND_METRICS, fmt_metric
+from copilot.reports.trends import TREND_METRICS, fmt_metric
 from copilot.settings import Settings
 
 PLOTS = {

@@ -36,6 +36,11 @@ COACHING: dict[str, tuple[Template, Template | None]] = {
         Template(N_("Book the next 1:1 with {report}."))),
     "recurring_warning": (Template(N_("`{code}` came up in {count} of {total} meetings.")),
                           None),
+    "no_development_talk": (Template(N_(
+        "No development or career talk with {report} in the last {count} 1:1s ({weeks} weeks, "
+        "since {since})."), dates=_P({"since"})), Template(N_(
+            "Put it on the next agenda: ask where {report} would like to be in a year and what "
+            "would help them get there."))),
 }
 LABELS = {
     "listening_ratio": N_("listening ratio (report's share of talk)"),
@@ -43,6 +48,8 @@ LABELS = {
     "person_feedback": N_("feedback about the person"),
     "longest_monologue_words": N_("longest monologue (words)"),
     "reflections": N_("number of reformulations per meeting"),
+    "development_share": N_("share of development and career talk"),
+    "failure_share": N_("share of talk about problems and failures"),
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from copilot.analyze.critique.balance import mostly_failures_warning
 from copilot.analyze.critique.feedback import feedback_warnings, personal_feedback_warnings
 from copilot.analyze.critique.follow_up import PriorStep, revisit_warnings
 from copilot.analyze.critique.listening import no_reformulation_warning
@@ -19,8 +21,29 @@ from copilot.analyze.critique.talk import (
     single_speaker_warning,
 )
 from copilot.meeting_types import MeetingTemplate
-from copilot.models import Extraction, Listening, SectionCoverage, Talk, Transcript, Warning
+from copilot.models import (
+    BalanceShare,
+    Extraction,
+    Listening,
+    SectionCoverage,
+    Talk,
+    Transcript,
+    Warning,
+)
 from copilot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the pipeline measured before the critique, for the checks that read it: the
+    manager's reflections (None: the listening check computes them), the kinds of talk
+    (copilot.analyze.balance; empty: not computed), the meeting type's template and what the
+    meeting covered of it."""
+
+    listening: Listening | None = None
+    balance: Sequence[BalanceShare] = ()
+    template: MeetingTemplate | None = None
+    coverage: Sequence[SectionCoverage] = ()
 
 
 def critique(
@@ -31,19 +54,16 @@ def critique(
     manager: str,
     report: str,
     previous: Sequence[PriorStep] | None = None,
-    template: MeetingTemplate | None = None,
-    coverage: Sequence[SectionCoverage] = (),
-    listening: Listening | None = None,
+    signals: Signals | None = None,
 ) -> list[Warning]:
     """Every warning for one meeting. `previous` are commitments still open from earlier 1:1s
-    with this report (None when unknown: nothing is said about follow-up then); `template`
-    and `coverage`: the meeting type's template and what the meeting covered of it;
-    `listening`: the meeting's reflections when already computed (else the listening check
-    computes them).
+    with this report (None when unknown: nothing is said about follow-up then); `signals`:
+    what the pipeline measured first (listening, balance, the template's coverage).
 
     Talk and question checks need the roles: without them nothing is said about who talked or
     asked, only that the roles (or the speakers) are unknown.
     """
+    signals = signals or Signals()
     found: list[Warning | None] = []
     single = single_speaker_warning(transcript)
     if not transcript.has_speakers:
@@ -57,9 +77,11 @@ def critique(
     if roles_known and single is None:  # one voice: who talked how much says nothing
         found.append(manager_dominated_talk(transcript, talk, settings, manager, report))
         found.append(open_question_warning(transcript, extraction, settings, manager))
-        found.append(no_reformulation_warning(transcript, manager, report, listening))
+        found.append(no_reformulation_warning(transcript, manager, report,
+                                                signals.listening))
     found.extend(personal_feedback_warnings(extraction, manager, transcript.language))
     found.extend(feedback_warnings(transcript, extraction, settings, manager))
+    found.append(mostly_failures_warning(transcript, signals.balance, settings))
     if roles_known:
         found.extend(question_warnings(transcript, extraction, settings, manager))
         if single is None:
@@ -68,5 +90,5 @@ def critique(
     found.append(next_step_warning(extraction, settings, transcript.language))
     if previous:
         found.extend(revisit_warnings(transcript, previous, settings, manager, report))
-    found.extend(meeting_type_warnings(transcript, template, coverage))
+    found.extend(meeting_type_warnings(transcript, signals.template, signals.coverage))
     return [w for w in found if w is not None]

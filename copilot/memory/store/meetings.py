@@ -10,6 +10,7 @@ they are removed again. Deleting a meeting removes it from every store (rows, ve
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 from pydantic import ValidationError
@@ -34,7 +35,7 @@ from copilot.memory.store.tables import (
     UtteranceRow,
 )
 from copilot.memory.store.upkeep import recompute_status, remove_uploads
-from copilot.models import Analysis, MeetingSummary, NextStep, Utterance
+from copilot.models import Analysis, BalanceShare, MeetingSummary, NextStep, Utterance
 from copilot.text import fold, name_key
 
 log = logging.getLogger("copilot.memory")
@@ -306,6 +307,21 @@ class MeetingStore(PendingVectorStore):
         with self._session() as s:
             rows = s.execute(q.order_by(Meeting.date.desc(), Meeting.created_at.desc())).all()
         return [HeldMeeting(*row) for row in rows]
+
+    def balances(self, meeting_ids: list[str]) -> dict[str, list[BalanceShare]]:
+        """The balance of talk (Analysis.balance) of each meeting the principal leads among
+        `meeting_ids`; a meeting analysed before balances existed has an empty list."""
+        if not meeting_ids:
+            return {}
+        q = (select(AnalysisRow.meeting_id, AnalysisRow.body)
+             .join(Meeting, AnalysisRow.meeting_id == Meeting.id)
+             .where(AnalysisRow.meeting_id.in_(meeting_ids),
+                    meetings_seen(self.principal, Level.LEAD)))
+        with self._session() as s:
+            rows = s.execute(q).all()
+        # Only the one key is read: the utterances of the body are not validated for this.
+        return {m_id: [BalanceShare.model_validate(b)
+                       for b in json.loads(body).get("balance", [])] for m_id, body in rows}
 
     def meeting_ids_of(self, person: str, level: Level = Level.LEAD) -> list[str]:
         """Every meeting `person` took part in (as report or manager) that the principal sees
