@@ -158,6 +158,11 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
                                                 only(200, "manager", "report")),
+        "PUT /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap",
+                                                {"summary": "Le point de mars."},
+                                                only(200, "manager", **lead)),
+        "DELETE /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
+                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
                                                 only(200, "manager", **lead)),
         "PATCH /v1/meetings/{meeting_id}/items/{kind}/{index}": (

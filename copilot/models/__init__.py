@@ -8,7 +8,6 @@ from __future__ import annotations
 from copilot.models.accounts import (
     AuditEntry,
     HrFigures,
-    MeetingRecap,
     NewToken,
     Organisation,
     OrgRetention,
@@ -68,6 +67,14 @@ from copilot.models.memory import (
     Topic,
     TopicIn,
 )
+from copilot.models.recap import (
+    CarriedTopic,
+    Concern,
+    Decision,
+    MeetingRecap,
+    RecapContent,
+    RecapItem,
+)
 from copilot.models.transcript import DoubtfulSpan, Transcript, Utterance
 from copilot.models.vocabulary import (
     AccountRole,
@@ -97,12 +104,15 @@ __all__ = [
     "BalanceShare",
     "Cadence",
     "CareerReview",
+    "CarriedTopic",
     "CoachingReport",
     "CoachingWarning",
     "Commitment",
     "CommitmentEvent",
     "CommitmentEventKind",
     "CommitmentStatus",
+    "Concern",
+    "Decision",
     "DoubtfulSpan",
     "Engine",
     "EngineRun",
@@ -138,6 +148,8 @@ __all__ = [
     "PrivateNotes",
     "Question",
     "QuestionCounts",
+    "RecapContent",
+    "RecapItem",
     "ReportCadence",
     "Retention",
     "RetentionReport",
