@@ -98,15 +98,24 @@ def _usual_language(request: MeetingRequest, store: Store | None,
 
 def _dated_at_next_one_on_one(analysis: Analysis, request: MeetingRequest, store: Store,
                               settings: Settings) -> Analysis:
-    """Next steps due "before our next one-on-one" get the next 1:1's date from the pair's
-    cadence (copilot.memory.due); without a known interval they keep only their phrase."""
-    from copilot.memory.due import needs_next_date, next_one_on_one, with_relative_dues
+    """Next steps due "before our next one-on-one" (the extraction keeps the phrase, no date:
+    copilot.analyze.rules.dates.RELATIVE) get the next 1:1's date: this meeting's plus the
+    median interval between the pair's 1:1s (`people.cadence`, the agenda's own rule).
+    Without a known interval they keep only their phrase."""
+    from copilot.analyze.rules.dates import is_relative
+    from copilot.memory.people import cadence
 
-    if not needs_next_date(analysis):
-        return analysis
+    waiting = [s.due is None and is_relative(s.due_text) for s in analysis.next_steps]
+    if not any(waiting):
+        return analysis  # no store query for the usual meeting
     held = [m.date for m in store.meetings_held(request.report, request.manager,
                                                 before=request.date)]
-    return with_relative_dues(analysis, next_one_on_one(held, analysis.date, settings))
+    next_day = cadence([*held, analysis.date], analysis.date, settings).expected_next
+    if next_day is None:
+        return analysis
+    steps = [s.model_copy(update={"due": next_day}) if wait else s
+             for s, wait in zip(analysis.next_steps, waiting, strict=True)]
+    return analysis.model_copy(update={"next_steps": steps})
 
 
 def _refuse_silence(analysis: Analysis) -> None:

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from copilot import cli
 from copilot.analyze.base import FakeExtractor
-from copilot.analyze.decisions import find_decisions, is_decision
 from copilot.errors import Forbidden, InputError
 from copilot.memory import recap
+from copilot.memory.decisions import find_decisions, is_decision
 from copilot.memory.store import Store
 from copilot.memory.store.sharing import recap_of
 from copilot.models import Analysis, PrivateNotes, RecapContent, Sharing, Utterance

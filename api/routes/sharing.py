@@ -1,6 +1,7 @@
 """What a manager shares of a meeting with the report, their private notes, and the recap
-the report reads (and the manager edits). Who sees what is the store's decision (copilot/memory/store/scope.py): the
-manager who led the meeting changes these; the report reads the recap once it is shared."""
+the report reads (and the manager edits). Who sees what is the store's decision
+(copilot/memory/store/scope.py): the manager who led the meeting changes these; the report
+reads the recap once it is shared."""
 
 from __future__ import annotations
 

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
-from copilot.analyze.decisions import find_decisions
 from copilot.errors import InputError
 from copilot.i18n import N_, Template
 from copilot.memory import cues
-from copilot.memory.markdown import _md  # the agenda's escaping: one rule for both
+from copilot.memory.decisions import find_decisions
+from copilot.memory.markdown import md_escape  # the agenda's escaping, for both
 from copilot.models import (
     Analysis,
     CarriedTopic,
@@ -32,32 +32,31 @@ from copilot.text import fold, name_matches, split_sentences
 
 Item = TypeVar("Item", bound=RecapItem)
 MAX_CONCERNS = 6  # concise: the first ones said; the transcript holds the rest
-_WORRY = re.compile("|".join((
+_WORRY = re.compile(
     r"\bje (?:m'inquiete|suis (?:un peu |assez |vraiment |tres )?(?:inquiet|inquiete|stresse|"
     r"stressee|perdu|perdue|deborde|debordee|noye|noyee|bloque|bloquee|coince|coincee)|stresse|"
-    r"galere|sature|crains|n'y arrive pas|ne m'en sors pas|ne sais pas comment)\b",
-    r"\b(?:ca|cela|ce qui) m'(?:inquiete|angoisse|stresse|preoccupe|embete|ennuie|pese)\b",
-    r"\bj'ai (?:du mal|peur|un peu peur|un souci|un probleme|des difficultes|"
-    r"l'impression de ne pas)\b",
-    r"\b(?:c'est|ca devient|ca reste) (?:vraiment |un peu |assez |tres )?(?:difficile|complique|"
-    r"dur|tendu|lourd|trop)\b", r"\bpas facile\b", r"\bma (?:crainte|inquietude)\b",
-    r"\bi(?:'m| am) (?:a bit |really |quite |very |getting |a little )?(?:worried|concerned|"
-    r"anxious|struggling|stressed|overwhelmed|stuck|blocked|lost|swamped|nervous|afraid)\b",
-    r"\bi(?:'m| am) having (?:a hard time|trouble|difficulty|difficulties)\b",
-    r"\bit(?:'s| is| has been|'s been) (?:really |a bit |quite |very )?(?:hard|difficult|tough|"
-    r"stressful|overwhelming)\b", r"\bmy (?:concern|worry|fear)\b", r"\bworries me\b",
-    r"\bi (?:worry|struggle|can't keep up|don't know how)\b",
-)))
+    r"galere|sature|crains|n'y arrive pas|ne m'en sors pas|ne sais pas comment)\b"
+    r"|\b(?:ca|cela|ce qui) m'(?:inquiete|angoisse|stresse|preoccupe|embete|ennuie|pese)\b"
+    r"|\bj'ai (?:du mal|peur|un peu peur|un souci|un probleme|des difficultes|"
+    r"l'impression de ne pas)\b"
+    r"|\b(?:c'est|ca devient|ca reste) (?:vraiment |un peu |assez |tres )?(?:difficile|"
+    r"complique|dur|tendu|lourd|trop)\b|\bpas facile\b|\bma (?:crainte|inquietude)\b"
+    r"|\bi(?:'m| am) (?:a bit |really |quite |very |getting |a little )?(?:worried|concerned|"
+    r"anxious|struggling|stressed|overwhelmed|stuck|blocked|lost|swamped|nervous|afraid)\b"
+    r"|\bi(?:'m| am) having (?:a hard time|trouble|difficulty|difficulties)\b"
+    r"|\bit(?:'s| is| has been|'s been) (?:really |a bit |quite |very )?(?:hard|difficult|"
+    r"tough|stressful|overwhelming)\b|\bmy (?:concern|worry|fear)\b|\bworries me\b"
+    r"|\bi (?:worry|struggle|can't keep up|don't know how)\b")
 
 # What deferring says, not what is deferred ("on en reparle la prochaine fois", "let's come
 # back to that later"): a sentence with nothing else names no topic.
-_DEFERRAL_WORDS = set("""
-reparle reparlera reparlerons parle parlera parlerons discute discutera verra reviendra
-reviendrons prochaine prochain fois point plus tard autre semaine gardons garde mettons
-pour cote temps aujourd hui parler aborder quand meme bien alors donc voila
-let lets revisit next time week later another come back that this talk about discuss park
-table take offline sure okay with come maybe then well good great
-""".split())
+_DEFERRING = (
+    "reparle reparlera reparlerons parle parlera parlerons discute discutera verra reviendra "
+    "reviendrons prochaine prochain fois point plus tard autre semaine gardons garde mettons "
+    "pour cote temps aujourd hui parler aborder quand meme bien alors donc voila let lets "
+    "revisit next time week later another come back that this talk about discuss park table "
+    "take offline sure okay with maybe then well good great")
+_DEFERRAL_WORDS = frozenset(_DEFERRING.split())
 
 TEXTS: dict[str, Template] = {
     "title": Template(N_("Recap of the 1:1 of {day}: {manager} and {report}"),
@@ -181,13 +180,13 @@ def markdown(recap: MeetingRecap) -> str:
     def t(key: str, **params) -> str:
         return TEXTS[key].render(lang, params)
 
-    title = t("title", day=recap.date.isoformat(), manager=_md(recap.manager),
-              report=_md(recap.report))
+    title = t("title", day=recap.date.isoformat(), manager=md_escape(recap.manager),
+              report=md_escape(recap.report))
     lines = [f"# {title}", ""]
     if recap.edited:
         lines += [f"_{t('edited')}_", ""]
     if recap.summary:
-        lines += [f"## {t('summary')}", "", _md(recap.summary), ""]
+        lines += [f"## {t('summary')}", "", md_escape(recap.summary), ""]
     for section in SECTIONS:
         items = getattr(recap, section)
         lines += [f"## {t(section)}", ""]
@@ -195,16 +194,16 @@ def markdown(recap: MeetingRecap) -> str:
             lines += [f"_{t('nothing')}_", ""]
             continue
         lines += [_step_line(s, t) if isinstance(s, NextStep) else
-                  f"- {_md(s.text)}{_cites(s.evidence)}" for s in items]
+                  f"- {md_escape(s.text)}{_cites(s.evidence)}" for s in items]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _step_line(step: NextStep, t) -> str:
-    owner = _md(step.owner) if step.owner else t("nobody")
+    owner = md_escape(step.owner) if step.owner else t("nobody")
     due = (f" ({t('due', day=step.due.isoformat())})" if step.due else
-           f" ({t('due_text', text=_md(step.due_text))})" if step.due_text else "")
-    return f"- **{owner}**: {_md(step.action)}{due}{_cites(step.evidence)}"
+           f" ({t('due_text', text=md_escape(step.due_text))})" if step.due_text else "")
+    return f"- **{owner}**: {md_escape(step.action)}{due}{_cites(step.evidence)}"
 
 
 def _cites(evidence: list[int]) -> str:

@@ -57,7 +57,7 @@ class Due:
 
 
 # "Before our next one-on-one", "d'ici la prochaine fois": due at the next 1:1, a date only the
-# pair's cadence tells (copilot.memory.due, when the workflow saves the meeting); the phrase
+# pair's cadence tells (copilot.workflow, when it saves the meeting); the phrase
 # is kept as `due_text`, the date left None here. On folded text.
 _NEXT_EN = (r"(?:our |the |your |my )?next (?:one[- ]on[- ]one|one[- ]to[- ]one|1[:-]1|1on1|"
             r"1-on-1|check[- ]in|catch[- ]up|meeting|sync)")

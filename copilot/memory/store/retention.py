@@ -11,9 +11,10 @@ api/main.py). Ages count from when the data entered the home (a job's or a meeti
 - Transcripts (`transcripts_days`): the words people said go — utterance texts (rows and the
   analysis JSON), facts, feedback and question texts, the summary, the blockers and deferred
   topics (quotes), the texts of the areas touched, the quotes of a recap the manager edited
-  (its next steps stay), and the vectors made from utterances and signals. The figures stay: talk metrics, question and feedback counts (kinds, polarity),
-  warning codes and messages (written by the copilot), speakers, times, the next steps and their
-  status (the agenda tracks commitments across meetings). The meeting is marked
+  (its next steps stay), and the vectors made from utterances and signals. The figures stay:
+  talk metrics, question and feedback counts (kinds, polarity), warning codes and messages
+  (written by the copilot), speakers, times, the next steps and their status (the agenda
+  tracks commitments across meetings). The meeting is marked
   (`transcript_removed_at`) so a later run does not count it again. Deleted bytes are purged
   from SQLite's WAL and free pages as erasure does (`purge_erased`).
 

@@ -1,6 +1,9 @@
 """Decisions said in a meeting or written in notes ("on a décidé de", "on part sur", "c'est
 validé", "we agreed to", "let's go with", "Décision : ..."), each with its utterance.
 
+In memory, beside cues.py, not in copilot.analyze: the recap is built when it is read, by the
+store (copilot.memory.store may use memory's domain modules, never the analysis engines).
+
 Matched on folded text (lower case, no accents), one sentence at a time. The lists favour
 precision: a recap that states a decision nobody took is worse than one that misses it, so
 questions ("on part sur la v2 ?"), negations ("on n'a pas décidé") and hypotheticals ("si on
@@ -15,8 +18,8 @@ from copilot.models import Decision, Utterance
 from copilot.text import fold, split_sentences
 
 _FR = (
-    r"\b(?:on a|nous avons|j'ai|vous avez|ils ont) (?:donc |finalement |bien )?"
-    r"(?:decide|tranche|convenu|choisi|acte|retenu|valide)\b",
+    (r"\b(?:on a|nous avons|j'ai|vous avez|ils ont) (?:donc |finalement |bien )?"
+     r"(?:decide|tranche|convenu|choisi|acte|retenu|valide)\b"),
     r"\b(?:on|nous) (?:s'est|s'etait|sommes|nous sommes) (?:donc )?(?:mis|mises) d'accord\b",
     r"\bon (?:decide|tranche|acte|valide|retient|choisit) (?:de |d'|que |qu'|la |le |les |l')",
     r"\bon (?:part|partira|repart) (?:donc )?sur\b",
