@@ -5,7 +5,8 @@ In order: the request's cheap checks (run when the `MeetingRequest` is built); a
 headers probed (a bad file fails in milliseconds, before anything is enrolled); the manager's
 voiceprint enrolled from the request's sample, else loaded from the store; the open
 commitments of earlier 1:1s fetched, so the critique can say whether they came back; the
-meeting analysed (copilot.pipeline); the analysis saved, then the enrolled voiceprint. A
+meeting analysed (copilot.pipeline); next steps due "at our next 1:1" dated from the pair's
+cadence; the analysis saved, then the enrolled voiceprint. A
 recording in which nothing was said is not saved (NoSpeech): an empty meeting would count in
 the cadence and close the agenda's "overdue 1:1" item.
 `store=None` analyses without storing (`--no-save`): nothing is read or written, and a silent
@@ -73,6 +74,7 @@ def remember_meeting(
     if store is None:
         return analysis
     _refuse_silence(analysis)
+    analysis = _dated_at_next_one_on_one(analysis, request, store, settings)
     store.save(analysis, replace=replace)
     if enrolled and voiceprint is not None and request.manager_voice is not None:
         store.save_voiceprint(request.manager, voiceprint, source=request.manager_voice.name)
@@ -92,6 +94,28 @@ def _usual_language(request: MeetingRequest, store: Store | None,
     held = store.meetings_held(request.report, request.manager, before=request.date)[:5]
     language = usual_language([m.language for m in held])
     return request.model_copy(update={"lang": language}) if language else request
+
+
+def _dated_at_next_one_on_one(analysis: Analysis, request: MeetingRequest, store: Store,
+                              settings: Settings) -> Analysis:
+    """Next steps due "before our next one-on-one" (the extraction keeps the phrase, no date:
+    copilot.analyze.rules.dates.RELATIVE) get the next 1:1's date: this meeting's plus the
+    median interval between the pair's 1:1s (`people.cadence`, the agenda's own rule).
+    Without a known interval they keep only their phrase."""
+    from copilot.analyze.rules.dates import is_relative
+    from copilot.memory.people import cadence
+
+    waiting = [s.due is None and is_relative(s.due_text) for s in analysis.next_steps]
+    if not any(waiting):
+        return analysis  # no store query for the usual meeting
+    held = [m.date for m in store.meetings_held(request.report, request.manager,
+                                                before=request.date)]
+    next_day = cadence([*held, analysis.date], analysis.date, settings).expected_next
+    if next_day is None:
+        return analysis
+    steps = [s.model_copy(update={"due": next_day}) if wait else s
+             for s, wait in zip(analysis.next_steps, waiting, strict=True)]
+    return analysis.model_copy(update={"next_steps": steps})
 
 
 def _refuse_silence(analysis: Analysis) -> None:

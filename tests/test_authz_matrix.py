@@ -162,6 +162,11 @@ def matrix(w) -> dict[str, tuple[str, object, dict[str, int]]]:
         # GET /v1/meetings/{id} gives (tests/test_meeting_types.py reads a real record).
         "GET /v1/meetings/{meeting_id}/record": ("/v1/meetings/m1/record", None,
                                                  only(409, "manager", **lead)),
+        "PUT /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap",
+                                                {"summary": "Le point de mars."},
+                                                only(200, "manager", **lead)),
+        "DELETE /v1/meetings/{meeting_id}/recap": ("/v1/meetings/m1/recap", None,
+                                                   only(200, "manager", **lead)),
         "GET /v1/meetings/{meeting_id}/audio": ("/v1/meetings/m1/audio", None,
                                                 only(200, "manager", **lead)),
         "PATCH /v1/meetings/{meeting_id}/items/{kind}/{index}": (

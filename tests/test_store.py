@@ -45,9 +45,9 @@ def test_open_creates_home_database_and_schema(copilot_env, settings, db_backend
                       "voiceprints", "jobs",  # 0003: audio
                       "organisations", "users", "api_tokens", "sessions", "audit_log",
                       "agenda_edits"}
-    assert version == "0010"  # 0002: memory, 0003: audio, 0004: accounts, 0005: retention,
+    assert version == "0011"  # 0002: memory, 0003: audio, 0004: accounts, 0005: retention,
     # 0006: agenda edits, 0007: users' language, 0008: vectors pending, 0009: job queue,
-    # 0010: idempotency keys
+    # 0010: idempotency keys, 0011: recap edits
     assert fks == 1  # ON DELETE CASCADE only works with this on
 
 

@@ -26,6 +26,7 @@ from copilot.cli import (
     commitments,
     meetings,
     people,
+    recap,
     report,
     retention,
     search,
@@ -46,6 +47,7 @@ COMMANDS = (
     ("search", search.search),
     ("reindex", search.reindex),
     ("report", report.report),
+    ("recap", recap.recap),
     ("worker", worker.worker),
 )
 GROUPS = (

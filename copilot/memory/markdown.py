@@ -21,7 +21,7 @@ TITLES = {
 }
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     # Escape what would turn a transcript line into Markdown markup.
     for ch in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
         text = text.replace(ch, "\\" + ch)
@@ -42,19 +42,19 @@ def line(item: AgendaItem, fr: bool) -> str:
     if item.overdue:
         parts.append("**EN RETARD**" if fr else "**OVERDUE**")
     if item.kind == "open_commitment":
-        who = _md(item.owner or ("?"))
+        who = md_escape(item.owner or ("?"))
         if item.manager_promise:
             who += " (ta promesse)" if fr else " (your promise)"
-        parts.append(f"{who}: {_md(item.text)}")
+        parts.append(f"{who}: {md_escape(item.text)}")
     else:
-        parts.append(_md(item.text))
+        parts.append(md_escape(item.text))
     if item.due:
         parts.append(("échéance " if fr else "due ") + item.due.isoformat())
     source = where(item)
     if source:
         parts.append(f"_{source}_")
     if item.detail and item.kind not in ("open_commitment", "suggested_question"):
-        parts.append(f"({_md(item.detail)})")
+        parts.append(f"({md_escape(item.detail)})")
     for e in item.updates:
         when = e.meeting_date.isoformat() if e.meeting_date else "?"
         ids = ", ".join(f"#{i}" for i in e.evidence)

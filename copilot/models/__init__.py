@@ -8,7 +8,6 @@ from __future__ import annotations
 from copilot.models.accounts import (
     AuditEntry,
     HrFigures,
-    MeetingRecap,
     NewToken,
     Organisation,
     OrgRetention,
@@ -69,6 +68,14 @@ from copilot.models.memory import (
     Topic,
     TopicIn,
 )
+from copilot.models.recap import (
+    CarriedTopic,
+    Concern,
+    Decision,
+    MeetingRecap,
+    RecapContent,
+    RecapItem,
+)
 from copilot.models.transcript import DoubtfulSpan, Transcript, Utterance
 from copilot.models.vocabulary import (
     AccountRole,
@@ -98,12 +105,15 @@ __all__ = [
     "BalanceShare",
     "Cadence",
     "CareerReview",
+    "CarriedTopic",
     "CoachingReport",
     "CoachingWarning",
     "Commitment",
     "CommitmentEvent",
     "CommitmentEventKind",
     "CommitmentStatus",
+    "Concern",
+    "Decision",
     "DoubtfulSpan",
     "Engine",
     "EngineRun",
@@ -139,6 +149,8 @@ __all__ = [
     "PrivateNotes",
     "Question",
     "QuestionCounts",
+    "RecapContent",
+    "RecapItem",
     "ReportCadence",
     "Retention",
     "RetentionReport",

@@ -7,8 +7,6 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot.models.analysis import Fact, FeedbackItem, NextStep
-from copilot.models.transcript import Utterance
 from copilot.models.vocabulary import AccountRole, AuditAction, Language, TokenScope
 
 DEFAULT_ORG_ID = 1  # created by the migration; the local owner's meetings live there
@@ -146,25 +144,6 @@ class PrivateNotes(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(default="", max_length=100_000)
-
-
-class MeetingRecap(BaseModel):
-    """What a report reads of a meeting their manager shared: never the coaching, never the
-    private notes; the utterances only when the transcript is shared."""
-
-    id: str
-    date: dt.date
-    manager: str
-    report: str
-    language: Language
-    summary: str | None = None
-    facts: list[Fact] = Field(default_factory=list)
-    feedback: list[FeedbackItem] = Field(
-        default_factory=list, description="What was said, without the coaching suggestion.")
-    next_steps: list[NextStep] = Field(default_factory=list)
-    utterances: list[Utterance] | None = Field(
-        default=None, description="Only when the manager shared the transcript.")
-    sharing: Sharing
 
 
 class AuditEntry(BaseModel):

@@ -69,6 +69,7 @@ def meeting_page(meeting_id: str, request: Request, principal: Reader,
                 steps=list(zip(analysis.next_steps, _steps_commitments(analysis, commitments),
                                strict=True)),
                 sharing=store.sharing(meeting_id), notes=store.notes(meeting_id).text,
+                recap=store.recap(meeting_id),
                 has_audio=_has_recording(store, meeting_id), manager_speaker=manager_speaker)
 
 

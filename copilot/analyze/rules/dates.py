@@ -9,7 +9,8 @@ Conventions (documented in the README): a bare weekday is its next occurrence st
 the meeting day; English "next <weekday>" is that weekday in the following calendar week;
 "next week"/"la semaine prochaine" is the Friday of next week; "this week"/"end of the week"
 is this week's Friday; "end of the month" is its last day; a day and month without a year is
-the next such day on or after the meeting date.
+the next such day on or after the meeting date; "before our next 1:1", "d'ici la prochaine
+fois" are due at the next 1:1 (`Due.date` None here, the phrase kept: see RELATIVE).
 """
 
 from __future__ import annotations
@@ -49,10 +50,29 @@ _PAST = r"(?:dernier|derniere|passe|passee)"
 
 @dataclass(frozen=True)
 class Due:
-    date: dt.date
+    date: dt.date | None  # None: relative to the next 1:1 (see RELATIVE), resolved on saving
     text: str
     start: int
     end: int
+
+
+# "Before our next one-on-one", "d'ici la prochaine fois": due at the next 1:1, a date only the
+# pair's cadence tells (copilot.workflow, when it saves the meeting); the phrase
+# is kept as `due_text`, the date left None here. On folded text.
+_NEXT_EN = (r"(?:our |the |your |my )?next (?:one[- ]on[- ]one|one[- ]to[- ]one|1[:-]1|1on1|"
+            r"1-on-1|check[- ]in|catch[- ]up|meeting|sync)")
+_NEXT_FR = (r"(?:notre |le |la |ton |votre |mon )?prochaine? (?:point|one[- ]to[- ]one|"
+            r"one[- ]on[- ]one|1[:-]1|rendez-vous|rdv|entretien|reunion|echange|tete-a-tete)")
+RELATIVE = re.compile(
+    rf"\b(?:before|by|ahead of|for|until|at|in) {_NEXT_EN}\b"
+    rf"|\b(?:avant|d'ici|pour|jusqu'a|jusqu'au|a|au|lors de|lors du) {_NEXT_FR}\b"
+    r"|\b(?:by|before|for|until) next time\b|\bnext time\b"
+    r"|\b(?:d'ici|avant|pour|jusqu'a) la prochaine fois\b|\b(?:la )?prochaine fois\b")
+
+
+def is_relative(text: str | None) -> bool:
+    """Whether a due phrase means "at the next 1:1" (see RELATIVE)."""
+    return bool(text) and RELATIVE.search(fold(text or "")) is not None
 
 
 def _friday(base: dt.date, weeks: int = 0) -> dt.date:
@@ -246,9 +266,20 @@ def find_due(text: str, base: dt.date, lang: str = Language.FR) -> Due | None:
             break
         if best is not None:
             break
+    if best is None:
+        best = _relative(text, folded)
     if best is None and re.search(rf"\d|\b(?:{_MO})\b", folded):
         best = _dateparser_fallback(text, base, lang)
     return best
+
+
+def _relative(text: str, folded: str) -> Due | None:
+    """A due "at the next 1:1" (RELATIVE): no date yet, the phrase kept."""
+    m = RELATIVE.search(folded)
+    if m is None:
+        return None
+    said = text[m.start(): m.end()] if len(text) == len(folded) else m.group(0)
+    return Due(date=None, text=said, start=m.start(), end=m.end())
 
 
 def _dateparser_fallback(text: str, base: dt.date, lang: str) -> Due | None:

@@ -109,7 +109,8 @@ class RulesExtractor:
     def _next_step(self, s: Sentence, utts: list[Utterance], pos: int, speaker: str,
                    addressee: str | None, ctx: MeetingContext, lang: str) -> NextStep | None:
         due = find_due(s.text, ctx.date, lang)
-        cand = detect(s.text, lang, has_due=due is not None)
+        cand = detect(s.text, lang, has_due=due is not None,
+                      relative_due=due is not None and due.date is None)
         if cand is None:
             return None
         evidence = [utts[pos].id]

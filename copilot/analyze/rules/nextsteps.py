@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from copilot.analyze.rules.dates import RELATIVE
 from copilot.analyze.rules.verbs import to_infinitive
 from copilot.models import Language
 from copilot.text import fold
@@ -144,11 +145,16 @@ class Candidate:
     verb_start: int
 
 
-def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
-    """A next step in one sentence, or None. Positions refer to the folded sentence."""
+def detect(sentence: str, lang: str, *, has_due: bool,
+           relative_due: bool = False) -> Candidate | None:
+    """A next step in one sentence, or None. Positions refer to the folded sentence.
+    `relative_due`: the due is "the next 1:1" ("before our next one-on-one"), which makes
+    a promise, not a scheduling talk; but "on en reparle la prochaine fois" is a topic
+    carried to the next 1:1 (the recap's), not something to do."""
     t = fold(sentence)
     is_q = t.rstrip().endswith("?")
-    if _HYPOTHETICAL.search(t) or (_PAST.search(t) and not has_due) or _SCHEDULING.search(t):
+    if _HYPOTHETICAL.search(t) or (_PAST.search(t) and not has_due) or _SCHEDULING.search(
+            RELATIVE.sub(" ", t)):
         return None
     for who, in_question, pattern in _PATTERNS:
         m = pattern.search(t)
@@ -169,7 +175,8 @@ def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
         # Present tense in French and bare "on fait" read as habits without a date or a request.
         if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
             continue
-        if who == "both" and not has_due and not re.search(r"\bpoint\b|\bcatch up\b|\bsync\b", t):
+        if who == "both" and (not has_due or relative_due) and not re.search(
+                r"\bpoint\b|\bcatch up\b|\bsync\b", RELATIVE.sub(" ", t)):
             continue
         return Candidate(who, verb, _action(sentence, t, m, lang), m.start("v"))
     return None

@@ -79,7 +79,8 @@ class NotesReader:
             text = text[_MARKER.match(fold(text)).end():]  # type: ignore[union-attr]
         owner, rest = self._owner_prefix(text)
         due = find_due(rest, self.ctx.date, self.lang)
-        cand = detect(rest, self.lang, has_due=due is not None)
+        cand = detect(rest, self.lang, has_due=due is not None,
+                      relative_due=due is not None and due.date is None)
         role = None
         if owner is None and cand is not None:
             if cand.who == "speaker":

@@ -44,7 +44,8 @@ log = logging.getLogger("copilot.memory")
 SCHEMA_VERSION = 1
 _NAME_MAX = 200
 _LIST_HINT = "run `copilot meetings list` to see the stored meetings"
-_KEPT_ON_REPLACE = ("created_at", "share_recap", "share_transcript", "private_notes")
+_KEPT_ON_REPLACE = ("created_at", "share_recap", "share_transcript", "private_notes",
+                    "recap_edit")
 
 
 class MeetingStore(PendingVectorStore):

@@ -10,10 +10,11 @@ api/main.py). Ages count from when the data entered the home (a job's or a meeti
   relative path, which then names nothing).
 - Transcripts (`transcripts_days`): the words people said go — utterance texts (rows and the
   analysis JSON), facts, feedback and question texts, the summary, the blockers and deferred
-  topics (quotes), the texts of the areas touched, and the vectors made from utterances and
-  signals. The figures stay: talk metrics, question and feedback counts (kinds, polarity),
-  warning codes and messages (written by the copilot), speakers, times, the next steps and their
-  status (the agenda tracks commitments across meetings). The meeting is marked
+  topics (quotes), the texts of the areas touched, the quotes of a recap the manager edited
+  (its next steps stay), and the vectors made from utterances and signals. The figures stay:
+  talk metrics, question and feedback counts (kinds, polarity), warning codes and messages
+  (written by the copilot), speakers, times, the next steps and their status (the agenda
+  tracks commitments across meetings). The meeting is marked
   (`transcript_removed_at`) so a later run does not count it again. Deleted bytes are purged
   from SQLite's WAL and free pages as erasure does (`purge_erased`).
 
@@ -28,7 +29,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from copilot.errors import Forbidden
-from copilot.memory import index
+from copilot.memory import index, recap
 from copilot.memory.store.maintenance import MaintenanceStore
 from copilot.memory.store.tables import (
     AnalysisRow,
@@ -40,7 +41,7 @@ from copilot.memory.store.tables import (
     UtteranceRow,
 )
 from copilot.memory.store.upkeep import remove_uploads
-from copilot.models import Analysis, OrgRetention, RetentionReport
+from copilot.models import Analysis, OrgRetention, RecapContent, RetentionReport
 from copilot.models.accounts import DEFAULT_ORG_ID
 from copilot.settings_jobs import storage_root
 
@@ -149,7 +150,11 @@ class RetentionStore(MaintenanceStore):
             s.execute(delete(SignalRow).where(SignalRow.id.in_(quotes)))
             s.execute(update(SignalRow).where(SignalRow.meeting_id == meeting_id)
                       .values(text=""))
-            s.get(Meeting, meeting_id).transcript_removed_at = now
+            meeting = s.get(Meeting, meeting_id)
+            meeting.transcript_removed_at = now
+            if meeting.recap_edit:  # the manager's edit quotes the meeting too
+                meeting.recap_edit = recap.stripped(RecapContent.model_validate_json(
+                    meeting.recap_edit)).model_dump_json()
             # Inside the transaction, as erasure does: if the commit fails, reindex restores.
             for name in utt_cols:
                 self.vectors.delete(name, where={"meeting_id": meeting_id})

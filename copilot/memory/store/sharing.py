@@ -10,18 +10,30 @@ import statistics
 
 from sqlalchemy import func, select
 
+from copilot.memory import recap
 from copilot.memory.store.meetings import MeetingStore
 from copilot.memory.store.scope import Level, meetings_seen, org_people
 from copilot.memory.store.tables import AnalysisRow, Meeting, NextStepRow, Person
-from copilot.models import Analysis, HrFigures, MeetingRecap, PrivateNotes, Sharing
+from copilot.models import (
+    Analysis,
+    HrFigures,
+    MeetingRecap,
+    PrivateNotes,
+    RecapContent,
+    Sharing,
+)
 
 
-def recap_of(analysis: Analysis, sharing: Sharing, with_transcript: bool) -> MeetingRecap:
+def recap_of(analysis: Analysis, sharing: Sharing, with_transcript: bool,
+             edit: RecapContent | None = None) -> MeetingRecap:
+    """The recap read: the manager's edit when there is one, else the one generated from the
+    analysis; facts and feedback (without the coaching suggestion) as said."""
+    content = edit if edit is not None else recap.build(analysis)
     return MeetingRecap(
+        **content.model_dump(), edited=edit is not None,
         id=analysis.id, date=analysis.date, manager=analysis.manager, report=analysis.report,
-        language=analysis.language, summary=analysis.summary, facts=analysis.facts,
+        language=analysis.language, facts=analysis.facts,
         feedback=[f.model_copy(update={"suggestion": None}) for f in analysis.feedback],
-        next_steps=analysis.next_steps,
         utterances=analysis.utterances if with_transcript else None, sharing=sharing)
 
 
@@ -55,12 +67,30 @@ class SharingStore(MeetingStore):
             return notes
 
     def recap(self, meeting_id: str) -> MeetingRecap:
-        """What the principal may read of the meeting without the coaching."""
+        """What the principal may read of the meeting without the coaching: the manager's
+        edit of the recap wins over the generated one."""
         sharing = self.sharing(meeting_id)
         with self._session() as s:
             full = s.scalar(select(Meeting.id).where(
                 Meeting.id == meeting_id, meetings_seen(self.principal, Level.TRANSCRIPT)))
-        return recap_of(self.get(meeting_id, Level.RECAP), sharing, full is not None)
+            body = s.scalar(select(Meeting.recap_edit).where(Meeting.id == meeting_id))
+        edit = RecapContent.model_validate_json(body) if body else None
+        return recap_of(self.get(meeting_id, Level.RECAP), sharing, full is not None, edit)
+
+    def set_recap(self, meeting_id: str, content: RecapContent) -> MeetingRecap:
+        """Store the manager's edit of the recap (validated against the meeting)."""
+        checked = recap.check_edit(content, self.get(meeting_id, Level.LEAD))
+        with self._session(write=True) as s:
+            self._check_seen(s, meeting_id, Level.LEAD)
+            s.get(Meeting, meeting_id).recap_edit = checked.model_dump_json()
+        return self.recap(meeting_id)
+
+    def reset_recap(self, meeting_id: str) -> MeetingRecap:
+        """Back to the generated recap: the edit is forgotten."""
+        with self._session(write=True) as s:
+            self._check_seen(s, meeting_id, Level.LEAD)
+            s.get(Meeting, meeting_id).recap_edit = None
+        return self.recap(meeting_id)
 
     def hr_figures(self, today: dt.date) -> HrFigures:
         """Counts and medians over the principal's organisation: no name, no text."""

@@ -94,6 +94,8 @@ class Meeting(Base):
     transcript_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # 0008: saved while the vector server was down; indexed at the next save or reindex.
     vectors_pending_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # 0011: the recap as the manager edited it (RecapContent JSON); None: the generated one.
+    recap_edit: Mapped[str | None] = mapped_column(Text)
 
     manager: Mapped[Person] = relationship(foreign_keys=[manager_id])
     report: Mapped[Person] = relationship(foreign_keys=[report_id])
