@@ -191,3 +191,30 @@ def test_the_cli_prints_listening_balance_and_coverage() -> None:
     plain = io.StringIO()
     render_analysis(Console(file=plain, width=120, color_system=None), make_analysis())
     assert "Balance" not in plain.getvalue() and "Coverage" not in plain.getvalue()
+
+
+def test_the_coaching_report_tables_show_reformulations_and_development(copilot_env) -> None:
+    import datetime as dt
+
+    from copilot.reports.coaching import assemble
+    from copilot.reports.render import render_html, render_markdown
+    from copilot.settings import get_settings
+
+    analyses = {"m1": rich_analysis("m1", MeetingType.ONE_ON_ONE),
+                "m2": make_analysis("m2", date=dt.date(2026, 3, 9))}
+    report = assemble(list(analyses.values()), [], manager="Claire", since=None,
+                      as_of=dt.date(2026, 3, 20), settings=get_settings(), lang="en")
+    md = render_markdown(report, analyses, {})
+    header = next(line for line in md.splitlines() if "reformulations" in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    rows = [line for line in md.splitlines() if line.startswith("| [")]
+    cells = {r.split("](#")[1].split(")")[0]: [c.strip() for c in r.strip("|").split("|")]
+             for r in rows}
+    assert cells["m-m1"][columns.index("reformulations")] == "1"
+    assert cells["m-m1"][columns.index("development")] == "20%"
+    assert cells["m-m2"][columns.index("reformulations")] == "-"
+    lines = md.splitlines()
+    assert lines[lines.index(header) + 1].count("---") == len(columns)
+    html = render_html(report, analyses, {})
+    assert "<th>reformulations</th><th>development</th>" in html
+    assert "<td>1</td><td>20%</td>" in html

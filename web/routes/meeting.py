@@ -93,8 +93,9 @@ def record_page(meeting_id: str, store: PageStore, settings: SettingsDep) -> Res
 def _record_policy(html: str) -> str:
     """The pages' policy, plus the record's own inline print styles (by their hash, so that
     no other inline style could run)."""
-    styles = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-                      for s in re.findall(r"<style>(.*?)</style>", html, re.S))
+    digests = (base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+               for s in re.findall(r"<style>(.*?)</style>", html, re.DOTALL))
+    styles = " ".join(f"'sha256-{d}'" for d in digests)
     return f"{SECURITY_HEADERS['Content-Security-Policy']}; style-src 'self' {styles}".strip()
 
 
