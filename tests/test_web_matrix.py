@@ -41,6 +41,11 @@ def pages(w) -> dict[str, tuple[str, dict[str, int]]]:
         "GET /": ("/", only(200, *SIGNED_IN)),
         "GET /meetings/{meeting_id}": ("/meetings/m1", only(200, "manager", "report",
                                                             others=404)),
+        # m1 is a one-to-one: its leading manager is told it has no record (409).
+        "GET /meetings/{meeting_id}/record": ("/meetings/m1/record",
+                                              only(409, "manager", others=404)),
+        "GET /meetings/{meeting_id}/recap/edit": ("/meetings/m1/recap/edit",
+                                                  only(200, "manager", others=404)),
         "GET /people/{name}/agenda": ("/people/Julien/agenda",
                                       only(200, "manager", "report", "other_manager",
                                            others=404)),

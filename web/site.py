@@ -18,6 +18,7 @@ from web.routes import (
     meeting,
     new_meeting,
     people,
+    recap,
     report,
     search,
 )
@@ -28,6 +29,6 @@ def install(app: FastAPI) -> None:
     # Every asset is served from the package (no CDN): the pages work offline and leak nothing.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # /meetings/new before /meetings/{meeting_id}: the first route that matches answers.
-    for module in (auth, home, new_meeting, meeting, agenda, coaching, report, admin, hr,
+    for module in (auth, home, new_meeting, meeting, recap, agenda, coaching, report, admin, hr,
                    account, people, search):
         app.include_router(module.router, include_in_schema=False)

@@ -46,6 +46,7 @@ def _header(a: Analysis) -> Panel:
         ("manager", a.manager),
         ("report", a.report),
         ("language", a.language),
+        ("type", a.meeting_type.value),
         ("source", f"{a.source or '-'} ({a.source_format})"),
         ("engine", a.engine),
     ):
@@ -107,12 +108,37 @@ def _section(console: Console, title: str, rows: list[Text], empty: str) -> None
         console.print(Text("  - ") + row)
 
 
+def _analysis_parts(console: Console, a: Analysis) -> None:
+    """Listening, the balance of the conversation and the template's coverage, when the
+    analysis has them (meetings stored before these existed have none)."""
+    if a.listening is not None:
+        heard = a.listening
+        console.print(_line(("Listening ", "bold"), f"reformulations {heard.reflections} ",
+                            (evidence(heard.evidence), "dim"),
+                            f"   acknowledgements {heard.acknowledgements} ",
+                            (evidence(heard.acknowledgement_evidence), "dim")))
+    if a.balance:
+        basis = a.talk.basis if a.talk is not None else "words"
+        _section(console, f"Balance (share of the {basis})", [
+            _line(f"{b.kind.value:<12} {_pct(b.share):>4} ", (evidence(b.evidence[:5]), "dim"))
+            for b in a.balance
+        ], "no talk")
+    if a.coverage:
+        _section(console, f"Coverage ({a.meeting_type.value})", [
+            _line(("✓ ", "green") if c.covered else ("✗ ", "red"), c.title or c.section, " ",
+                  (evidence(c.evidence), "dim"))
+            for c in a.coverage
+        ], "no section")
+
+
 def render_analysis(console: Console, a: Analysis) -> None:
     console.print(_header(a))
     if a.talk is not None:
         console.print(_talk(a.talk))
     else:
         console.print(Text("No talk metrics: the input has no speakers (notes).", style="dim"))
+
+    _analysis_parts(console, a)
 
     _section(console, "Facts", [
         _line(f.text, " ", (evidence(f.evidence), "dim")) for f in a.facts

@@ -193,7 +193,12 @@ def _span(r: CoachingReport, lang: str) -> str:
 
 def _columns(_) -> list[str]:
     return [_("date"), _("report"), _("listening"), _("longest monologue"), _("open q."),
-            _("leading"), _("person fb"), _("clear next steps"), _("warnings")]
+            _("leading"), _("person fb"), _("reformulations"), _("development"),
+            _("clear next steps"), _("warnings")]
+
+
+def _count(v: int | None) -> str:
+    return "-" if v is None else str(v)
 
 
 def render_html(report: CoachingReport, analyses: Mapping[str, Analysis],
@@ -230,7 +235,9 @@ def render_html(report: CoachingReport, analyses: Mapping[str, Analysis],
             f"<tr><td><a href='#m-{m.meeting_id}'>{format_day(m.date, lang)}</a></td><td>"
             f"{_e(m.report)}</td><td>{_pct(m.listening_ratio, lang)}</td><td>{_e(mono)}</td>"
             f"<td>{_pct(m.open_share, lang)}</td><td>{m.questions.leading}</td>"
-            f"<td>{m.person_feedback}</td><td>{m.next_steps_clear}/{m.next_steps}</td>"
+            f"<td>{m.person_feedback}</td><td>{_count(m.reflections)}</td>"
+            f"<td>{_pct(m.development_share, lang)}</td>"
+            f"<td>{m.next_steps_clear}/{m.next_steps}</td>"
             f"<td>{len(m.warnings)}</td></tr>")
     parts.append("</table>")
     parts += _meeting_sections_html(r, analyses)
@@ -289,12 +296,13 @@ def render_markdown(report: CoachingReport, analyses: Mapping[str, Analysis],
     lines += ["", "## " + _("Plots"), ""]
     lines += [f"![{_(PLOTS[k])}]({path})\n" for k, path in image_files.items()]
     lines += ["## " + _("Meetings"), "", "| " + " | ".join(_columns(_)) + " |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "|" + "---|" * len(_columns(_))]
     for m in reversed(ms):
         mono = "-" if m.longest_monologue_words is None else f"{m.longest_monologue_words} w"
         lines.append(f"| [{format_day(m.date, lang)}](#m-{m.meeting_id}) | {_md(m.report)} | "
                      f"{_pct(m.listening_ratio, lang)} | {mono} | {_pct(m.open_share, lang)} | "
-                     f"{m.questions.leading} | {m.person_feedback} | "
+                     f"{m.questions.leading} | {m.person_feedback} | {_count(m.reflections)} | "
+                     f"{_pct(m.development_share, lang)} | "
                      f"{m.next_steps_clear}/{m.next_steps} | {len(m.warnings)} |")
     cited = _cited(r, analyses)
     for m in reversed(ms):

@@ -34,6 +34,7 @@ def test_the_pages_have_no_serious_accessibility_problem(open_page, server, walk
                               for who in (MANAGER, REPORT, ADMIN))
     pages = {"meeting": (manager, f"/meetings/{walk}#u7"),
              "agenda": (manager, "/people/Julien/agenda"), "coaching": (manager, "/coaching"),
+             "recap-edit": (manager, f"/meetings/{walk}/recap/edit"),
              "people": (manager, "/people"), "person": (manager, "/people/Julien"),
              "search": (manager, "/search?q=rapport"), "account": (manager, "/account"),
              "report-home": (report, "/"), "recap": (report, f"/meetings/{walk}"),

@@ -3,11 +3,14 @@ evidence, warnings, notes, sharing, commitments), or the recap a report was shar
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.deps import ExtractorDep, SettingsDep
@@ -16,7 +19,8 @@ from copilot.memory import commitments as cm
 from copilot.models import AccountRole, Analysis, AuditAction, Commitment, PrivateNotes, Sharing
 from copilot.models.edits import ItemKind, StepEdit, TextEdit
 from copilot.reassign import assign_roles
-from web.render import clock, flash, gettext_of, page
+from copilot.reports.record import career_record_html
+from web.render import SECURITY_HEADERS, clock, flash, gettext_of, page
 from web.session import MEMBERS, PageStore, Reader, reader
 
 router = APIRouter(prefix="/meetings")
@@ -65,12 +69,34 @@ def meeting_page(meeting_id: str, request: Request, principal: Reader,
              if u.start is not None}
     speakers = list(dict.fromkeys(u.speaker for u in analysis.utterances if u.speaker))
     manager_speaker = next((u.speaker for u in analysis.utterances if u.role == "manager"), None)
+    quoted = set(analysis.listening.evidence) if analysis.listening else set()
     return page(request, "meeting.html", a=analysis, times=times, speakers=speakers,
                 steps=list(zip(analysis.next_steps, _steps_commitments(analysis, commitments),
                                strict=True)),
                 sharing=store.sharing(meeting_id), notes=store.notes(meeting_id).text,
                 recap=store.recap(meeting_id),
-                has_audio=_has_recording(store, meeting_id), manager_speaker=manager_speaker)
+                has_audio=_has_recording(store, meeting_id), manager_speaker=manager_speaker,
+                said={u.id: u.text for u in analysis.utterances if u.id in quoted})
+
+
+@router.get("/{meeting_id}/record", dependencies=[LEAD])
+def record_page(meeting_id: str, store: PageStore, settings: SettingsDep) -> Response:
+    """The career review's written record, as GET /v1/meetings/{id}/record serves it, behind
+    the pages' session: the manager who led the meeting; anyone else 404."""
+    analysis = store.get(meeting_id)
+    html = career_record_html(analysis, settings.home)
+    store.audit(AuditAction.READ, "record", meeting_id, person=analysis.report)
+    return HTMLResponse(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-store",
+                                       "Content-Security-Policy": _record_policy(html)})
+
+
+def _record_policy(html: str) -> str:
+    """The pages' policy, plus the record's own inline print styles (by their hash, so that
+    no other inline style could run)."""
+    digests = (base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+               for s in re.findall(r"<style>(.*?)</style>", html, re.DOTALL))
+    styles = " ".join(f"'sha256-{d}'" for d in digests)
+    return f"{SECURITY_HEADERS['Content-Security-Policy']}; style-src 'self' {styles}".strip()
 
 
 @router.post("/{meeting_id}/roles", dependencies=[LEAD])
