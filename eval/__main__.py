@@ -25,6 +25,7 @@ from eval.compare import compare_with_rules, llm_settings, side_by_side
 from eval.external import run_external
 from eval.report import (
     cases_table,
+    flags_line,
     counts_json,
     external_tables,
     groups_table,
@@ -235,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(groups_table("By language", groups["by_language"]))
     console.print(groups_table("By split (heldout is never used to tune rules)",
                                groups["by_split"]))
+    console.print(flags_line(groups["by_split"]))
     if comparison is not None:
         console.print(side_by_side(comparison))
     external = run_external(args.shared.resolve())

@@ -9,10 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.cases import WARNING_CODES
-from eval.scoring import FIELDS, PRF, TYPES
+from eval.scoring import ALL_FIELDS, FIELDS, FLAGGED_FACTS, PRF, TYPES
 
 # Table rows in reading order: detection, then that type's fields, then warnings.
-METRIC_ORDER = [m for kind in TYPES for m in (kind, *(f"{kind}.{f}" for f in FIELDS[kind]))]
+METRIC_ORDER = [m for kind in TYPES for m in (
+    kind, *(f"{kind}.{f}" for f in FIELDS[kind]),
+    *([f"{kind}.{ALL_FIELDS}"] if len(FIELDS[kind]) > 1 else []))]
 METRIC_ORDER += ["warnings", *(f"warnings.{c}" for c in WARNING_CODES)]
 
 
@@ -58,6 +60,16 @@ def groups_table(title: str, groups: Mapping[str, tuple[int, Mapping[str, PRF]]]
             cells.append(f"{_pct(prf.f1)} ({prf.support})")
         table.add_row(label, *cells, style="bold" if "." not in key else None)
     return table
+
+
+def flags_line(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> str:
+    """Criticism about facts that was flagged as criticism of the person, per group."""
+    parts = []
+    for name, (_, counts) in groups.items():
+        prf = counts.get(FLAGGED_FACTS, PRF())
+        rate = f"{prf.tp / prf.support:.0%}" if prf.support else "–"
+        parts.append(f"{name} {prf.tp}/{prf.support} ({rate})")
+    return "Fact-based criticism flagged as about the person: " + ", ".join(parts)
 
 
 def cases_table(rows: list[dict[str, Any]]) -> Table:
@@ -151,4 +163,4 @@ def _brief(item: Mapping[str, Any]) -> str:
 
 
 def counts_json(counts: Mapping[str, PRF]) -> dict[str, Any]:
-    return {k: counts[k].as_dict() for k in METRIC_ORDER if k in counts}
+    return {k: counts[k].as_dict() for k in (*METRIC_ORDER, FLAGGED_FACTS) if k in counts}

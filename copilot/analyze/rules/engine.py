@@ -109,9 +109,12 @@ class RulesExtractor:
     def _next_step(self, s: Sentence, utts: list[Utterance], pos: int, speaker: str,
                    addressee: str | None, ctx: MeetingContext, lang: str) -> NextStep | None:
         due = find_due(s.text, ctx.date, lang)
-        cand = detect(s.text, lang, has_due=due is not None)
+        cand = detect(s.text, lang, has_due=due is not None, due_text=due.text if due else None)
         if cand is None:
             return None
+        named = _named_owner(s.text, cand, utts, pos, ctx)
+        if named is not None:  # "[PERSON6], could you ...", "Tom will send ..." in a group
+            addressee = named
         evidence = [utts[pos].id]
         if cand.who == "addressee" and addressee is not None:
             reply = _reply(utts, pos)
@@ -159,6 +162,25 @@ def _addressee(utts: list[Utterance], pos: int, ctx: MeetingContext) -> str | No
         if utts[i].speaker and utts[i].speaker != u.speaker:
             return person_for(utts[i], ctx.manager, ctx.report)
     return None
+
+
+def _named_owner(sentence: str, cand: Candidate, utts: list[Utterance], pos: int,
+                 ctx: MeetingContext) -> str | None:
+    """In a meeting of more than two, a request names whom it is for: the one participant named
+    before the verb ("[PERSON6], could you ...", "Marc, tu peux ..."); None when no one or
+    several are named, or in a 1:1 (the addressee is the other person anyway)."""
+    if cand.who != "addressee":
+        return None
+    speakers = {u.speaker for u in utts if u.speaker}
+    if len(speakers) <= 2:
+        return None
+    before = fold(sentence)[: cand.verb_start]
+    me = utts[pos].speaker
+    named = {sp for sp in speakers if sp != me
+             and re.search(r"(?<![\w])\[?" + re.escape(fold(sp)) + r"\]?(?![\w])", before)}
+    if len(named) != 1:
+        return None
+    return person_for(next(u for u in utts if u.speaker in named), ctx.manager, ctx.report)
 
 
 def _reply(utts: list[Utterance], pos: int) -> Utterance | None:

@@ -148,6 +148,9 @@ _FIRST_PERSON = re.compile(
 )
 
 _POSITIVE = re.compile(
+    # A result the listener's work brought: "a fait baisser les non-conformités de 30 %".
+    r"\b(?:(?:a|ont|as) fait (?:baisser|chuter|reculer|progresser|gagner|economiser)|"
+    r"(?:un|de) vrais? resultats?|a real (?:achievement|result)|real results)\b|"
     r"\b(?:bravo|bien joue|(?:bon|beau|excellent|super|tres bon|enorme|sacre) (?:travail|boulot)|"
     r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:encore |beaucoup |bien |infiniment )?"
     r"(?:pour|d'avoir|de ton|de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai "
@@ -180,6 +183,10 @@ _NEG_NEGATED = re.compile(
     r"problemes?|late|en retard|accroc)\b|\brien n'a ete (?:perdu|oublie|casse|rate)\b"
 )
 _NEGATIVE = re.compile(
+    # Work that left without a part of it: "went out without the warning", "parti sans l'annexe".
+    r"\b(?:went out|shipped|was sent|were sent|got sent|was released|were released|was published|"
+    r"went live|(?:est |sont |etait )?partie?s?|(?:a|ont) ete (?:envoyee?s?|livree?s?|publiee?s?))"
+    r"\s+(?:\w+ ){0,6}?(?:without|sans)\b|"
     r"\b(?:en retard|de retard|retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"
     r"(?:acceptable|correct|professionnel|au niveau|a la hauteur|satisfaisant|suffisant|"
     r"terrible|top|clair|fini|termine|rendu|envoye|livre|prevenu|fait|parti|faits)|inacceptable|"
@@ -212,7 +219,8 @@ _YOU = re.compile(
 _YOU_SUBJECT = re.compile(r"\b(?:tu|vous|you|your|ton|ta|tes|votre|vos)\b|\bt'(?:as|es|etais)\b")
 _WORK = re.compile(rf"\b{lx.WORK}\b")
 _TO_LISTENER = re.compile(
-    r"^(?:merci|thanks|thank you|bravo|kudos|congrat|felicitations|chapeau|well done|bien joue)\b"
+    r"^(?:merci|thanks|thank you|bravo|kudos|congrat\w*|felicitations|chapeau|well done|bien joue|"
+    r"great job|good job|nice work|great work)\b"
     r"|\b(?:c'etait|c'est|it was|that was) (?:\w+ ){0,2}(?:de|d'|to) \w+"
 )
 _SELF = re.compile(r"^(?:je|j'|moi|i|i'm|i've|i'd|my|mon|ma|mes)\b")

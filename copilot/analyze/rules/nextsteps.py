@@ -29,8 +29,13 @@ _FR_PRESENT_1S = (
     "rappelle|ecris|propose|bloque|cale|reserve|valide|programme|partage|contacte|reviens|redige|"
     "confirme|presente|parle|previens|fais suivre|fais le point|fais un point|mets a jour|"
     "mets en place|prends rendez-vous|prends contact|inscris|ajoute|check|recontacte|relis|"
-    "corrige|finalise|boucle|lance|occupe|charge|tiens au courant|tiens informe"
+    "corrige|finalise|boucle|lance|occupe|charge|tiens au courant|tiens informe|fais un retour|"
+    "fais signe|fais le necessaire|fais une proposition|termine|finis|livre|documente|teste|"
+    "renseigne|reviens vers|recontacte|raccourcis|nettoie|reprends|traite|relis|retire|enleve|"
+    "rajoute|supprime|decale"
 )
+# Adverbs between a modal and its verb: "tu peux aussi relire", "je vais juste envoyer".
+_ADV = r"(?:(?:aussi|juste|encore|vite|rapidement|egalement|d'abord|bien|alors|donc)\s+)*"
 _FR_PRESENT_2S = (
     "envoies|prepares|fais|regardes|relances|appelles|organises|finalises|mets|prends|ecris|"
     "contactes|verifies|completes|corriges|ajoutes|termines|boucles|valides|partages|presentes|"
@@ -58,7 +63,7 @@ def _p(who: Who, pattern: str, in_question: bool = False) -> None:
 # French, the speaker commits.
 _p("speaker", rf"\bje (?:vais|compte|dois|prevois de|m'engage a|promets de|te promets de|vais "
     rf"tacher de|me "
-    rf"propose de|peux) (?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
+    rf"propose de|peux) {_ADV}(?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
 _p("speaker", r"\bje (?P<cl>m'en |m'|me )(?P<v>occupe|charge)\b(?P<rest>.*)")
 _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>{_FR_PRESENT_1S})\b(?P<rest>.*)")
 _p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|inscris|informe|"
@@ -67,7 +72,7 @@ _p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|
 _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>[a-z]+(?:erai|irai|drai|trai|rai))\b(?P<rest>.*)")
 # French, the listener is asked.
 _p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|"
-    rf"pourrais)) "
+    rf"pourrais)) {_ADV}"
     rf"(?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
 _p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_PRESENT_2S})\b(?P<rest>.*)", True)
 _p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|"
@@ -95,7 +100,7 @@ _p("addressee", rf"\b(?:can you|could you|would you|will you|would you mind|i ne
     rf"want you to|make sure you|don't forget to|remember to|you'll|you will|you're going to|you "
     rf"are going to|you need to|you have to|please)\s+(?P<cl>{_CL_EN}(?:be able to "
     rf")?)(?P<v>[a-z]+)\b(?P<rest>.*)", True)
-_p("addressee", r"^(?:(?:ok|so|and|also|alright)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|"
+_p("addressee", r"^(?:(?:ok|so|and|also|alright|then|now)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|"
     r"schedule|update|"
     r"write|draft|fix|review|finish|call|email|ping|follow up|put together|reach out|loop in|"
     r"sync)\b(?P<rest>.*)")
@@ -113,7 +118,7 @@ _HYPOTHETICAL = re.compile(
     r"if i had|on pourrait|we could|i could|je pourrais|peut-etre|maybe|perhaps|"
     r"eventuellement|would have|aurait|aurais|serait)\b"
 )
-_PAST = re.compile(r"\b(?:hier|yesterday|deja|already|la semaine derniere|last week|ce matin|this "
+PAST = re.compile(r"\b(?:hier|yesterday|deja|already|la semaine derniere|last week|ce matin|this "
     r"morning)\b")
 _CUT = re.compile(
     r"\s+(?:mais|but|parce que|because|car|comme ca|so that|pour que|, ok|, d'accord|ok \?|ca "
@@ -126,14 +131,39 @@ _PRONOUN_ONLY = re.compile(
     r"(?:(?:ca|cela|le|la|les|it|him|her|them|that|this|one|oui|ok|yes)\s*)*"
     r"(?:(?:tout de suite|right away|now|maintenant|asap|today|aujourd'hui|demain|tomorrow)\s*)?"
 )
+# "before our next one-on-one" dates a step; it does not set the meeting (see _SCHEDULING).
+_NEXT_MEETING_DUE = re.compile(
+    r"\b(?:before|by|until|ahead of|prior to|avant|d'ici|pour)\s+(?:our |the |my |your |notre |"
+    r"le |la |ton |mon |votre )?(?:next|prochaine?)\s+(?:1:1|one[- ]on[- ]one|one[- ]to[- ]one|"
+    r"check-in|meeting|point|rendez-vous|rdv|entretien|reunion|fois|time)(?: individuel)?\b"
+)
 # Setting the date of the next 1:1 is the calendar's job, not an action item.
 _SCHEDULING = re.compile(
     r"\b(?:prochain (?:point|1:1|one-to-one|rendez-vous|rdv|entretien)(?: individuel)?|"
-    r"next (?:1:1|one-on-one|one-to-one|check-in)|same time next week|meme heure la semaine "
+    r"next (?:1:1|one[- ]on[- ]one|one[- ]to[- ]one|check-in)|same time next week|meme heure la semaine "
     r"prochaine)\b"
 )
+# A wh-question asks for an answer, not for a task: "what can you show me?".
+_WH_START = re.compile(r"^(?:(?:ok|so|and|alors|et|bon)[ ,]+)?(?:what|how|why|where|which|who|"
+    r"when|qu'est-ce|que |quoi|comment|pourquoi|ou |quand|quel)")
+# Things done in the meeting itself ("let me share my screen", "can you paste the link in the
+# chat?") are no next step.
+_IN_MEETING = re.compile(
+    r"\b(?:right now|at the moment|in this moment|share (?:my |the |your )?screen|(?:stop|start) "
+    r"(?:the |my |your )?(?:video|recording|sharing)|un-?mute|disconnect|leave the (?:meeting|call)|"
+    r"end (?:the )?meeting|in the chat|dans le chat|partager? (?:mon |l')?ecran|en ce moment)\b"
+)
+# A topic put first ("pour la formation, je m'en occupe") is what "en"/"it" stands for.
+_TOPIC = re.compile(r"^(?:(?:et|and|ok|alors)[ ,]+)?(?:pour|quant a|concernant|cote|for|as for|"
+    r"regarding)\s+(?P<topic>[^,]{3,60}),")
 _REQUEST_Q = re.compile(r"\b(?:peux|pourrais|peux-tu|pourrais-tu|can you|could you|would you|will "
     r"you)\b")
+
+
+def is_scheduling(text: str) -> bool:
+    """Whether a line only sets the next 1:1 ("Prochain point individuel dans deux semaines")."""
+    t = fold(text)
+    return bool(_SCHEDULING.search(_NEXT_MEETING_DUE.sub(" ", t)))
 
 
 @dataclass(frozen=True)
@@ -144,35 +174,71 @@ class Candidate:
     verb_start: int
 
 
-def detect(sentence: str, lang: str, *, has_due: bool) -> Candidate | None:
-    """A next step in one sentence, or None. Positions refer to the folded sentence."""
+def detect(sentence: str, lang: str, *, has_due: bool,
+           due_text: str | None = None) -> Candidate | None:
+    """A next step in one sentence, or None. Positions refer to the folded sentence.
+    `due_text`: the date's words, left out when judging whether anything but a pronoun is
+    said ("je t'envoie ça vendredi matin" names no task of its own)."""
     t = fold(sentence)
     is_q = t.rstrip().endswith("?")
-    if _HYPOTHETICAL.search(t) or (_PAST.search(t) and not has_due) or _SCHEDULING.search(t):
+    relative = _NEXT_MEETING_DUE.search(t)
+    has_due = has_due or relative is not None
+    if _HYPOTHETICAL.search(t) or (PAST.search(t) and not has_due):
         return None
+    if _SCHEDULING.search(_NEXT_MEETING_DUE.sub(" ", t)) or _IN_MEETING.search(t):
+        return None
+    # Every pattern is tried and the earliest verb wins: in "send them the quote, and copy me
+    # so I can follow up" the request is the main clause, "I can follow up" a purpose.
+    found: list[Candidate] = []
     for who, in_question, pattern in _PATTERNS:
         m = pattern.search(t)
         if not m:
             continue
         verb = m.group("v")
-        if verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS:
+        back = verb == "get" and re.match(r"\s+back\b", m.group("rest"))  # "I'll get back to you"
+        if (verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS) and not back:
             continue
         # Negation counts only up to the verb: "je demande ... pour ne pas revivre ça" commits.
         if _NEGATED.search(t[: m.end("v")]):
-            return None
+            break
         if _WEAK.search(t[: m.start("v")]) and not has_due:
             continue
-        if _PRONOUN_ONLY.fullmatch(m.group("rest").strip(" ,.;:!?")):
+        rest = m.group("rest")
+        for said in (due_text, relative.group(0) if relative else None):
+            if said:
+                rest = rest.replace(fold(said), " ")
+        topic = _TOPIC.search(t)
+        if _PRONOUN_ONLY.fullmatch(_TIME_OF_DAY.sub(" ", rest).strip(" ,.;:!?")):
+            if topic and who == "speaker":  # "pour la formation, je m'en occupe"
+                found.append(Candidate(who, verb, _topic_action(sentence, m, topic, lang),
+                                       m.start("v")))
             continue  # "je regarde ça", "I'll ask him": the real task is in the turn before
         if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
+            continue
+        if in_question and _WH_START.search(t):
             continue
         # Present tense in French and bare "on fait" read as habits without a date or a request.
         if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
             continue
         if who == "both" and not has_due and not re.search(r"\bpoint\b|\bcatch up\b|\bsync\b", t):
             continue
-        return Candidate(who, verb, _action(sentence, t, m, lang), m.start("v"))
-    return None
+        found.append(Candidate(who, verb, _action(sentence, t, m, lang), m.start("v")))
+    return min(found, key=lambda c: c.verb_start, default=None)
+
+
+_TIME_OF_DAY = re.compile(r"\b(?:matin|soir|apres-midi|midi|morning|afternoon|evening|night|"
+    r"first thing|a la premiere heure)\b")
+
+
+def _topic_action(sentence: str, m: re.Match[str], topic: re.Match[str], lang: str) -> str:
+    said = sentence[topic.start("topic"):topic.end("topic")] if len(sentence) == len(
+        m.string) else topic.group("topic")
+    if lang == Language.FR:
+        verb = to_infinitive(m.group("v"))
+        if m.group("v") in ("occupe", "charge"):
+            verb = "s'" + verb
+        return f"{verb} de {said}".replace(" de le ", " du ").replace(" de les ", " des ")
+    return f"{m.group('v')} {said}"
 
 
 def _action(sentence: str, folded: str, m: re.Match[str], lang: str) -> str:
