@@ -68,7 +68,8 @@ class RulesExtractor:
                 item = self._feedback(s, sentences, u, speaker, roles_known, lang)
                 if item:
                     feedback.append(item)
-                    used.add(s.index)
+                    if item.target == "person":  # a fact-based criticism is also a fact
+                        used.add(s.index)
                     continue
                 step = self._next_step(s, utts, pos, speaker, addressee, ctx, lang)
                 if step:
