@@ -112,7 +112,7 @@ class RulesExtractor:
         due = find_due(s.text, ctx.date, lang)
         cand = detect(s.text, lang, has_due=due is not None, due_text=due.text if due else None)
         if cand is None:
-            return None
+            return _third_person(s.text, utts, pos, ctx, due)
         named = _named_owner(s.text, cand, utts, pos, ctx)
         if named is not None:  # "[PERSON6], could you ...", "Tom will send ..." in a group
             addressee = named
@@ -182,6 +182,43 @@ def _named_owner(sentence: str, cand: Candidate, utts: list[Utterance], pos: int
     if len(named) != 1:
         return None
     return person_for(next(u for u in utts if u.speaker in named), ctx.manager, ctx.report)
+
+
+_WILL = (r"\s+(?:will|is going to|is gonna|agreed to|has agreed to|va|vont|s'engage a)\s+"
+         r"(?:also |then |aussi |ensuite )?(?P<v>[a-z]+)\b(?P<rest>.*)")
+
+
+def _third_person(sentence: str, utts: list[Utterance], pos: int, ctx: MeetingContext,
+                  due: Due | None) -> NextStep | None:
+    """"[PERSON6] will work with the data", "Tom va préparer le plan": a step for someone of
+    the meeting other than the speaker, named as the subject."""
+    t = fold(sentence)
+    if t.rstrip().endswith("?") or not re.search(_WILL, t):
+        return None
+    people = {fold(u.speaker): u for u in utts if u.speaker and u.speaker != utts[pos].speaker}
+    for who in (ctx.manager, ctx.report):
+        people.setdefault(fold(who.split()[0]), None)
+    for key, u in people.items():
+        m = re.search(r"(?:^|[,;:.]\s*|\b(?:that|so|then|and|now|et|donc|alors|que)\s+)\[?"
+                      + re.escape(key) + r"\]?" + _WILL, t)
+        if not m or m.group("v") in ("be", "have", "etre", "avoir", "not", "pas"):
+            continue
+        if re.search(r"\b(?:if|si|maybe|peut-etre|not|pas|won't)\b", t[: m.start("v")]):
+            return None
+        owner = person_for(u, ctx.manager, ctx.report) if u is not None else next(
+            w for w in (ctx.manager, ctx.report) if fold(w.split()[0]) == key)
+        rest = sentence[m.start("v"):] if len(sentence) == len(t) else t[m.start("v"):]
+        action = " ".join(re.split(r"[.;!?]|,\s*(?:but|mais|and|et)\b", rest)[0].split())
+        if due is not None:
+            action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action,
+                            flags=re.IGNORECASE).strip(" ,")
+        if len(action.split()) < 2:
+            return None
+        role = {ctx.manager: "manager", ctx.report: "report"}.get(owner)
+        return NextStep(owner=owner, owner_role=role, action=action,
+                        due=due.date if due else None, due_text=due.text if due else None,
+                        evidence=[utts[pos].id])
+    return None
 
 
 def _reply(utts: list[Utterance], pos: int) -> Utterance | None:

@@ -126,7 +126,13 @@ _CUT = re.compile(
     r"s'il te plait|stp|please|si possible|if possible|et moi je|and i'll|et je)\b|[;:]"
 )
 # Obligations ("je dois", "I have to") are plans, not promises, unless a date makes them one.
-_WEAK = re.compile(r"\b(?:je dois|i need to|i have to|i've got to|i gotta)\s+(?:\S+\s+)?$")
+# So are offers and abilities ("I can show you", "je peux regarder"): in a group meeting they
+# are mostly about the next minute. "Let me ..." is the next minute too unless it defers.
+_WEAK = re.compile(r"\b(?:je dois|i need to|i have to|i've got to|i gotta|i can|je peux)\s+"
+                   r"(?:\S+\s+)?$")
+_LET_ME = re.compile(r"\blet me\s+(?:\S+\s+)?$")
+_DEFERRED = {"find", "check", "look", "ask", "follow", "get", "think", "confirm", "talk", "see",
+             "dig", "loop", "circle", "double-check", "reach", "speak"}
 _PRONOUN_ONLY = re.compile(
     r"(?:(?:ca|cela|le|la|les|it|him|her|them|that|this|one|oui|ok|yes)\s*)*"
     r"(?:(?:tout de suite|right away|now|maintenant|asap|today|aujourd'hui|demain|tomorrow)\s*)?"
@@ -202,6 +208,8 @@ def detect(sentence: str, lang: str, *, has_due: bool,
         if _NEGATED.search(t[: m.end("v")]):
             break
         if _WEAK.search(t[: m.start("v")]) and not has_due:
+            continue
+        if _LET_ME.search(t[: m.start("v")]) and verb not in _DEFERRED and not has_due:
             continue
         rest = m.group("rest")
         for said in (due_text, relative.group(0) if relative else None):
