@@ -65,6 +65,7 @@ eval: install
 	$(BIN)/python -m eval.memory --shared $(SHARED)
 	@test ! -f eval/audio.py || $(BIN)/python -m eval.audio --shared $(SHARED)
 	$(BIN)/python -m eval.diarization --shared $(SHARED)
+	$(BIN)/python -m eval.end_to_end
 
 lint: install
 	$(BIN)/ruff check copilot api eval tests

@@ -25,9 +25,10 @@ from eval.compare import compare_with_rules, llm_settings, side_by_side
 from eval.external import run_external
 from eval.report import (
     cases_table,
-    flags_line,
     counts_json,
     external_tables,
+    flag_rates,
+    flags_line,
     groups_table,
     print_case_errors,
     scores_table,
@@ -258,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "git_commit": git_commit(), "split": args.split, "engine": args.engine,
         "comparison": comparison, "n_cases": len(cases), "scores": scores, "cases": rows,
         "external": external, "feedback_set": feedback_set,
+        "person_flag_on_facts": flag_rates(groups["by_split"]),
     }, console)
     return 0
 

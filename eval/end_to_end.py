@@ -27,9 +27,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from copilot.text import name_key
 from eval.cases import CASES_DIR, load_case
 from eval.scoring import PRF, Item, match, normalise, score_items
-from copilot.text import name_key
 
 SYNTH_DIR = Path(__file__).parent / "data" / "synth"
 

@@ -62,13 +62,22 @@ def groups_table(title: str, groups: Mapping[str, tuple[int, Mapping[str, PRF]]]
     return table
 
 
-def flags_line(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> str:
-    """Criticism about facts that was flagged as criticism of the person, per group."""
-    parts = []
+def flag_rates(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> dict[str, dict[str, Any]]:
+    """Per group: criticism labelled as about facts that the engine flagged as about the person
+    (the issue's target: at most 5%)."""
+    out = {}
     for name, (_, counts) in groups.items():
         prf = counts.get(FLAGGED_FACTS, PRF())
-        rate = f"{prf.tp / prf.support:.0%}" if prf.support else "–"
-        parts.append(f"{name} {prf.tp}/{prf.support} ({rate})")
+        out[name] = {"flagged": prf.tp, "of": prf.support,
+                     "rate": round(prf.tp / prf.support, 4) if prf.support else None}
+    return out
+
+
+def flags_line(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> str:
+    parts = []
+    for name, r in flag_rates(groups).items():
+        rate = "–" if r["rate"] is None else f"{r['rate']:.0%}"
+        parts.append(f"{name} {r['flagged']}/{r['of']} ({rate})")
     return "Fact-based criticism flagged as about the person: " + ", ".join(parts)
 
 
@@ -135,7 +144,26 @@ def external_tables(ext: Mapping[str, Any]) -> list[Table | str]:
             str(f["errors"]),
         )
         out.append(t)
+    e = ext.get("elitr")
+    if e is not None:
+        out.append(elitr_table(e))
     return out
+
+
+def elitr_table(e: Mapping[str, Any]) -> Table | str:
+    """ELITR minutes: recall and precision of the next steps, action alone and with owner."""
+    if "skipped" in e:
+        return f"ELITR skipped: {e['skipped']}"
+    t = Table(title=f"ELITR meetings (n={e['meetings']}, {e['gold_items']} action lines, "
+                    f"{e['gold_with_owner']} with an owner; {e['engine_steps']} engine steps)",
+              title_justify="left")
+    for col in ("match", "action R", "action P", "owner+action R", "owner+action P"):
+        t.add_column(col, justify="left" if col == "match" else "right")
+    for level in ("strict", "lenient"):
+        t.add_row(level, *(_pct(e[f"{k}_{level}"]) for k in (
+            "recall_action", "precision_action", "recall_owner_and_action",
+            "precision_owner_and_action")))
+    return t
 
 
 def print_case_errors(console: Console, row: dict[str, Any]) -> None:
@@ -163,4 +191,4 @@ def _brief(item: Mapping[str, Any]) -> str:
 
 
 def counts_json(counts: Mapping[str, PRF]) -> dict[str, Any]:
-    return {k: counts[k].as_dict() for k in (*METRIC_ORDER, FLAGGED_FACTS) if k in counts}
+    return {k: counts[k].as_dict() for k in METRIC_ORDER if k in counts}

@@ -100,8 +100,8 @@ _p("addressee", rf"\b(?:can you|could you|would you|will you|would you mind|i ne
     rf"want you to|make sure you|don't forget to|remember to|you'll|you will|you're going to|you "
     rf"are going to|you need to|you have to|please)\s+(?P<cl>{_CL_EN}(?:be able to "
     rf")?)(?P<v>[a-z]+)\b(?P<rest>.*)", True)
-_p("addressee", r"^(?:(?:ok|so|and|also|alright|then|now)[ ,]+)?(?P<cl>)(?P<v>send|share|prepare|book|"
-    r"schedule|update|"
+_p("addressee", r"^(?:(?:ok|so|and|also|alright|then|now)[ ,]+)?(?P<cl>)(?P<v>send|share|"
+    r"prepare|book|schedule|update|"
     r"write|draft|fix|review|finish|call|email|ping|follow up|put together|reach out|loop in|"
     r"sync)\b(?P<rest>.*)")
 _p("both", r"\b(?:let's|lets|let us|we'll|we will|we're going to)\s+(?P<cl>)(?P<v>meet|sync|catch "
@@ -146,8 +146,8 @@ _NEXT_MEETING_DUE = re.compile(
 # Setting the date of the next 1:1 is the calendar's job, not an action item.
 _SCHEDULING = re.compile(
     r"\b(?:prochain (?:point|1:1|one-to-one|rendez-vous|rdv|entretien)(?: individuel)?|"
-    r"next (?:1:1|one[- ]on[- ]one|one[- ]to[- ]one|check-in)|same time next week|meme heure la semaine "
-    r"prochaine)\b"
+    r"next (?:1:1|one[- ]on[- ]one|one[- ]to[- ]one|check-in)|same time next week|"
+    r"meme heure la semaine prochaine)\b"
 )
 # A wh-question asks for an answer, not for a task: "what can you show me?".
 _WH_START = re.compile(r"^(?:(?:ok|so|and|alors|et|bon)[ ,]+)?(?:what|how|why|where|which|who|"
@@ -156,8 +156,9 @@ _WH_START = re.compile(r"^(?:(?:ok|so|and|alors|et|bon)[ ,]+)?(?:what|how|why|wh
 # chat?") are no next step.
 _IN_MEETING = re.compile(
     r"\b(?:right now|at the moment|in this moment|share (?:my |the |your )?screen|(?:stop|start) "
-    r"(?:the |my |your )?(?:video|recording|sharing)|un-?mute|disconnect|leave the (?:meeting|call)|"
-    r"end (?:the )?meeting|in the chat|dans le chat|partager? (?:mon |l')?ecran|en ce moment)\b"
+    r"(?:the |my |your )?(?:video|recording|sharing)|un-?mute|disconnect|"
+    r"leave the (?:meeting|call)|end (?:the )?meeting|in the chat|dans le chat|"
+    r"partager? (?:mon |l')?ecran|en ce moment)\b"
 )
 # A topic put first ("pour la formation, je m'en occupe") is what "en"/"it" stands for.
 _TOPIC = re.compile(r"^(?:(?:et|and|ok|alors)[ ,]+)?(?:pour|quant a|concernant|cote|for|as for|"
@@ -186,13 +187,13 @@ def detect(sentence: str, lang: str, *, has_due: bool,
     `due_text`: the date's words, left out when judging whether anything but a pronoun is
     said ("je t'envoie ça vendredi matin" names no task of its own)."""
     t = fold(sentence)
-    is_q = t.rstrip().endswith("?")
     relative = _NEXT_MEETING_DUE.search(t)
     has_due = has_due or relative is not None
     if _HYPOTHETICAL.search(t) or (PAST.search(t) and not has_due):
         return None
     if _SCHEDULING.search(_NEXT_MEETING_DUE.sub(" ", t)) or _IN_MEETING.search(t):
         return None
+    said = [fold(x) for x in (due_text, relative.group(0) if relative else None) if x]
     # Every pattern is tried and the earliest verb wins: in "send them the quote, and copy me
     # so I can follow up" the request is the main clause, "I can follow up" a purpose.
     found: list[Candidate] = []
@@ -200,38 +201,46 @@ def detect(sentence: str, lang: str, *, has_due: bool,
         m = pattern.search(t)
         if not m:
             continue
-        verb = m.group("v")
-        back = verb == "get" and re.match(r"\s+back\b", m.group("rest"))  # "I'll get back to you"
-        if (verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS) and not back:
-            continue
         # Negation counts only up to the verb: "je demande ... pour ne pas revivre ça" commits.
-        if _NEGATED.search(t[: m.end("v")]):
+        if _NEGATED.search(t[: m.end("v")]) and not _bad_verb(m):
             break
-        if _WEAK.search(t[: m.start("v")]) and not has_due:
-            continue
-        if _LET_ME.search(t[: m.start("v")]) and verb not in _DEFERRED and not has_due:
-            continue
-        rest = m.group("rest")
-        for said in (due_text, relative.group(0) if relative else None):
-            if said:
-                rest = rest.replace(fold(said), " ")
-        topic = _TOPIC.search(t)
-        if _PRONOUN_ONLY.fullmatch(_TIME_OF_DAY.sub(" ", rest).strip(" ,.;:!?")):
-            if topic and who == "speaker":  # "pour la formation, je m'en occupe"
-                found.append(Candidate(who, verb, _topic_action(sentence, m, topic, lang),
-                                       m.start("v")))
-            continue  # "je regarde ça", "I'll ask him": the real task is in the turn before
-        if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
-            continue
-        if in_question and _WH_START.search(t):
-            continue
-        # Present tense in French and bare "on fait" read as habits without a date or a request.
-        if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
-            continue
-        if who == "both" and not has_due and not re.search(r"\bpoint\b|\bcatch up\b|\bsync\b", t):
-            continue
-        found.append(Candidate(who, verb, _action(sentence, t, m, lang), m.start("v")))
+        cand = _candidate(sentence, t, m, who, in_question, has_due, said, lang)
+        if cand is not None:
+            found.append(cand)
     return min(found, key=lambda c: c.verb_start, default=None)
+
+
+def _bad_verb(m: re.Match[str]) -> bool:
+    verb = m.group("v")
+    back = verb == "get" and re.match(r"\s+back\b", m.group("rest"))  # "I'll get back to you"
+    return (verb in _BAD_EN_VERBS or verb in _BAD_FR_VERBS) and not back
+
+
+def _candidate(sentence: str, t: str, m: re.Match[str], who: Who, in_question: bool,
+               has_due: bool, said: list[str], lang: str) -> Candidate | None:
+    """One pattern's match, if it passes the checks that make it a commitment."""
+    verb, before, is_q = m.group("v"), t[: m.start("v")], t.rstrip().endswith("?")
+    if _bad_verb(m) or (not has_due and (
+            _WEAK.search(before) or (_LET_ME.search(before) and verb not in _DEFERRED))):
+        return None
+    rest = m.group("rest")
+    for words in said:
+        rest = rest.replace(words, " ")
+    if _PRONOUN_ONLY.fullmatch(_TIME_OF_DAY.sub(" ", rest).strip(" ,.;:!?")):
+        topic = _TOPIC.search(t)
+        if topic and who == "speaker":  # "pour la formation, je m'en occupe"
+            return Candidate(who, verb, _topic_action(sentence, m, topic, lang), m.start("v"))
+        return None  # "je regarde ça", "I'll ask him": the real task is in the turn before
+    if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
+        return None
+    if in_question and _WH_START.search(t):
+        return None
+    # Present tense in French and bare "on fait" read as habits without a date or a request.
+    if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
+        return None
+    if who == "both" and not has_due and not re.search(r"\bpoint\b|\bcatch up\b|\bsync\b", t):
+        return None
+    return Candidate(who, verb, _action(sentence, t, m, lang), m.start("v"))
 
 
 _TIME_OF_DAY = re.compile(r"\b(?:matin|soir|apres-midi|midi|morning|afternoon|evening|night|"
