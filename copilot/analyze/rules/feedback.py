@@ -196,6 +196,7 @@ _NEGATIVE = re.compile(
     r"\s+(?:\w+ ){0,6}?(?:without (?:a|an|the|any|telling|warning)|sans)\b|"
     # A measured gap or a date that slipped: "off by forty percent", "jeudi au lieu de lundi".
     r"\b(?:(?:was|were) off by|lost (?:\w+ ){0,2}(?:days?|hours?|time|money|customers?)|"
+    r"(?:arrive\w*|came|delivered|landed|livree?s?|envoyee?s?|rendue?s?|partie?s?) (?:\w+ ){0,3}?"
     r"(?:au lieu d[eu]|instead of) (?:le |the )?(?:lundi|mardi|mercredi|jeudi|vendredi|monday|"
     r"tuesday|wednesday|thursday|friday|\d))\b|"
     r"\b(?:en retard|de retard|retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"
