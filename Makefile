@@ -67,6 +67,7 @@ eval: install
 	$(BIN)/python -m eval.diarization --shared $(SHARED)
 	$(BIN)/python -m eval.listening --shared $(SHARED)
 	$(BIN)/python -m eval.balance
+	$(BIN)/python -m eval.end_to_end
 
 lint: install
 	$(BIN)/ruff check copilot api eval tests

@@ -27,6 +27,8 @@ from eval.report import (
     cases_table,
     counts_json,
     external_tables,
+    flag_rates,
+    flags_line,
     groups_table,
     print_case_errors,
     scores_table,
@@ -235,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(groups_table("By language", groups["by_language"]))
     console.print(groups_table("By split (heldout is never used to tune rules)",
                                groups["by_split"]))
+    console.print(flags_line(groups["by_split"]))
     if comparison is not None:
         console.print(side_by_side(comparison))
     external = run_external(args.shared.resolve())
@@ -256,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "git_commit": git_commit(), "split": args.split, "engine": args.engine,
         "comparison": comparison, "n_cases": len(cases), "scores": scores, "cases": rows,
         "external": external, "feedback_set": feedback_set,
+        "person_flag_on_facts": flag_rates(groups["by_split"]),
     }, console)
     return 0
 

@@ -155,7 +155,7 @@ def _review_split(gold: list[bool], pred: list[bool], clean: list[bool], split: 
 
 
 def run_external(shared: Path) -> dict[str, Any]:
-    """Every external set, each either scored or {"skipped": why}."""
+    """Every external set, each either scored or {"skipped": why}; ELITR (eval/elitr.py) too."""
     if not shared.is_dir():
         return {"skipped": f"{shared} does not exist"}
     out: dict[str, Any] = {"folder": str(shared)}
@@ -170,4 +170,7 @@ def run_external(shared: Path) -> dict[str, Any]:
     else:
         fn, why = _load("copilot.analyze.rules.feedback", "classify_feedback")
         out["code_review"] = code_review(fpath, fn) if fn else {"skipped": why}
+    from eval.elitr import elitr  # lazy: it runs the whole pipeline
+
+    out["elitr"] = elitr(shared)
     return out

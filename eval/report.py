@@ -9,10 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.cases import WARNING_CODES
-from eval.scoring import FIELDS, PRF, TYPES
+from eval.scoring import ALL_FIELDS, FIELDS, FLAGGED_FACTS, PRF, TYPES
 
 # Table rows in reading order: detection, then that type's fields, then warnings.
-METRIC_ORDER = [m for kind in TYPES for m in (kind, *(f"{kind}.{f}" for f in FIELDS[kind]))]
+METRIC_ORDER = [m for kind in TYPES for m in (
+    kind, *(f"{kind}.{f}" for f in FIELDS[kind]),
+    *([f"{kind}.{ALL_FIELDS}"] if len(FIELDS[kind]) > 1 else []))]
 METRIC_ORDER += ["warnings", *(f"warnings.{c}" for c in WARNING_CODES)]
 
 
@@ -58,6 +60,25 @@ def groups_table(title: str, groups: Mapping[str, tuple[int, Mapping[str, PRF]]]
             cells.append(f"{_pct(prf.f1)} ({prf.support})")
         table.add_row(label, *cells, style="bold" if "." not in key else None)
     return table
+
+
+def flag_rates(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> dict[str, dict[str, Any]]:
+    """Per group: criticism labelled as about facts that the engine flagged as about the person
+    (the issue's target: at most 5%)."""
+    out = {}
+    for name, (_, counts) in groups.items():
+        prf = counts.get(FLAGGED_FACTS, PRF())
+        out[name] = {"flagged": prf.tp, "of": prf.support,
+                     "rate": round(prf.tp / prf.support, 4) if prf.support else None}
+    return out
+
+
+def flags_line(groups: Mapping[str, tuple[int, Mapping[str, PRF]]]) -> str:
+    parts = []
+    for name, r in flag_rates(groups).items():
+        rate = "–" if r["rate"] is None else f"{r['rate']:.0%}"
+        parts.append(f"{name} {r['flagged']}/{r['of']} ({rate})")
+    return "Fact-based criticism flagged as about the person: " + ", ".join(parts)
 
 
 def cases_table(rows: list[dict[str, Any]]) -> Table:
@@ -123,7 +144,26 @@ def external_tables(ext: Mapping[str, Any]) -> list[Table | str]:
             str(f["errors"]),
         )
         out.append(t)
+    e = ext.get("elitr")
+    if e is not None:
+        out.append(elitr_table(e))
     return out
+
+
+def elitr_table(e: Mapping[str, Any]) -> Table | str:
+    """ELITR minutes: recall and precision of the next steps, action alone and with owner."""
+    if "skipped" in e:
+        return f"ELITR skipped: {e['skipped']}"
+    t = Table(title=f"ELITR meetings (n={e['meetings']}, {e['gold_items']} action lines, "
+                    f"{e['gold_with_owner']} with an owner; {e['engine_steps']} engine steps)",
+              title_justify="left")
+    for col in ("match", "action R", "action P", "owner+action R", "owner+action P"):
+        t.add_column(col, justify="left" if col == "match" else "right")
+    for level in ("strict", "lenient"):
+        t.add_row(level, *(_pct(e[f"{k}_{level}"]) for k in (
+            "recall_action", "precision_action", "recall_owner_and_action",
+            "precision_owner_and_action")))
+    return t
 
 
 def print_case_errors(console: Console, row: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "facts": (),
 }
 TYPES = tuple(FIELDS)
+ALL_FIELDS = "all"  # the metric key suffix for "every field right", e.g. next_steps.all
 # Gold facts are labelled one per utterance; an engine that returns one fact per sentence is
 # not wrong for it, so predicted facts with the same evidence are merged before matching.
 MERGED_KINDS = frozenset({"facts"})
@@ -171,6 +172,11 @@ def score_items(kind: str, pred: Sequence[Item], gold: Sequence[Item]) -> TypeRe
                     {"field": f, "gold": gold[gi].describe(), "predicted": pred[pi].describe()}
                 )
         counts[f"{kind}.{f}"] = PRF(ok, len(pred) - ok, len(gold) - ok)
+    if len(FIELDS[kind]) > 1:
+        # All fields right at once: a next step is usable only with its owner AND its date.
+        ok = sum(all(normalise(f, pred[pi].fields.get(f)) == normalise(f, gold[gi].fields.get(f))
+                     for f in FIELDS[kind]) for pi, gi in pairs)
+        counts[f"{kind}.{ALL_FIELDS}"] = PRF(ok, len(pred) - ok, len(gold) - ok)
     matched_p = {pi for pi, _ in pairs}
     matched_g = {gi for _, gi in pairs}
     return TypeResult(
@@ -179,6 +185,26 @@ def score_items(kind: str, pred: Sequence[Item], gold: Sequence[Item]) -> TypeRe
         spurious=[p for i, p in enumerate(pred) if i not in matched_p],
         wrong_fields=wrong,
     )
+
+
+FLAGGED_FACTS = "feedback.person_flag_on_facts"  # tp: flagged, fn: left alone (a rate, not F1)
+
+
+def person_flags_on_facts(pred: Sequence[Item], gold: Sequence[Item]) -> PRF:
+    """Criticism labelled as being about facts (negative, behavior) that the engine calls
+    criticism of the person: tp counts those wrongly flagged, fn those left alone. A turn that
+    also holds a labelled attack on the person is not counted (the flag is right there)."""
+    attacks = [g for g in gold if g.fields == {"polarity": "negative", "target": "person"}]
+    flagged = total = 0
+    for g in gold:
+        if g.fields != {"polarity": "negative", "target": "behavior"}:
+            continue
+        if any(a.evidence & g.evidence for a in attacks):
+            continue
+        total += 1
+        flagged += any(p.evidence & g.evidence and p.fields.get("polarity") == "negative"
+                       and p.fields.get("target") == "person" for p in pred)
+    return PRF(flagged, 0, total - flagged)
 
 
 def score_warnings(
@@ -223,6 +249,8 @@ def score_case(
             "spurious": [i.describe() for i in res.spurious],
             "wrong_fields": res.wrong_fields,
         }
+    counts[FLAGGED_FACTS] = person_flags_on_facts(pred.get("feedback", []),
+                                                  gold.get("feedback", []))
     counts.update(score_warnings(pred_warnings, gold_warnings, codes))
     return CaseResult(counts, errors)
 

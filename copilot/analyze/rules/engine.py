@@ -68,7 +68,8 @@ class RulesExtractor:
                 item = self._feedback(s, sentences, u, speaker, roles_known, lang)
                 if item:
                     feedback.append(item)
-                    used.add(s.index)
+                    if item.target == "person":  # a fact-based criticism is also a fact
+                        used.add(s.index)
                     continue
                 step = self._next_step(s, utts, pos, speaker, addressee, ctx, lang)
                 if step:
@@ -109,10 +110,13 @@ class RulesExtractor:
     def _next_step(self, s: Sentence, utts: list[Utterance], pos: int, speaker: str,
                    addressee: str | None, ctx: MeetingContext, lang: str) -> NextStep | None:
         due = find_due(s.text, ctx.date, lang)
-        cand = detect(s.text, lang, has_due=due is not None,
+        cand = detect(s.text, lang, has_due=due is not None, due_text=due.text if due else None,
                       relative_due=due is not None and due.date is None)
         if cand is None:
-            return None
+            return _third_person(s.text, utts, pos, ctx, due)
+        named = _named_owner(s.text, cand, utts, pos, ctx)
+        if named is not None:  # "[PERSON6], could you ...", "Tom will send ..." in a group
+            addressee = named
         evidence = [utts[pos].id]
         if cand.who == "addressee" and addressee is not None:
             reply = _reply(utts, pos)
@@ -159,6 +163,62 @@ def _addressee(utts: list[Utterance], pos: int, ctx: MeetingContext) -> str | No
     for i in list(range(pos - 1, -1, -1)) + list(range(pos + 1, len(utts))):
         if utts[i].speaker and utts[i].speaker != u.speaker:
             return person_for(utts[i], ctx.manager, ctx.report)
+    return None
+
+
+def _named_owner(sentence: str, cand: Candidate, utts: list[Utterance], pos: int,
+                 ctx: MeetingContext) -> str | None:
+    """In a meeting of more than two, a request names whom it is for: the one participant named
+    before the verb ("[PERSON6], could you ...", "Marc, tu peux ..."); None when no one or
+    several are named, or in a 1:1 (the addressee is the other person anyway)."""
+    if cand.who != "addressee":
+        return None
+    speakers = {u.speaker for u in utts if u.speaker}
+    if len(speakers) <= 2:
+        return None
+    before = fold(sentence)[: cand.verb_start]
+    me = utts[pos].speaker
+    named = {sp for sp in speakers if sp != me
+             and re.search(r"(?<![\w])\[?" + re.escape(fold(sp)) + r"\]?(?![\w])", before)}
+    if len(named) != 1:
+        return None
+    return person_for(next(u for u in utts if u.speaker in named), ctx.manager, ctx.report)
+
+
+_WILL = (r"\s+(?:will|is going to|is gonna|agreed to|has agreed to|va|vont|s'engage a)\s+"
+         r"(?:also |then |aussi |ensuite )?(?P<v>[a-z]+)\b(?P<rest>.*)")
+
+
+def _third_person(sentence: str, utts: list[Utterance], pos: int, ctx: MeetingContext,
+                  due: Due | None) -> NextStep | None:
+    """"[PERSON6] will work with the data", "Tom va préparer le plan": a step for someone of
+    the meeting other than the speaker, named as the subject."""
+    t = fold(sentence)
+    if t.rstrip().endswith("?") or not re.search(_WILL, t):
+        return None
+    people = {fold(u.speaker): u for u in utts if u.speaker and u.speaker != utts[pos].speaker}
+    for who in (ctx.manager, ctx.report):
+        people.setdefault(fold(who.split()[0]), None)
+    for key, u in people.items():
+        m = re.search(r"(?:^|[,;:.]\s*|\b(?:that|so|then|and|now|et|donc|alors|que)\s+)\[?"
+                      + re.escape(key) + r"\]?" + _WILL, t)
+        if not m or m.group("v") in ("be", "have", "etre", "avoir", "not", "pas"):
+            continue
+        if re.search(r"\b(?:if|si|maybe|peut-etre|not|pas|won't)\b", t[: m.start("v")]):
+            return None
+        owner = person_for(u, ctx.manager, ctx.report) if u is not None else next(
+            w for w in (ctx.manager, ctx.report) if fold(w.split()[0]) == key)
+        rest = sentence[m.start("v"):] if len(sentence) == len(t) else t[m.start("v"):]
+        action = " ".join(re.split(r"[.;!?]|,\s*(?:but|mais|and|et)\b", rest)[0].split())
+        if due is not None:
+            action = re.sub(r"(?<!\w)" + _DUE_PREP + re.escape(due.text), "", action,
+                            flags=re.IGNORECASE).strip(" ,")
+        if len(action.split()) < 2:
+            return None
+        role = {ctx.manager: "manager", ctx.report: "report"}.get(owner)
+        return NextStep(owner=owner, owner_role=role, action=action,
+                        due=due.date if due else None, due_text=due.text if due else None,
+                        evidence=[utts[pos].id])
     return None
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+from copilot.analyze.rules.sentences import unpunctuated_question
 from copilot.text import count_words, fold
 
 _HEDGE = re.compile(
     r"\b(?:je pense|je crois|j'ai l'impression|a mon avis|peut-etre|il me semble|je trouve|"
     r"j'espere|i think|i feel|i guess|maybe|probably|i believe|i hope|it seems|i suppose|"
-    r"si|if|would|could|should|devrait|pourrait|faudrait)\b"
+    r"si|if|would|could|should|devrait|pourrait|faudrait|"
+    # opinions of others and wishes are not facts either
+    r"feels|thinks|believes|trouve|pense|estime|aurais|aurait|voudrais|aimerais|souhaite|"
+    r"souhaiterais|i'd like|i would like)\b"
 )
 _SMALL_TALK = re.compile(
     r"\b(?:week-end|weekend|vacances|holiday|meteo|weather|il fait beau|ca va|how are you|"
@@ -34,7 +38,11 @@ def is_candidate(sentence: str) -> bool:
     t = fold(sentence).strip()
     if t.endswith("?") or not 5 <= count_words(sentence) <= 45:
         return False
-    if _HEDGE.search(t) or _SMALL_TALK.search(t):
+    # Small talk words are no bar when a number anchors the sentence ("80 percent of the
+    # tables moved over the weekend").
+    if _HEDGE.search(t) or (_SMALL_TALK.search(t) and not re.search(r"\d|%", t)):
+        return False
+    if unpunctuated_question(sentence):
         return False
     return bool(_ANCHOR.search(t))
 
@@ -44,6 +52,11 @@ def confirm(doc) -> bool:
     has_noun = any(t.pos_ in ("NOUN", "PROPN") for t in doc)
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in doc)
     if not (has_noun and has_verb):  # "1:1 Rachel / Josh, March 19" is a title, not a fact
+        return False
+    words = [t for t in doc if not t.is_punct and t.pos_ not in ("ADV", "INTJ", "CCONJ")]
+    # A plan or an order opens on its verb: "corriger les trois anomalies", "just make sure".
+    if words and words[0].pos_ == "VERB" and (
+            "Inf" in words[0].morph.get("VerbForm") or words[0].tag_ == "VB"):
         return False
     measured = any(t.like_num or t.pos_ == "NUM" for t in doc) or any(
         e.label_ in FACT_LABELS for e in doc.ents

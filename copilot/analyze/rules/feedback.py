@@ -148,6 +148,15 @@ _FIRST_PERSON = re.compile(
 )
 
 _POSITIVE = re.compile(
+    # A result the listener's work brought: "a fait baisser les non-conformités de 30 %".
+    r"\b(?:(?:a|ont|as) fait (?:baisser|chuter|reculer|progresser|gagner|economiser)|"
+    r"(?<!n't )(?<!not )(?<!never )(?:really |a lot |so much )?helped|(?:ca|cela) (?:m'|nous )?a "
+    r"(?:beaucoup |vraiment )?aidee?|"
+    # "j'ai trouvé ta présentation très claire", "I found your write-up very clear"
+    r"(?:trouve|found) (?:\w+ ){0,5}?(?:tres |vraiment |super |really |very )?(?:claire?s?|"
+    r"efficaces?|utiles?|reussie?s?|solides?|convaincante?s?|pertinente?s?|clear|useful|"
+    r"convincing|helpful|solid)|bien (?:choisie?s?|construite?s?|structuree?s?)|"
+    r"(?:un|de) vrais? resultats?|a real (?:achievement|result)|real results)\b|"
     r"\b(?:bravo|bien joue|(?:bon|beau|excellent|super|tres bon|enorme|sacre) (?:travail|boulot)|"
     r"tu as assure|t'as assure|tu as gere|t'as gere|merci (?:encore |beaucoup |bien |infiniment )?"
     r"(?:pour|d'avoir|de ton|de ta|de tes|de m'avoir)|felicitations|chapeau|impeccable|j'ai "
@@ -180,6 +189,16 @@ _NEG_NEGATED = re.compile(
     r"problemes?|late|en retard|accroc)\b|\brien n'a ete (?:perdu|oublie|casse|rate)\b"
 )
 _NEGATIVE = re.compile(
+    # Work that left without a part of it: "went out without the warning", "parti sans l'annexe".
+    r"\b(?:went (?:out|in|live)|shipped|was sent|were sent|got sent|was released|were released|"
+    r"was published|\w+ed|(?:est |sont |etait )?partie?s?|(?:a|ont) ete (?:envoyee?s?|livree?s?|"
+    r"publiee?s?)|s'est faite?|mise? en (?:production|ligne))"
+    r"\s+(?:\w+ ){0,6}?(?:without (?:a|an|the|any|telling|warning)|sans)\b|"
+    # A measured gap or a date that slipped: "off by forty percent", "jeudi au lieu de lundi".
+    r"\b(?:(?:was|were) off by|lost (?:\w+ ){0,2}(?:days?|hours?|time|money|customers?)|"
+    r"(?:arrive\w*|came|delivered|landed|livree?s?|envoyee?s?|rendue?s?|partie?s?) (?:\w+ ){0,3}?"
+    r"(?:au lieu d[eu]|instead of) (?:le |the )?(?:lundi|mardi|mercredi|jeudi|vendredi|monday|"
+    r"tuesday|wednesday|thursday|friday|\d))\b|"
     r"\b(?:en retard|de retard|retard|il manquait|il manque|manquait|manque de|pas (?:du tout )?"
     r"(?:acceptable|correct|professionnel|au niveau|a la hauteur|satisfaisant|suffisant|"
     r"terrible|top|clair|fini|termine|rendu|envoye|livre|prevenu|fait|parti|faits)|inacceptable|"
@@ -212,9 +231,12 @@ _YOU = re.compile(
 _YOU_SUBJECT = re.compile(r"\b(?:tu|vous|you|your|ton|ta|tes|votre|vos)\b|\bt'(?:as|es|etais)\b")
 _WORK = re.compile(rf"\b{lx.WORK}\b")
 _TO_LISTENER = re.compile(
-    r"^(?:merci|thanks|thank you|bravo|kudos|congrat|felicitations|chapeau|well done|bien joue)\b"
+    r"^(?:merci|thanks|thank you|bravo|kudos|congrat\w*|felicitations|chapeau|well done|bien joue|"
+    r"(?:great|good|nice|smart) (?:job|work|catch|call|move|thinking))\b"
     r"|\b(?:c'etait|c'est|it was|that was) (?:\w+ ){0,2}(?:de|d'|to) \w+"
 )
+_NOTICED = re.compile(r"^(?:i (?:have |'ve )?(?:noticed|saw|seen)|j'ai (?:remarque|vu|constate|"
+                      r"note))(?: que| qu'| that)?\s*")
 _SELF = re.compile(r"^(?:je|j'|moi|i|i'm|i've|i'd|my|mon|ma|mes)\b")
 _HEDGE = re.compile(r"^(?:si|if|whether|est-ce que|est ce que)\b")
 # Feelings about the listener's work ("je suis déçu par ton livrable") are feedback even
@@ -263,6 +285,8 @@ def _classify_sentence(text: str) -> tuple[Polarity | None, Target | None]:
         return ("positive" if pos and not neg else "negative"), "person"
     if not (neg or pos):
         return None, None
+    # "I noticed the change went in without a note": the observation is what is said.
+    t = _NOTICED.sub("", t)
     # Thanks and "c'était efficace de proposer..." are said to the one who did it.
     addressed = bool(_YOU.search(t) or _TO_LISTENER.search(t))
     if not addressed and not _WORK.search(t):

@@ -14,7 +14,7 @@ import re
 from copilot.analyze.base import MeetingContext
 from copilot.analyze.rules import facts as fact_rules
 from copilot.analyze.rules.dates import find_due
-from copilot.analyze.rules.nextsteps import detect
+from copilot.analyze.rules.nextsteps import PAST, detect, is_scheduling
 from copilot.analyze.rules.sentences import Sentence
 from copilot.analyze.rules.spacy_models import load_spacy
 from copilot.models import Extraction, Fact, NextStep, Utterance
@@ -67,19 +67,21 @@ class NotesReader:
         m = re.match(r"^\s*([\w'’.-]+(?: [\w'’.-]+)?)\s*(?::|-|–|—|→|->|>)\s*(.+)$", text)
         if m and name_key(m.group(1)) in self.people:
             return self.people[name_key(m.group(1))], m.group(2)
-        m = re.match(r"^\s*([\w'’.-]+)\s+(.+)$", text)
+        m = re.match(r"^\s*([\w'’.-]+)\s+(\w.*)$", text)  # not "Diane / Felix weekly"
         if m and name_key(m.group(1)) in self.people:
             return self.people[name_key(m.group(1))], m.group(2)
         return None, text
 
     def _step(self, u: Utterance, in_actions: bool) -> NextStep | None:
         text = u.text.strip()
+        if is_scheduling(text):
+            return None
         marked = bool(_MARKER.match(fold(text)))
         if marked:
             text = text[_MARKER.match(fold(text)).end():]  # type: ignore[union-attr]
         owner, rest = self._owner_prefix(text)
         due = find_due(rest, self.ctx.date, self.lang)
-        cand = detect(rest, self.lang, has_due=due is not None,
+        cand = detect(rest, self.lang, has_due=due is not None, due_text=due.text if due else None,
                       relative_due=due is not None and due.date is None)
         role = None
         if owner is None and cand is not None:
@@ -93,6 +95,8 @@ class NotesReader:
         )
         if not (in_actions or marked or cand is not None or owner_line):
             return None
+        if due is None and PAST.search(fold(rest)):
+            return None  # "Josh sent the metrics yesterday", even under "Next steps": done
         if rest.rstrip().endswith("?"):
             return None
         if owner is not None:

@@ -28,6 +28,9 @@ _IRREGULAR = {
 def to_infinitive(word: str) -> str:
     """Best-effort infinitive of a French verb form (already-infinitive forms pass through)."""
     w = word.lower()
+    head, sep, tail = w.partition(" ")
+    if sep:  # a set phrase: "fais un retour" -> "faire un retour", "mets à jour"
+        return f"{to_infinitive(head)} {tail}"
     if w in _IRREGULAR:
         return _IRREGULAR[w]
     if w.endswith(("er", "ir", "re", "oir")) and not w.endswith(("erai", "irai")):
