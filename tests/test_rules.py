@@ -126,6 +126,26 @@ def test_not_next_steps(text: str, has_due: bool) -> None:
     assert detect(text, "fr", has_due=has_due) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        # Whisper's homophones of "envoies" / "envoie" (the bundled recording gives the first).
+        ("Et toi, tu m'envois le plan de relance d'ici vendredi ?", "addressee"),
+        ("Tu m'envoie le plan de relance d'ici vendredi ?", "addressee"),
+        ("Je t'envois le plan de relance vendredi matin.", "speaker"),
+        ("Je te prepares la démo pour jeudi.", "speaker"),
+    ],
+)
+def test_next_steps_spelt_as_heard(text: str, who: str) -> None:
+    cand = detect(text, "fr", has_due=True)
+    assert cand is not None and cand.who == who
+    assert cand.action.split()[0] in ("envoyer", "préparer", "preparer")
+
+
+def test_a_noun_that_sounds_like_the_verb_is_not_a_step() -> None:
+    assert detect("Les envois de colis partent vendredi.", "fr", has_due=True) is None
+
+
 def test_infinitives() -> None:
     words = ["envoies", "complètes", "enverrai", "prendrai", "finis"]
     assert [to_infinitive(w) for w in words] == [

@@ -224,7 +224,8 @@ def _next_weekday_en(m, base):
     return monday_next + dt.timedelta(days=WEEKDAYS[m.group(1)])
 
 
-@_rule(rf"(?<!last )\b({_WD})s?\b(?! {_PAST})")
+# "jeudi prochain" is the next Thursday too; the word belongs to the date, not to the action.
+@_rule(rf"(?<!last )\b({_WD})s?(?: prochain)?\b(?! {_PAST})")
 def _weekday(m, base):
     ahead = (WEEKDAYS[m.group(1)] - base.weekday()) % 7 or 7
     return base + dt.timedelta(days=ahead)

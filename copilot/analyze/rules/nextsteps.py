@@ -43,6 +43,13 @@ _FR_PRESENT_2S = (
     "rediges|cales|bloques|reserves|inscris|transmets|lances|renvoies|rappelles|relis|"
     "recontactes|fixes|planifies|diffuses|montes|chiffres|mets a jour"
 )
+# Whisper writes what it hears: the endings of "tu envoies", "je envoie", "il envoie" sound alike,
+# and so does the noun "des envois". After "je"/"tu" either person's spelling is the verb.
+_SOUNDS_LIKE = "envois|renvois|envoit"
+_FR_SPOKEN_1S = "|".join([_FR_PRESENT_1S, _SOUNDS_LIKE, *(
+    v for v in _FR_PRESENT_2S.split("|") if v.endswith("es") and " " not in v)])
+_FR_SPOKEN_2S = "|".join([_FR_PRESENT_2S, _SOUNDS_LIKE, *(
+    v[:-1] for v in _FR_PRESENT_2S.split("|") if v.endswith("es") and " " not in v)])
 _BAD_EN_VERBS = {
     "run", "go", "leave", "head", "hop", "jump", "get",
     "be", "have", "think", "imagine", "bet", "guess", "admit", "say", "hear", "understand",
@@ -66,7 +73,7 @@ _p("speaker", rf"\bje (?:vais|compte|dois|prevois de|m'engage a|promets de|te pr
     rf"tacher de|me "
     rf"propose de|peux) {_ADV}(?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)")
 _p("speaker", r"\bje (?P<cl>m'en |m'|me )(?P<v>occupe|charge)\b(?P<rest>.*)")
-_p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>{_FR_PRESENT_1S})\b(?P<rest>.*)")
+_p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>{_FR_SPOKEN_1S})\b(?P<rest>.*)")
 _p("speaker", r"\bj'(?P<cl>)(?P<v>envoie|appelle|ecris|organise|ajoute|en parle|inscris|informe|"
     r"essaie|"
     r"essaye|enverrai|appellerai|ecrirai|organiserai|irai)\b(?P<rest>.*)")
@@ -75,7 +82,7 @@ _p("speaker", rf"\bje (?P<cl>{_CL})(?P<v>[a-z]+(?:erai|irai|drai|trai|rai))\b(?P
 _p("addressee", rf"\b(?:tu (?:vas|peux|pourrais|dois)|peux-tu|pourrais-tu|est-ce que tu (?:peux|"
     rf"pourrais)) {_ADV}"
     rf"(?P<cl>{_CL})(?P<v>[a-z-]+(?:er|ir|re|oir))\b(?P<rest>.*)", True)
-_p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_PRESENT_2S})\b(?P<rest>.*)", True)
+_p("addressee", rf"\btu (?P<cl>{_CL})(?P<v>{_FR_SPOKEN_2S})\b(?P<rest>.*)", True)
 _p("addressee", rf"\b(?:je te laisse|je compte sur toi pour|il faudrait que tu|il faut que tu|"
     rf"j'ai besoin que "
     rf"tu|je voudrais que tu|j'aimerais que tu|je veux que tu|n'oublie pas de|pense a|merci de|tu "
@@ -245,7 +252,7 @@ def _candidate(sentence: str, t: str, m: re.Match[str], who: Who, in_question: b
     if in_question and _WH_START.search(t):
         return None
     # Present tense in French and bare "on fait" read as habits without a date or a request.
-    if who == "addressee" and re.fullmatch(_FR_PRESENT_2S, verb) and not (has_due or is_q):
+    if who == "addressee" and re.fullmatch(_FR_SPOKEN_2S, verb) and not (has_due or is_q):
         return None
     if who == "both" and (not has_due or relative_due) and not re.search(
             r"\bpoint\b|\bcatch up\b|\bsync\b", RELATIVE.sub(" ", t)):

@@ -22,6 +22,8 @@ _IRREGULAR = {
     "refait": "refaire", "revoit": "revoir", "voit": "voir", "reprend": "reprendre",
     "tient": "tenir", "redit": "redire", "dit": "dire", "produis": "produire",
     "traduis": "traduire", "construis": "construire", "relirai": "relire",
+    # the recogniser's homophones of "envoie(s)" (see nextsteps._SOUNDS_LIKE)
+    "envois": "envoyer", "renvois": "renvoyer", "envoit": "envoyer",
 }
 
 
