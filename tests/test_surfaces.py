@@ -205,16 +205,16 @@ def test_the_coaching_report_tables_show_reformulations_and_development(copilot_
     report = assemble(list(analyses.values()), [], manager="Claire", since=None,
                       as_of=dt.date(2026, 3, 20), settings=get_settings(), lang="en")
     md = render_markdown(report, analyses, {})
-    header = next(line for line in md.splitlines() if "reformulations" in line)
+    header = next(line for line in md.splitlines() if "reflections" in line)
     columns = [c.strip() for c in header.strip("|").split("|")]
     rows = [line for line in md.splitlines() if line.startswith("| [")]
     cells = {r.split("](#")[1].split(")")[0]: [c.strip() for c in r.strip("|").split("|")]
              for r in rows}
-    assert cells["m-m1"][columns.index("reformulations")] == "1"
+    assert cells["m-m1"][columns.index("reflections")] == "1"
     assert cells["m-m1"][columns.index("development")] == "20%"
-    assert cells["m-m2"][columns.index("reformulations")] == "-"
+    assert cells["m-m2"][columns.index("reflections")] == "-"
     lines = md.splitlines()
     assert lines[lines.index(header) + 1].count("---") == len(columns)
     html = render_html(report, analyses, {})
-    assert "<th>reformulations</th><th>development</th>" in html
+    assert "<th>reflections</th><th>development</th>" in html
     assert "<td>1</td><td>20%</td>" in html

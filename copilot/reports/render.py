@@ -193,7 +193,7 @@ def _span(r: CoachingReport, lang: str) -> str:
 
 def _columns(_) -> list[str]:
     return [_("date"), _("report"), _("listening"), _("longest monologue"), _("open q."),
-            _("leading"), _("person fb"), _("reformulations"), _("development"),
+            _("leading"), _("person fb"), _("reflections"), _("development"),
             _("clear next steps"), _("warnings")]
 
 
