@@ -56,12 +56,27 @@ def test_steps_that_generalise(text: str, lang: str, has_due: bool, who: str,
         ("What can you show me as a negotiation?", False),  # a wh-question asks, not requests
         ("Let me finish.", False),
         ("On se voit au prochain point individuel.", False),  # setting the 1:1 itself
-        ("Je t'envoie ça vendredi matin.", True),  # the task is in the turn before
     ],
 )
 def test_not_steps(text: str, has_due: bool) -> None:
     due_text = "vendredi" if "vendredi" in text else None
     assert detect(text, "en", has_due=has_due, due_text=due_text) is None
+
+
+def test_a_dated_promise_of_a_pronoun_is_kept_unless_it_answers_a_request() -> None:
+    from copilot.pipeline import analyze_text
+
+    answered = analyze_text(
+        "Claire: Tu m'envoies le plan de relance d'ici vendredi ?\n"
+        "Julien: Oui, je t'envoie ça vendredi matin.",
+        manager="Claire", report="Julien", date="2026-03-02", lang="fr")
+    assert [(s.owner, s.evidence) for s in answered.next_steps] == [("Julien", [1, 2])]
+    promised = analyze_text(
+        "Chloe: I finished the development plan, I shared it with you this morning.\n"
+        "Daniel: Great, I'll read it tonight.",
+        manager="Daniel", report="Chloe", date="2026-09-21", lang="en")
+    assert [(s.owner, s.action, s.evidence) for s in promised.next_steps] == [
+        ("Daniel", "read it", [2])]
 
 
 def test_scheduling_lines_are_not_relative_dues() -> None:

@@ -114,6 +114,8 @@ class RulesExtractor:
                       relative_due=due is not None and due.date is None)
         if cand is None:
             return _third_person(s.text, utts, pos, ctx, due)
+        if cand.vague and _asked_before(utts, pos, lang):
+            return None  # "oui, je t'envoie ça vendredi": the request's step, said again
         named = _named_owner(s.text, cand, utts, pos, ctx)
         if named is not None:  # "[PERSON6], could you ...", "Tom will send ..." in a group
             addressee = named
@@ -128,15 +130,9 @@ class RulesExtractor:
                     due = reply_due
                 if reply_due is not None or _YES.search(fold(reply.text)):
                     evidence.append(reply.id)  # the acceptance is part of the evidence
-        if cand.who == "speaker":
-            owner, role = speaker, utts[pos].role
-        elif cand.who == "addressee":
-            if addressee is None:
-                return None
-            owner = addressee
-            role = {"manager": "report", "report": "manager"}.get(utts[pos].role or "")
-        else:
-            owner, role = f"{ctx.manager} & {ctx.report}", "both"
+        if cand.who == "addressee" and addressee is None:
+            return None
+        owner, role = _owner(cand, speaker, addressee, utts[pos], ctx)
         action = _polish(cand, s.text, due, speaker, addressee, lang)
         if len(action.split()) < 2:
             return None
@@ -220,6 +216,25 @@ def _third_person(sentence: str, utts: list[Utterance], pos: int, ctx: MeetingCo
                         due=due.date if due else None, due_text=due.text if due else None,
                         evidence=[utts[pos].id])
     return None
+
+
+def _owner(cand: Candidate, speaker: str, addressee: str | None, u: Utterance,
+           ctx: MeetingContext) -> tuple[str, str | None]:
+    """Who owns a step and in which role: the speaker, the one spoken to, or both."""
+    if cand.who == "speaker":
+        return speaker, u.role
+    if cand.who == "addressee":
+        return addressee or "", {"manager": "report", "report": "manager"}.get(u.role or "")
+    return f"{ctx.manager} & {ctx.report}", "both"
+
+
+def _asked_before(utts: list[Utterance], pos: int, lang: str) -> bool:
+    """Whether the other speaker's last turn before `pos` holds a step (a request, a promise)
+    that a pronoun in this turn's promise ("je t'envoie ça vendredi") answers."""
+    me = utts[pos].speaker
+    before = next((u for u in reversed(utts[:pos]) if u.speaker != me), None)
+    return before is not None and any(detect(s.text, lang, has_due=True) is not None
+                                      for s in sentences_of(before.id, before.text))
 
 
 def _reply(utts: list[Utterance], pos: int) -> Utterance | None:

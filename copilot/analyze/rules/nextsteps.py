@@ -187,6 +187,9 @@ class Candidate:
     verb: str  # as said (folded)
     action: str  # infinitive first, original casing of the rest
     verb_start: int
+    # The task is a pronoun ("I'll read it tonight"): the thing is named in the turn before;
+    # the engine keeps it only when that turn did not already ask for it.
+    vague: bool = False
 
 
 def detect(sentence: str, lang: str, *, has_due: bool,
@@ -246,6 +249,8 @@ def _candidate(sentence: str, t: str, m: re.Match[str], who: Who, in_question: b
         topic = _TOPIC.search(t)
         if topic and who == "speaker":  # "pour la formation, je m'en occupe"
             return Candidate(who, verb, _topic_action(sentence, m, topic, lang), m.start("v"))
+        if who == "speaker" and has_due:  # a dated promise stands, whatever its object
+            return Candidate(who, verb, _action(sentence, t, m, lang), m.start("v"), vague=True)
         return None  # "je regarde ça", "I'll ask him": the real task is in the turn before
     if is_q and not (in_question and (_REQUEST_Q.search(t) or has_due)):
         return None
