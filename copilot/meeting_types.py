@@ -158,11 +158,12 @@ ANNUAL_REVIEW = [
 # n° 2025-989): every section is required; `career_topics_missing` lists those not covered.
 CAREER_REVIEW = [
     _s("skills", "Compétences et qualifications", "Skills and qualifications",
-       ["tes competences", "vos competences", "mes competences", "competences acquises",
-        "competences developpees", "nouvelles competences", "savoir-faire", "qualification*",
-        "diplome*", "certification*", "points forts"],
-       ["your skills", "my skills", "new skills", "qualification*", "degree", "diploma",
-        "certification*", "strengths"], required=True),
+       # In a career review "compétences" is always the person's: "quelles compétences
+       # voudrais-tu développer ?" covers the section as much as "tes compétences".
+       ["competence*", "savoir-faire", "qualification*", "diplome*", "certification*",
+        "points forts"],
+       ["skill*", "qualification*", "degree", "diploma", "certification*", "strengths"],
+       required=True),
     _s("career_path", "Parcours et perspectives d'évolution professionnelle",
        "Career path and professional prospects",
        ["parcours", "evolution professionnelle", "evoluer", "perspective*", "carriere",

@@ -82,6 +82,18 @@ def test_a_career_review_covers_the_sections_it_talks_about_with_evidence() -> N
     assert cover["skills"].title == "Compétences et qualifications"  # the meeting's language
 
 
+@pytest.mark.parametrize(("text", "covered"), [
+    ("Quelles compétences voudrais-tu développer cette année ?", True),
+    ("Tu as obtenu ta certification Scrum ?", True),
+    ("On parle de ton projet de déménagement.", False),
+])
+def test_the_career_reviews_skills_section_is_any_talk_of_skills(text: str,
+                                                                   covered: bool) -> None:
+    skills = next(s for s in template_for(MeetingType.CAREER_REVIEW, None).sections
+                  if s.id == "skills")
+    assert skills.matches(text, "fr") is covered
+
+
 def test_career_topics_missing_lists_the_sections_not_covered_in_the_meetings_language():
     analysis = _analyse(CAREER)
     missing = next(w for w in analysis.warnings if w.code == WarningCode.CAREER_TOPICS_MISSING)
