@@ -162,7 +162,9 @@ def test_pure_noise_gives_no_invented_words(whisper_home, vad_threshold):
 
 def test_recorded_noise_let_through_the_vad_gives_no_invented_sentence(whisper_home):
     """noise5 (real recorded noise): with the VAD letting it through, Whisper base without the
-    guards writes "Je ne sais pas, je ne sais pas..." (measured); with them nothing is kept."""
+    guards writes "Je ne sais pas, je ne sais pas..." on some CPUs (measured on an AVX-512
+    machine) and nothing at all on others (CI's): either way no word is kept, and what the
+    guards drop is reported with its reason."""
     if not (NOISE / "noise5.flac").is_file():
         pytest.skip("the eval data (../shared/eval-data) is absent")
     noise = load_audio(NOISE / "noise5.flac").samples[: 15 * SAMPLE_RATE]
@@ -170,7 +172,10 @@ def test_recorded_noise_let_through_the_vad_gives_no_invented_sentence(whisper_h
                                 vad=VadParams(0.0, 0, 2000, 400)).transcribe(noise, "fr")
     said = "".join(w.text for w in result.words)
     assert not any(c.isalpha() for c in said), said
-    assert result.doubtful and result.doubtful[0].reason in ("compression", "repetition")
+    # Whisper's own output on noise depends on the CPU's kernels, so whether there was
+    # anything to drop does too; the guards' decisions are checked on fixed segments above.
+    assert all(d.reason in ("compression", "repetition", "no_speech", "word_rate")
+               and 0.0 <= d.start < d.end <= 15.0 for d in result.doubtful), result.doubtful
 
 
 # ------------------------------------------------------------------------------ the denoiser
